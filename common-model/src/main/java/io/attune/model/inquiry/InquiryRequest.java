@@ -1,0 +1,13 @@
+package io.attune.model.inquiry;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The {@code __inquiry} an action puts in its result to ask a person for input (seed: "Inquiry Request Format").
+ * Only {@code prompt} is required; the completion listener validates the rest before an inquiry is created.
+ */
+public record InquiryRequest(String prompt, JsonNode responseSchema, Long assignedTo, Long timeoutSeconds) {
+
+    /** The key of an action result that marks an inquiry request. */
+    public static final String KEY = "__inquiry";
+}

@@ -1,0 +1,12 @@
+package io.attune.model.message;
+
+/** A payload of CONTRACT §2; each one knows its message type (and so its routing key). */
+public sealed interface MessagePayload
+        permits ExecutionRequested, ExecutionCompleted, ExecutionStatusChanged,
+        InquiryCreated, InquiryResponded, InquiryTimedOut, InquiryCancelled {
+
+    MessageType messageType();
+
+    /** The execution this message is about; every payload has one. */
+    long executionId();
+}

@@ -1,0 +1,6 @@
+package io.attune.model.rest;
+
+import tools.jackson.databind.JsonNode;
+
+public record CreateExecutionRequest(String actionRef, JsonNode parameters) {
+}

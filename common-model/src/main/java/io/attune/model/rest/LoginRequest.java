@@ -1,0 +1,4 @@
+package io.attune.model.rest;
+
+public record LoginRequest(String login, String password) {
+}

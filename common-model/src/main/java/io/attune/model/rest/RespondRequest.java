@@ -1,0 +1,6 @@
+package io.attune.model.rest;
+
+import tools.jackson.databind.JsonNode;
+
+public record RespondRequest(JsonNode response) {
+}

@@ -1,0 +1,142 @@
+package io.attune.migrations;
+
+import io.attune.testsupport.TestDatabase;
+import io.attune.testsupport.TestServices;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SchemaMigrationTest {
+    private static TestDatabase database;
+
+    @BeforeAll
+    static void migrateAnEmptyDatabase() {
+        database = TestServices.get().newMigratedDatabase();
+    }
+
+    @Test
+    void migratingAgainChangesNothing() {
+        database.migrate();
+        assertThat(queryStrings("SELECT version FROM attune.flyway_schema_history WHERE success AND version IS NOT NULL ORDER BY installed_rank"))
+                .containsExactly("1");
+    }
+
+    @Test
+    void createsTheContractTablesAndTheSeedIndexes() {
+        assertThat(queryStrings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'attune'"))
+                .contains("identity", "execution", "inquiry", "inquiry_audit", "event");
+        assertThat(queryStrings("SELECT indexname FROM pg_indexes WHERE schemaname = 'attune' AND tablename = 'inquiry'"))
+                .contains("idx_inquiry_status", "idx_inquiry_assigned_status", "idx_inquiry_timeout_at",
+                        "uq_inquiry_one_pending_per_execution");
+    }
+
+    @Test
+    void unknownStatusesAreRefused() throws SQLException {
+        long execution = insertExecution("requested");
+        assertRefused("INSERT INTO attune.execution (action_ref, status) VALUES ('a.b', 'bogus')", "22P02");
+        assertRefused("INSERT INTO attune.inquiry (execution, prompt, status) VALUES (" + execution + ", 'q', 'maybe')",
+                "22P02");
+        assertRefused("INSERT INTO attune.inquiry_audit (inquiry, action, actor) VALUES (1, 'approved', 'system')",
+                "22P02");
+        assertRefused("INSERT INTO attune.event (message_id, message_type, routing_key, execution_id, envelope) "
+                + "VALUES (gen_random_uuid(), 'SomethingElse', 'x.y', 1, '{}')", "23514");
+    }
+
+    @Test
+    void identitiesHaveUniqueLoginsAndOnlyKnownRoles() throws SQLException {
+        execute("INSERT INTO attune.identity (login, password_hash, roles) VALUES ('ada', 'h', '{admin,user}')");
+        assertRefused("INSERT INTO attune.identity (login, password_hash) VALUES ('ada', 'h')", "23505");
+        assertRefused("INSERT INTO attune.identity (login, password_hash, roles) VALUES ('bob', 'h', '{root}')",
+                "23514");
+        assertRefused("INSERT INTO attune.identity (login, password_hash, roles) VALUES ('carl', 'h', '{}')", "23514");
+        assertRefused("INSERT INTO attune.identity (login, password_hash) VALUES ('has space', 'h')", "23514");
+    }
+
+    @Test
+    void foreignKeysHold() throws SQLException {
+        long execution = insertExecution("paused");
+        assertRefused("INSERT INTO attune.inquiry (execution, prompt) VALUES (987654321, 'q')", "23503");
+        assertRefused("INSERT INTO attune.inquiry (execution, prompt, assigned_to) VALUES (" + execution
+                + ", 'q', 987654321)", "23503");
+        assertRefused("INSERT INTO attune.inquiry_audit (inquiry, action, actor) VALUES (987654321, 'created', 'system')",
+                "23503");
+    }
+
+    @Test
+    void anExecutionHasAtMostOnePendingInquiry() throws SQLException {
+        long execution = insertExecution("paused");
+        execute("INSERT INTO attune.inquiry (execution, prompt) VALUES (" + execution + ", 'first')");
+        assertRefused("INSERT INTO attune.inquiry (execution, prompt) VALUES (" + execution + ", 'second')", "23505");
+
+        execute("UPDATE attune.inquiry SET status = 'responded', response = '{}', responded_at = now() "
+                + "WHERE execution = " + execution);
+        execute("INSERT INTO attune.inquiry (execution, prompt) VALUES (" + execution + ", 'a follow-up')");
+        assertThat(queryStrings("SELECT status::text FROM attune.inquiry WHERE execution = " + execution + " ORDER BY id"))
+                .containsExactly("responded", "pending");
+    }
+
+    @Test
+    void aRespondedInquirySaysWhatAndWhen() throws SQLException {
+        long execution = insertExecution("paused");
+        execute("INSERT INTO attune.inquiry (execution, prompt) VALUES (" + execution + ", 'q')");
+        assertRefused("UPDATE attune.inquiry SET status = 'responded' WHERE execution = " + execution, "23514");
+    }
+
+    @Test
+    void emptyPromptsAreRefused() throws SQLException {
+        long execution = insertExecution("paused");
+        assertRefused("INSERT INTO attune.inquiry (execution, prompt) VALUES (" + execution + ", '   ')", "23514");
+    }
+
+    @Test
+    void updatedFollowsEveryChange() throws SQLException {
+        long execution = insertExecution("requested");
+        execute("UPDATE attune.execution SET created = now() - interval '1 hour', updated = now() - interval '1 hour'"
+                + " WHERE id = " + execution);
+        execute("UPDATE attune.execution SET status = 'running' WHERE id = " + execution);
+        assertThat(queryStrings("SELECT (updated > created + interval '30 minutes')::text FROM attune.execution WHERE id = "
+                + execution)).containsExactly("true");
+    }
+
+    private long insertExecution(String status) throws SQLException {
+        try (Connection c = database.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("INSERT INTO attune.execution (action_ref, status) VALUES ('examples.x', '"
+                     + status + "') RETURNING id")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private void assertRefused(String sql, String sqlState) {
+        assertThatThrownBy(() -> execute(sql))
+                .isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).as(e.getMessage()).isEqualTo(sqlState));
+    }
+
+    private List<String> queryStrings(String sql) {
+        try (Connection c = database.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<String> values = new ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.attune.testsupport;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Configures a service under test the way production does — through the CONTRACT §6 variables — pointed at a
+ * database and broker namespace of its own.
+ */
+public final class AttuneTestEnvironment {
+    /** A shared HS256 secret for tests (at least 32 bytes). */
+    public static final String JWT_SECRET = "test-secret-test-secret-test-secret-0123456789";
+
+    private final TestDatabase database;
+    private final AmqpNamespace namespace;
+    private String amqpUrl;
+
+    private AttuneTestEnvironment(TestDatabase database, AmqpNamespace namespace, String amqpUrl) {
+        this.database = database;
+        this.namespace = namespace;
+        this.amqpUrl = amqpUrl;
+    }
+
+    /** A fresh (unmigrated: the service migrates it on start) database and a fresh broker namespace. */
+    public static AttuneTestEnvironment create() {
+        TestServices services = TestServices.get();
+        return new AttuneTestEnvironment(services.newDatabase(), services.newAmqpNamespace(), services.amqp().url());
+    }
+
+    public TestDatabase database() {
+        return database;
+    }
+
+    public AmqpNamespace namespace() {
+        return namespace;
+    }
+
+    /** Routes the service's broker connection through a proxy, for tests that take the broker away. */
+    public AttuneTestEnvironment viaAmqpProxy(TcpProxy proxy) {
+        this.amqpUrl = TestServices.get().amqp().url(proxy.host(), proxy.port());
+        return this;
+    }
+
+    /** The variables and properties a service process needs, as a map (for child processes, say). */
+    public Map<String, String> variables() {
+        Map<String, String> vars = new LinkedHashMap<>();
+        vars.put("ATTUNE_DB_URL", database.jdbcUrl());
+        vars.put("ATTUNE_DB_USER", database.user());
+        vars.put("ATTUNE_DB_PASSWORD", database.password());
+        vars.put("ATTUNE_AMQP_URL", amqpUrl);
+        vars.put("ATTUNE_JWT_SECRET", JWT_SECRET);
+        vars.put("ATTUNE_AMQP_EXCHANGE", namespace.exchange());
+        vars.put("ATTUNE_AMQP_QUEUE_PREFIX", namespace.queuePrefix());
+        return vars;
+    }
+
+    /** Registers {@link #variables()} for a Spring test (call from a {@code @DynamicPropertySource} method). */
+    public void register(DynamicPropertyRegistry registry) {
+        variables().forEach((name, value) -> registry.add(name, () -> value));
+    }
+}
