@@ -19,7 +19,11 @@ public record AmqpEndpoint(String kind, String host, int port, String user, Stri
     public Connection connect() {
         try {
             ConnectionFactory factory = new ConnectionFactory();
-            factory.setUri(url());
+            // host and port rather than url(): in the URI form "/" means the vhost "", not the default "/"
+            factory.setHost(host);
+            factory.setPort(port);
+            factory.setUsername(user);
+            factory.setPassword(password);
             return factory.newConnection("attune-test");
         } catch (Exception e) {
             throw new IllegalStateException("cannot connect to the test broker at " + host + ":" + port, e);

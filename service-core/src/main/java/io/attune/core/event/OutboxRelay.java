@@ -1,0 +1,248 @@
+package io.attune.core.event;
+
+import io.attune.core.messaging.AmqpSettings;
+import io.attune.model.json.Json;
+import io.attune.model.message.MessageEnvelope;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.context.SmartLifecycle;
+import tools.jackson.databind.node.ObjectNode;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * Publishes stored events to RabbitMQ, in the order of their public ids, with publisher confirms.
+ *
+ * <p>Every process that stores events runs one; a Postgres advisory lock lets one at a time work, so that:
+ * <ol>
+ *   <li>each committed event gets its id from {@code attune.event_id_seq} in a short transaction of its own —
+ *       ids therefore grow in commit order, and a reader who sees id N sees every event before it;</li>
+ *   <li>events are published in id order and confirmed before the next batch, so each queue receives them in
+ *       that order;</li>
+ *   <li>only then are they marked published. If the broker is down nothing is marked and the same events go out,
+ *       still in order, once it is back. A crash between publish and mark sends an event twice, with the same
+ *       message id and event id: consumers are idempotent.</li>
+ * </ol>
+ */
+public class OutboxRelay implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    /** Advisory lock key: "attune.relay". */
+    private static final long LOCK_KEY = 0x61747475_6e650001L;
+
+    private static final String UNPUBLISHED = "SELECT id, routing_key, envelope::text FROM attune.event "
+            + "WHERE id IS NOT NULL AND published_at IS NULL ORDER BY id LIMIT ?";
+    private static final String SEQUENCE = "UPDATE attune.event e SET id = nextval('attune.event_id_seq') "
+            + "FROM (SELECT outbox_id FROM attune.event WHERE id IS NULL ORDER BY outbox_id LIMIT ?) pick "
+            + "WHERE e.outbox_id = pick.outbox_id RETURNING e.id, e.routing_key, e.envelope::text";
+    private static final String MARK = "UPDATE attune.event SET published_at = now() WHERE id = ANY(?)";
+    private static final String PURGE = "DELETE FROM attune.event WHERE outbox_id IN (SELECT outbox_id FROM "
+            + "attune.event WHERE published_at < now() - make_interval(secs => ?) LIMIT 10000)";
+
+    private final DataSource dataSource;
+    private final RabbitTemplate rabbit;
+    private final AmqpSettings amqp;
+    private final RelaySettings settings;
+    private final RelaySignal signal;
+    private final Counter published;
+    private volatile boolean running;
+    private Thread thread;
+    private Instant nextPurge = Instant.now().plusSeconds(60);
+
+    public OutboxRelay(DataSource dataSource, RabbitTemplate rabbit, AmqpSettings amqp, RelaySettings settings,
+                       RelaySignal signal, MeterRegistry meters) {
+        this.dataSource = dataSource;
+        this.rabbit = rabbit;
+        this.amqp = amqp;
+        this.settings = settings;
+        this.signal = signal;
+        this.published = Counter.builder("attune.outbox.published").description("events published to the broker")
+                .register(meters);
+    }
+
+    @Override
+    public synchronized void start() {
+        running = true;
+        thread = new Thread(this::loop, "outbox-relay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void loop() {
+        long backoff = 0;
+        while (running) {
+            try {
+                if (backoff > 0) {
+                    Thread.sleep(backoff);
+                } else {
+                    signal.await(settings.pollInterval().toMillis());
+                }
+                drain();
+                backoff = 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                backoff = backoff == 0 ? 250 : Math.min(backoff * 2, 5_000);
+                log.warn("Events not published yet, retrying in {} ms: {}", backoff, rootMessage(e));
+            }
+        }
+    }
+
+    /** Publishes everything stored so far; public for tests and for a shutdown flush. */
+    public void drain() throws SQLException, InterruptedException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            if (!lock(c)) {
+                signal.wake(); // another process is relaying; look again shortly
+                return;
+            }
+            try {
+                List<Row> batch;
+                while (!(batch = nextBatch(c)).isEmpty()) {
+                    publish(batch);
+                    markPublished(c, batch);
+                }
+                purgeIfDue(c);
+            } finally {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+                }
+            }
+        }
+    }
+
+    private boolean lock(Connection c) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            ps.setLong(1, LOCK_KEY);
+            while (true) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return true;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    private List<Row> nextBatch(Connection c) throws SQLException {
+        List<Row> rows = query(c, UNPUBLISHED);
+        return rows.isEmpty() ? query(c, SEQUENCE) : rows;
+    }
+
+    private List<Row> query(Connection c, String sql) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, settings.batchSize());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        rows.sort((a, b) -> Long.compare(a.id, b.id));
+        return rows;
+    }
+
+    private void publish(List<Row> batch) {
+        rabbit.invoke(ops -> {
+            for (Row row : batch) {
+                ops.send(amqp.exchange(), row.routingKey, toMessage(row));
+            }
+            ops.waitForConfirmsOrDie(amqp.confirmTimeout().toMillis());
+            return null;
+        });
+        published.increment(batch.size());
+    }
+
+    private static Message toMessage(Row row) {
+        ObjectNode envelope = (ObjectNode) Json.tree(row.envelope);
+        ObjectNode headers = envelope.has("headers") && envelope.get("headers").isObject()
+                ? (ObjectNode) envelope.get("headers") : envelope.putObject("headers");
+        headers.put(MessageEnvelope.EVENT_ID, Long.toString(row.id));
+        MessageProperties props = new MessageProperties();
+        props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        props.setContentEncoding("UTF-8");
+        props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        props.setMessageId(envelope.path("message_id").asString());
+        props.setCorrelationId(envelope.path("correlation_id").asString());
+        props.setType(envelope.path("message_type").asString());
+        props.setAppId(headers.path(MessageEnvelope.SOURCE_SERVICE).asString());
+        props.setTimestamp(Date.from(Instant.now()));
+        props.setHeader(MessageEnvelope.EVENT_ID, row.id);
+        return new Message(Json.writeBytes(envelope), props);
+    }
+
+    private void markPublished(Connection c, List<Row> batch) throws SQLException {
+        Long[] ids = batch.stream().map(r -> r.id).toArray(Long[]::new);
+        try (PreparedStatement ps = c.prepareStatement(MARK)) {
+            Array array = c.createArrayOf("bigint", ids);
+            ps.setArray(1, array);
+            ps.executeUpdate();
+        }
+    }
+
+    private void purgeIfDue(Connection c) throws SQLException {
+        if (Instant.now().isBefore(nextPurge)) {
+            return;
+        }
+        nextPurge = Instant.now().plusSeconds(600);
+        try (PreparedStatement ps = c.prepareStatement(PURGE)) {
+            ps.setLong(1, settings.retention().toSeconds());
+            int purged = ps.executeUpdate();
+            if (purged > 0) {
+                log.info("Purged {} published events older than {}", purged, settings.retention());
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    private record Row(long id, String routingKey, String envelope) {
+    }
+}

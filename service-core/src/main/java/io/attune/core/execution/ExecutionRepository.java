@@ -1,0 +1,87 @@
+package io.attune.core.execution;
+
+import io.attune.model.ExecutionStatus;
+import io.attune.model.json.Json;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.attune.core.JsonColumns.instant;
+import static io.attune.core.JsonColumns.json;
+import static io.attune.core.JsonColumns.nullableLong;
+import static io.attune.core.JsonColumns.text;
+
+/** SQL for executions. Which change is allowed when is decided by the transitions, not here. */
+@Repository
+public class ExecutionRepository {
+    static final String COLUMNS = columns("");
+    static final RowMapper<Execution> ROW = (rs, n) -> new Execution(rs.getLong("id"), rs.getString("action_ref"),
+            json(rs, "parameters"), ExecutionStatus.fromWire(rs.getString("status")), json(rs, "result"),
+            nullableLong(rs, "requested_by"), instant(rs, "created"), instant(rs, "updated"));
+
+    private final JdbcClient jdbc;
+
+    public ExecutionRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Execution insert(String actionRef, JsonNode parameters, Long requestedBy) {
+        return jdbc.sql("INSERT INTO attune.execution (action_ref, parameters, requested_by) VALUES (?, ?::jsonb, ?) "
+                        + "RETURNING " + COLUMNS)
+                .params(actionRef, parameters == null ? "{}" : Json.write(parameters), requestedBy)
+                .query(ROW).single();
+    }
+
+    public Optional<Execution> find(long id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.execution WHERE id = ?").param(id).query(ROW).optional();
+    }
+
+    /** Reads and locks the execution until the transaction ends, so that concurrent deliveries queue up. */
+    public Optional<Execution> lock(long id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.execution WHERE id = ? FOR UPDATE").param(id)
+                .query(ROW).optional();
+    }
+
+    /** Moves the execution to {@code to} if it is in one of {@code from}; empty when it was not. */
+    public Optional<Execution> update(long id, Collection<ExecutionStatus> from, ExecutionStatus to, JsonNode result) {
+        return jdbc.sql("UPDATE attune.execution SET status = ?::attune.execution_status_enum, result = ?::jsonb "
+                        + "WHERE id = ? AND status::text = ANY(?) RETURNING " + COLUMNS)
+                .params(to.wire(), text(result), id, wireNames(from))
+                .query(ROW).optional();
+    }
+
+    /**
+     * Ends the wait of paused executions: each becomes {@code to}, with {@code __inquiry} in its result replaced by
+     * the given outcome (JSON). Executions no longer paused are left alone and not returned.
+     */
+    public List<Execution> finishPaused(Map<Long, JsonNode> outcomes, ExecutionStatus to) {
+        if (outcomes.isEmpty()) {
+            return List.of();
+        }
+        Long[] ids = outcomes.keySet().toArray(Long[]::new);
+        String[] values = outcomes.keySet().stream().map(id -> Json.write(outcomes.get(id))).toArray(String[]::new);
+        return jdbc.sql("UPDATE attune.execution e SET status = ?::attune.execution_status_enum, "
+                        + "result = jsonb_set(CASE WHEN jsonb_typeof(e.result) = 'object' THEN e.result "
+                        + "ELSE '{}'::jsonb END, '{__inquiry}', v.outcome) "
+                        + "FROM unnest(?::bigint[], ?::jsonb[]) AS v(id, outcome) "
+                        + "WHERE e.id = v.id AND e.status = 'paused' RETURNING " + columns("e."))
+                .params(to.wire(), ids, values)
+                .query(ROW).list();
+    }
+
+    private static String columns(String alias) {
+        return String.join(", ", alias + "id", alias + "action_ref", alias + "parameters::text AS parameters",
+                alias + "status::text AS status", alias + "result::text AS result", alias + "requested_by",
+                alias + "created", alias + "updated");
+    }
+
+    private static String[] wireNames(Collection<ExecutionStatus> statuses) {
+        return statuses.stream().map(ExecutionStatus::wire).toArray(String[]::new);
+    }
+}

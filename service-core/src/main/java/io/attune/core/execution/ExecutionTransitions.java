@@ -1,0 +1,136 @@
+package io.attune.core.execution;
+
+import io.attune.core.error.DomainException;
+import io.attune.core.event.Outbox;
+import io.attune.core.identity.Actor;
+import io.attune.core.inquiry.Inquiry;
+import io.attune.core.inquiry.InquiryRepository;
+import io.attune.model.ExecutionStatus;
+import io.attune.model.InquiryStatus;
+import io.attune.model.inquiry.InquiryOutcome;
+import io.attune.model.json.Json;
+import io.attune.model.message.ExecutionRequested;
+import io.attune.model.message.ExecutionStatusChanged;
+import io.attune.model.message.InquiryResponded;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The changes of an execution's status and the ExecutionStatusChanged event that announces each, committed
+ * together. Changes caused by an inquiry (pause, timeout, cancel) are made by the inquiry transitions through
+ * {@link #finishPaused} and {@link #announce}.
+ */
+@Service
+public class ExecutionTransitions {
+    private static final Logger log = LoggerFactory.getLogger(ExecutionTransitions.class);
+    private static final Pattern ACTION_REF = Pattern.compile("^[A-Za-z0-9_-]+\\.[A-Za-z0-9_.-]+$");
+    /** Statuses in which a worker's report is still expected. */
+    public static final Set<ExecutionStatus> AWAITING_REPORT = EnumSet.of(ExecutionStatus.REQUESTED,
+            ExecutionStatus.RUNNING);
+
+    private final ExecutionRepository executions;
+    private final InquiryRepository inquiries;
+    private final Outbox outbox;
+
+    public ExecutionTransitions(ExecutionRepository executions, InquiryRepository inquiries, Outbox outbox) {
+        this.executions = executions;
+        this.inquiries = inquiries;
+        this.outbox = outbox;
+    }
+
+    /** A new execution in status {@code requested}, announced by ExecutionRequested for a worker to pick up. */
+    @Transactional
+    public Execution request(String actionRef, JsonNode parameters, Actor requestedBy, UUID correlationId) {
+        if (actionRef == null || !ACTION_REF.matcher(actionRef).matches()) {
+            throw DomainException.badRequest("action_ref must look like '<pack>.<action>', e.g. examples.deploy_approval");
+        }
+        if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
+            throw DomainException.badRequest("parameters must be a JSON object");
+        }
+        JsonNode params = parameters == null || parameters.isNull() ? Json.object() : parameters;
+        Execution execution = executions.insert(actionRef, params, requestedBy == null ? null : requestedBy.id());
+        outbox.append(new ExecutionRequested(execution.id(), actionRef, params), correlationId);
+        return execution;
+    }
+
+    /** {@code requested} → {@code running} (a worker took it). Empty when it was not {@code requested}. */
+    @Transactional
+    public Optional<Execution> markRunning(long executionId, UUID correlationId) {
+        Optional<Execution> before = executions.lock(executionId);
+        if (before.isEmpty() || before.get().status() != ExecutionStatus.REQUESTED) {
+            return Optional.empty();
+        }
+        return Optional.of(move(before.get(), ExecutionStatus.RUNNING, before.get().result(), correlationId));
+    }
+
+    /**
+     * Stores a worker's final report (status and result) on an execution that was waiting for one. The caller has
+     * locked it and checked that it is in {@link #AWAITING_REPORT}.
+     */
+    @Transactional
+    public Execution finish(Execution locked, ExecutionStatus status, JsonNode result, UUID correlationId) {
+        if (!AWAITING_REPORT.contains(locked.status())) {
+            throw new IllegalStateException("execution " + locked.id() + " is " + locked.status().wire());
+        }
+        return move(locked, status, result, correlationId);
+    }
+
+    /**
+     * Resumes the execution an answered inquiry paused: {@code completed}, with {@code __inquiry} replaced by the
+     * answer as stored (the database, not the message, is the source of truth). Does nothing — and says so — when the
+     * inquiry is not answered or the execution no longer waits (already resumed, cancelled, timed out).
+     */
+    @Transactional
+    public Optional<Execution> resume(InquiryResponded responded, UUID correlationId) {
+        Inquiry inquiry = inquiries.find(responded.inquiryId())
+                .orElseThrow(() -> DomainException.notFound("inquiry " + responded.inquiryId() + " does not exist"));
+        if (inquiry.status() != InquiryStatus.RESPONDED) {
+            log.warn("InquiryResponded for inquiry {} which is {}: ignored", inquiry.id(), inquiry.status().wire());
+            return Optional.empty();
+        }
+        InquiryOutcome outcome = InquiryOutcome.responded(inquiry.id(), inquiry.prompt(), inquiry.response(),
+                inquiry.respondedBy(), inquiry.respondedAt());
+        List<Execution> resumed = finishPaused(Map.of(inquiry.execution(), outcome), ExecutionStatus.COMPLETED,
+                correlationId);
+        return resumed.stream().findFirst();
+    }
+
+    /**
+     * Ends the wait of paused executions with the given inquiry outcomes, announcing each change. Executions that
+     * are no longer paused are left alone.
+     */
+    @Transactional
+    public List<Execution> finishPaused(Map<Long, InquiryOutcome> outcomes, ExecutionStatus to, UUID correlationId) {
+        Map<Long, JsonNode> json = new java.util.LinkedHashMap<>();
+        outcomes.forEach((id, outcome) -> json.put(id, Json.mapper().valueToTree(outcome)));
+        List<Execution> changed = executions.finishPaused(json, to);
+        outbox.appendAll(changed.stream()
+                .map(e -> new ExecutionStatusChanged(e.id(), ExecutionStatus.PAUSED, e.status(), e.result()))
+                .toList(), correlationId);
+        return changed;
+    }
+
+    /** Announces a change made by the inquiry transitions in the same transaction. */
+    public void announce(Execution before, Execution after, UUID correlationId) {
+        outbox.append(new ExecutionStatusChanged(after.id(), before.status(), after.status(), after.result()),
+                correlationId);
+    }
+
+    private Execution move(Execution before, ExecutionStatus to, JsonNode result, UUID correlationId) {
+        Execution after = executions.update(before.id(), EnumSet.of(before.status()), to, result)
+                .orElseThrow(() -> new IllegalStateException("execution " + before.id() + " changed under a lock"));
+        announce(before, after, correlationId);
+        return after;
+    }
+}

@@ -1,0 +1,122 @@
+package io.attune.core.inquiry;
+
+import io.attune.core.identity.Actor;
+import io.attune.model.InquiryStatus;
+import io.attune.model.json.Json;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static io.attune.core.JsonColumns.instant;
+import static io.attune.core.JsonColumns.json;
+import static io.attune.core.JsonColumns.nullableLong;
+import static io.attune.core.JsonColumns.text;
+
+/**
+ * SQL for inquiries. Status changes are conditional updates ({@code WHERE status = 'pending'}): the database picks
+ * the one winner among concurrent requests. Which change is allowed when is decided by {@link InquiryTransitions}.
+ */
+@Repository
+public class InquiryRepository {
+    static final String COLUMNS = columns("");
+    static final RowMapper<Inquiry> ROW = (rs, n) -> new Inquiry(rs.getLong("id"), rs.getLong("execution"),
+            rs.getString("prompt"), json(rs, "response_schema"), nullableLong(rs, "assigned_to"),
+            InquiryStatus.fromWire(rs.getString("status")), json(rs, "response"), nullableLong(rs, "responded_by"),
+            instant(rs, "timeout_at"), instant(rs, "responded_at"), instant(rs, "created"), instant(rs, "updated"));
+
+    private final JdbcClient jdbc;
+
+    public InquiryRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Inquiry insert(long execution, String prompt, JsonNode responseSchema, Long assignedTo, Long timeoutSeconds) {
+        return jdbc.sql("INSERT INTO attune.inquiry (execution, prompt, response_schema, assigned_to, timeout_at) "
+                        + "VALUES (?, ?, ?::jsonb, ?, now() + make_interval(secs => ?)) RETURNING " + COLUMNS)
+                .params(execution, prompt, text(responseSchema), assignedTo, timeoutSeconds)
+                .query(ROW).single();
+    }
+
+    public Optional<Inquiry> find(long id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.inquiry WHERE id = ?").param(id).query(ROW).optional();
+    }
+
+    /** Whether the inquiry's {@code timeout_at} has passed by the database's clock (the one the checker uses). */
+    public boolean isPastTimeout(long id) {
+        return jdbc.sql("SELECT timeout_at IS NOT NULL AND timeout_at <= now() FROM attune.inquiry WHERE id = ?")
+                .param(id).query(Boolean.class).single();
+    }
+
+    /** pending → responded, unless it is no longer pending or its timeout has passed; empty then. */
+    public Optional<Inquiry> markResponded(long id, JsonNode response, long respondedBy) {
+        return jdbc.sql("UPDATE attune.inquiry SET status = 'responded', response = ?::jsonb, responded_by = ?, "
+                        + "responded_at = now() WHERE id = ? AND status = 'pending' "
+                        + "AND (timeout_at IS NULL OR timeout_at > now()) RETURNING " + COLUMNS)
+                .params(Json.write(response), respondedBy, id)
+                .query(ROW).optional();
+    }
+
+    /** pending → cancelled; empty when it was not pending. */
+    public Optional<Inquiry> markCancelled(long id) {
+        return jdbc.sql("UPDATE attune.inquiry SET status = 'cancelled' WHERE id = ? AND status = 'pending' "
+                        + "RETURNING " + COLUMNS)
+                .param(id).query(ROW).optional();
+    }
+
+    /**
+     * pending → timeout for up to {@code limit} inquiries whose {@code timeout_at} has passed. Rows another
+     * checker is working on are skipped, not waited for, so concurrent checkers split the work.
+     */
+    public List<Inquiry> markTimedOut(int limit) {
+        return jdbc.sql("UPDATE attune.inquiry i SET status = 'timeout' FROM (SELECT id FROM attune.inquiry "
+                        + "WHERE status = 'pending' AND timeout_at <= now() ORDER BY timeout_at LIMIT ? "
+                        + "FOR UPDATE SKIP LOCKED) due WHERE i.id = due.id RETURNING "
+                        + columns("i."))
+                .param(limit).query(ROW).list();
+    }
+
+    /** A page of the inquiries the actor may see, newest first, and how many match in all. */
+    public Page page(InquiryQuery query, Actor actor) {
+        StringBuilder where = new StringBuilder(" WHERE true");
+        List<Object> params = new ArrayList<>();
+        if (!actor.isAdmin()) {
+            where.append(" AND (assigned_to IS NULL OR assigned_to = ?)");
+            params.add(actor.id());
+        }
+        if (query.status() != null) {
+            where.append(" AND status = ?::attune.inquiry_status_enum");
+            params.add(query.status().wire());
+        }
+        if (query.execution() != null) {
+            where.append(" AND execution = ?");
+            params.add(query.execution());
+        }
+        if (query.assignedTo() != null) {
+            where.append(" AND assigned_to = ?");
+            params.add(query.assignedTo());
+        }
+        long total = jdbc.sql("SELECT count(*) FROM attune.inquiry" + where).params(params).query(Long.class).single();
+        List<Object> pageParams = new ArrayList<>(params);
+        pageParams.add(query.perPage());
+        pageParams.add(query.offset());
+        List<Inquiry> rows = total == 0 ? List.of()
+                : jdbc.sql("SELECT " + COLUMNS + " FROM attune.inquiry" + where + " ORDER BY id DESC LIMIT ? OFFSET ?")
+                .params(pageParams).query(ROW).list();
+        return new Page(rows, total);
+    }
+
+    static String columns(String alias) {
+        return String.join(", ", alias + "id", alias + "execution", alias + "prompt",
+                alias + "response_schema::text AS response_schema", alias + "assigned_to",
+                alias + "status::text AS status", alias + "response::text AS response", alias + "responded_by",
+                alias + "timeout_at", alias + "responded_at", alias + "created", alias + "updated");
+    }
+
+    public record Page(List<Inquiry> rows, long total) {
+    }
+}

@@ -1,0 +1,96 @@
+package io.attune.core.inquiry;
+
+import io.attune.core.identity.IdentityRepository;
+import io.attune.model.inquiry.InquiryRequest;
+import io.attune.model.rest.ApiError.ErrorDetail;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks an action's {@code __inquiry} before anything is created (CONTRACT §3.1): prompt a non-empty string,
+ * response_schema a valid JSON Schema, assigned_to an existing identity, timeout_seconds a positive integer.
+ */
+@Component
+public class InquiryRequestValidator {
+    /** Ten years: longer is a mistake, and it keeps {@code now() + timeout} far from overflow. */
+    static final long MAX_TIMEOUT_SECONDS = 10L * 366 * 24 * 3600;
+
+    private final JsonSchemas schemas;
+    private final IdentityRepository identities;
+
+    public InquiryRequestValidator(JsonSchemas schemas, IdentityRepository identities) {
+        this.schemas = schemas;
+        this.identities = identities;
+    }
+
+    /** The request, or every reason it is invalid (paths are JSON pointers into {@code __inquiry}). */
+    public Result validate(JsonNode inquiry) {
+        List<ErrorDetail> problems = new ArrayList<>();
+        if (inquiry == null || !inquiry.isObject()) {
+            return Result.invalid(List.of(new ErrorDetail("", "__inquiry must be a JSON object")));
+        }
+        JsonNode prompt = inquiry.get("prompt");
+        if (prompt == null || !prompt.isString() || prompt.asString().isBlank()) {
+            problems.add(new ErrorDetail("/prompt", "prompt is required and must be a non-empty string"));
+        }
+        JsonNode schema = inquiry.get("response_schema");
+        if (schema != null && !schema.isNull()) {
+            for (ErrorDetail problem : schemas.problemsWith(schema)) {
+                problems.add(new ErrorDetail("/response_schema" + problem.path(),
+                        "response_schema is not a valid JSON Schema: " + problem.message()));
+            }
+        }
+        Long assignedTo = null;
+        JsonNode assignee = inquiry.get("assigned_to");
+        if (assignee != null && !assignee.isNull()) {
+            if (!assignee.isIntegralNumber() || !assignee.canConvertToLong()) {
+                problems.add(new ErrorDetail("/assigned_to", "assigned_to must be an identity id (an integer)"));
+            } else if (!identities.exists(assignee.asLong())) {
+                problems.add(new ErrorDetail("/assigned_to", "assigned_to " + assignee.asLong()
+                        + " is not an existing identity"));
+            } else {
+                assignedTo = assignee.asLong();
+            }
+        }
+        Long timeoutSeconds = null;
+        JsonNode timeout = inquiry.get("timeout_seconds");
+        if (timeout != null && !timeout.isNull()) {
+            if (!timeout.isIntegralNumber() || !timeout.canConvertToLong() || timeout.asLong() <= 0) {
+                problems.add(new ErrorDetail("/timeout_seconds", "timeout_seconds must be a positive integer, not "
+                        + timeout));
+            } else if (timeout.asLong() > MAX_TIMEOUT_SECONDS) {
+                problems.add(new ErrorDetail("/timeout_seconds", "timeout_seconds must be at most "
+                        + MAX_TIMEOUT_SECONDS));
+            } else {
+                timeoutSeconds = timeout.asLong();
+            }
+        }
+        if (!problems.isEmpty()) {
+            return Result.invalid(problems);
+        }
+        return Result.valid(new InquiryRequest(prompt.asString(), schema == null || schema.isNull() ? null : schema,
+                assignedTo, timeoutSeconds));
+    }
+
+    public record Result(InquiryRequest request, List<ErrorDetail> problems) {
+        static Result valid(InquiryRequest request) {
+            return new Result(request, List.of());
+        }
+
+        static Result invalid(List<ErrorDetail> problems) {
+            return new Result(null, List.copyOf(problems));
+        }
+
+        public boolean isValid() {
+            return problems.isEmpty();
+        }
+
+        /** One sentence naming every problem, for the failed execution's result. */
+        public String summary() {
+            return "invalid __inquiry: " + String.join("; ", problems.stream().map(ErrorDetail::message).toList());
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.attune.core.inquiry;
+
+import io.attune.core.error.DomainException;
+import io.attune.core.event.Outbox;
+import io.attune.core.execution.Execution;
+import io.attune.core.execution.ExecutionRepository;
+import io.attune.core.execution.ExecutionTransitions;
+import io.attune.core.identity.Actor;
+import io.attune.model.ExecutionStatus;
+import io.attune.model.InquiryStatus;
+import io.attune.model.inquiry.InquiryOutcome;
+import io.attune.model.inquiry.InquiryRequest;
+import io.attune.model.json.Json;
+import io.attune.model.message.InquiryCancelled;
+import io.attune.model.message.InquiryCreated;
+import io.attune.model.message.InquiryResponded;
+import io.attune.model.message.InquiryTimedOut;
+import io.attune.model.message.MessagePayload;
+import io.attune.model.rest.ApiError.ErrorDetail;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The one place that decides every inquiry transition — created, responded, timeout, cancelled — for whichever
+ * service asks. Each method is one transaction holding the status change, the execution's change, the audit entry
+ * and the events that announce them: all of it commits, or none of it.
+ */
+@Service
+public class InquiryTransitions {
+    private final InquiryRepository inquiries;
+    private final ExecutionRepository executions;
+    private final ExecutionTransitions executionTransitions;
+    private final AuditRepository audit;
+    private final JsonSchemas schemas;
+    private final Outbox outbox;
+
+    public InquiryTransitions(InquiryRepository inquiries, ExecutionRepository executions,
+                              ExecutionTransitions executionTransitions, AuditRepository audit, JsonSchemas schemas,
+                              Outbox outbox) {
+        this.inquiries = inquiries;
+        this.executions = executions;
+        this.executionTransitions = executionTransitions;
+        this.audit = audit;
+        this.schemas = schemas;
+        this.outbox = outbox;
+    }
+
+    /**
+     * Opens an inquiry for an execution that reported a valid {@code __inquiry}: the inquiry is pending, the execution
+     * {@code paused} with {@code result} stored, and InquiryCreated and ExecutionStatusChanged are on their way.
+     * The caller holds the execution's lock and has checked that it awaited a report.
+     */
+    @Transactional
+    public Inquiry open(Execution locked, InquiryRequest request, JsonNode result, UUID correlationId) {
+        Inquiry inquiry = inquiries.insert(locked.id(), request.prompt(), request.responseSchema(),
+                request.assignedTo(), request.timeoutSeconds());
+        Execution paused = executions.update(locked.id(), ExecutionTransitions.AWAITING_REPORT,
+                        ExecutionStatus.PAUSED, result)
+                .orElseThrow(() -> new IllegalStateException("execution " + locked.id() + " is not awaiting a report"));
+        ObjectNode details = Json.object();
+        details.put("prompt", inquiry.prompt());
+        details.set("response_schema", inquiry.responseSchema());
+        details.put("assigned_to", inquiry.assignedTo());
+        details.put("timeout_at", inquiry.timeoutAt() == null ? null : inquiry.timeoutAt().toString());
+        audit.record(inquiry.id(), "created", Actor.SYSTEM, details);
+        outbox.append(new InquiryCreated(inquiry.id(), inquiry.execution(), inquiry.prompt(), inquiry.responseSchema(),
+                inquiry.assignedTo(), inquiry.timeoutAt()), correlationId);
+        executionTransitions.announce(locked, paused, correlationId);
+        return inquiry;
+    }
+
+    /**
+     * A person's answer. Refused with 404 when the actor may not see the inquiry, 409 when it is no longer pending or
+     * its timeout has passed (even before the checker ran), 403 when it is assigned to someone else, 400 when there
+     * is no response object, 422 when the response fails the inquiry's schema. Of concurrent answers exactly one
+     * wins: the conditional update decides, everyone else gets 409.
+     */
+    @Transactional
+    public Inquiry respond(long inquiryId, Actor actor, JsonNode response, UUID correlationId) {
+        Inquiry inquiry = visible(inquiryId, actor);
+        refuseUnlessPending(inquiry);
+        if (inquiry.assignedTo() != null && !inquiry.assignedTo().equals(actor.id())) {
+            throw DomainException.forbidden("inquiry " + inquiryId + " is assigned to someone else; only they may respond");
+        }
+        if (response == null || response.isNull()) {
+            throw DomainException.badRequest("the body must hold the answer in \"response\"");
+        }
+        List<ErrorDetail> violations = inquiry.responseSchema() == null
+                ? (response.isObject() ? List.of() : List.of(new ErrorDetail("", "response must be a JSON object")))
+                : schemas.validate(inquiry.responseSchema(), response);
+        if (!violations.isEmpty()) {
+            throw DomainException.validation("response does not match the inquiry's response_schema", violations);
+        }
+        Inquiry responded = inquiries.markResponded(inquiryId, response, actor.id())
+                .orElseThrow(() -> conflict(inquiries.find(inquiryId).orElse(inquiry)));
+        ObjectNode details = Json.object();
+        details.set("response", response);
+        audit.record(inquiryId, "responded", actor, details);
+        outbox.append(new InquiryResponded(responded.id(), responded.execution(), responded.response(),
+                responded.respondedBy(), responded.respondedAt()), correlationId);
+        return responded;
+    }
+
+    /** An admin's cancellation: the inquiry and its execution become {@code cancelled}. 409 unless pending. */
+    @Transactional
+    public Inquiry cancel(long inquiryId, Actor actor, UUID correlationId) {
+        if (!actor.isAdmin()) {
+            throw DomainException.forbidden("only an admin may cancel an inquiry");
+        }
+        Inquiry inquiry = visible(inquiryId, actor);
+        Inquiry cancelled = inquiries.markCancelled(inquiryId)
+                .orElseThrow(() -> conflict(inquiries.find(inquiryId).orElse(inquiry)));
+        audit.record(inquiryId, "cancelled", actor, null);
+        outbox.append(new InquiryCancelled(cancelled.id(), cancelled.execution(), actor.id()), correlationId);
+        executionTransitions.finishPaused(Map.of(cancelled.execution(),
+                InquiryOutcome.cancelled(cancelled.id(), cancelled.prompt(), actor.id())), ExecutionStatus.CANCELLED,
+                correlationId);
+        return cancelled;
+    }
+
+    /**
+     * Times out up to {@code limit} pending inquiries whose {@code timeout_at} has passed, with their executions;
+     * returns how many. Safe to run in several processes at once: each inquiry is taken by exactly one of them.
+     */
+    @Transactional
+    public int timeOutExpired(int limit, UUID correlationId) {
+        List<Inquiry> expired = inquiries.markTimedOut(limit);
+        if (expired.isEmpty()) {
+            return 0;
+        }
+        Map<Long, JsonNode> details = new LinkedHashMap<>();
+        Map<Long, InquiryOutcome> outcomes = new LinkedHashMap<>();
+        List<MessagePayload> events = new ArrayList<>();
+        for (Inquiry inquiry : expired) {
+            ObjectNode detail = Json.object();
+            detail.put("timeout_at", inquiry.timeoutAt().toString());
+            details.put(inquiry.id(), detail);
+            outcomes.put(inquiry.execution(), InquiryOutcome.timedOut(inquiry.id(), inquiry.prompt(),
+                    inquiry.timeoutAt()));
+            events.add(new InquiryTimedOut(inquiry.id(), inquiry.execution(), inquiry.timeoutAt()));
+        }
+        audit.recordAll(details, "timeout", Actor.SYSTEM);
+        outbox.appendAll(events, correlationId);
+        executionTransitions.finishPaused(outcomes, ExecutionStatus.TIMEOUT, correlationId);
+        return expired.size();
+    }
+
+    /** The inquiry if the actor may see it; otherwise 404, exactly as if it did not exist. */
+    public Inquiry visible(long inquiryId, Actor actor) {
+        return inquiries.find(inquiryId)
+                .filter(i -> actor.canSee(i.assignedTo()))
+                .orElseThrow(() -> DomainException.notFound("inquiry " + inquiryId + " not found"));
+    }
+
+    private void refuseUnlessPending(Inquiry inquiry) {
+        if (inquiry.status() != InquiryStatus.PENDING) {
+            throw conflict(inquiry);
+        }
+        if (inquiries.isPastTimeout(inquiry.id())) {
+            throw DomainException.conflict("inquiry " + inquiry.id() + " timed out at " + inquiry.timeoutAt());
+        }
+    }
+
+    private static DomainException conflict(Inquiry current) {
+        if (current.status() == InquiryStatus.PENDING) {
+            return DomainException.conflict("inquiry " + current.id() + " timed out at " + current.timeoutAt());
+        }
+        return DomainException.conflict("inquiry " + current.id() + " is already " + current.status().wire());
+    }
+}

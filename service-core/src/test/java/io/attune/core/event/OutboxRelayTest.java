@@ -1,0 +1,65 @@
+package io.attune.core.event;
+
+import io.attune.core.BrokerProbe;
+import io.attune.core.CoreIntegrationTest;
+import io.attune.model.json.Json;
+import io.attune.model.message.ExecutionRequested;
+import io.attune.model.message.MessageEnvelope;
+import io.attune.model.message.MessagePayload;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class OutboxRelayTest extends CoreIntegrationTest {
+    @Autowired
+    Outbox outbox;
+    @Autowired
+    TransactionTemplate transactions;
+
+    @Test
+    void committedEventsArriveInOrderWithIncreasingEventIds() {
+        try (BrokerProbe probe = new BrokerProbe(environment, "execution.requested")) {
+            UUID correlation = UUID.randomUUID();
+            transactions.executeWithoutResult(tx -> {
+                for (int i = 1; i <= 3; i++) {
+                    outbox.append(new ExecutionRequested(1000 + i, "examples.x", Json.object()), correlation);
+                }
+            });
+            List<MessageEnvelope<MessagePayload>> received = probe.take(3, Duration.ofSeconds(10));
+            assertThat(received).extracting(m -> ((ExecutionRequested) m.payload()).executionId())
+                    .containsExactly(1001L, 1002L, 1003L);
+            assertThat(received).allSatisfy(m -> assertThat(m.correlationId()).isEqualTo(correlation));
+            List<Long> eventIds = received.stream().map(m -> Long.parseLong(m.headers().get("event_id"))).toList();
+            assertThat(eventIds).isSorted().doesNotHaveDuplicates();
+            assertThat(received.get(0).headers()).containsEntry("source_service", "core-test");
+        }
+    }
+
+    @Test
+    void anEventOfARolledBackChangeIsNeverPublished() {
+        try (BrokerProbe probe = new BrokerProbe(environment, "execution.requested")) {
+            assertThatThrownBy(() -> transactions.executeWithoutResult(tx -> {
+                outbox.append(new ExecutionRequested(2001, "examples.x", Json.object()), null);
+                throw new IllegalStateException("the change fails after its event was stored");
+            })).isInstanceOf(IllegalStateException.class);
+            transactions.executeWithoutResult(tx -> outbox.append(
+                    new ExecutionRequested(2002, "examples.x", Json.object()), null));
+
+            List<MessageEnvelope<MessagePayload>> received = probe.drain(Duration.ofSeconds(2));
+            assertThat(received).extracting(m -> m.payload().executionId()).containsExactly(2002L);
+        }
+    }
+
+    @Test
+    void eventsCannotBeStoredOutsideATransaction() {
+        assertThatThrownBy(() -> outbox.append(new ExecutionRequested(1, "examples.x", Json.object()), null))
+                .isInstanceOf(IllegalStateException.class);
+    }
+}
