@@ -1,7 +1,6 @@
 -- The attune schema of CONTRACT §1: identities, executions, inquiries, their audit trail, and the event outbox
 -- through which every state change and its announcement commit together.
 
-CREATE SCHEMA IF NOT EXISTS attune;
 
 CREATE TYPE attune.execution_status_enum AS ENUM
     ('requested', 'running', 'paused', 'completed', 'failed', 'timeout', 'cancelled');
