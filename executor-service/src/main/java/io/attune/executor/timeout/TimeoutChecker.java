@@ -46,6 +46,8 @@ public class TimeoutChecker {
         this.failures = Counter.builder("attune.inquiry.timeout.check.failures")
                 .description("timeout checks that failed (database unavailable, say) and wait for the next tick")
                 .register(meters);
+        log.info("Timeout checker: every {}, batches of {}", settings.timeoutCheckInterval(),
+                settings.timeoutBatchSize());
     }
 
     @Scheduled(fixedDelayString = "${attune.inquiry.timeout-check-interval:1s}")
