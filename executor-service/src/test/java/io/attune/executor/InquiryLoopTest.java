@@ -104,7 +104,7 @@ class InquiryLoopTest extends ExecutorIntegrationTest {
             assertThat(outcome.get("response")).isEqualTo(response);
             assertThat(outcome.get("responded_by").asLong()).isEqualTo(approver.id());
             assertThat(Instant.parse(outcome.get("responded_at").asString())).isEqualTo(answered.respondedAt());
-            assertThat(iteratorNames(outcome)).containsExactlyInAnyOrder("id", "prompt", "status", "response",
+            assertThat(outcome.propertyNames()).containsExactlyInAnyOrder("id", "prompt", "status", "response",
                     "responded_by", "responded_at");
             assertThat(resumed.result().get("deployment_plan")).isEqualTo(result.get("deployment_plan"));
 
@@ -223,9 +223,5 @@ class InquiryLoopTest extends ExecutorIntegrationTest {
         assertThat(metrics.body()).contains("attune_inquiries_opened_total", "attune_inquiry_requests_invalid_total",
                 "attune_executions_resumed_total", "attune_inquiries_timed_out_total",
                 "attune_inquiry_timeout_sweep_seconds");
-    }
-
-    private static List<String> iteratorNames(JsonNode node) {
-        return node.propertyNames().stream().toList();
     }
 }
