@@ -25,7 +25,8 @@ import java.time.Instant;
  * Manual-acknowledgement consumer that never loses a message and never lets one block its queue:
  * <ul>
  *   <li>handled: acknowledged;</li>
- *   <li>malformed (not an envelope): straight to the dead-letter queue, since no retry can fix it;</li>
+ *   <li>malformed (not an envelope, or a handler says so by throwing {@link MalformedMessageException}): straight
+ *       to the dead-letter queue, since no retry can fix it;</li>
  *   <li>the database or broker is unavailable: not the message's fault, so it is put back after a pause and tried
  *       again for as long as the outage lasts;</li>
  *   <li>any other failure: re-published to the back of its queue with an attempt count, so that the messages behind
@@ -38,6 +39,8 @@ import java.time.Instant;
 public class ReliableListener implements ChannelAwareMessageListener {
     static final String ATTEMPT_HEADER = "x-attune-attempt";
     static final String ERROR_HEADER = "x-attune-error";
+    /** The routing key the message first arrived with; a retry arrives through the default exchange instead. */
+    static final String ROUTING_KEY_HEADER = "x-attune-routing-key";
     private static final Logger log = LoggerFactory.getLogger(ReliableListener.class);
 
     private final String queue;
@@ -68,6 +71,11 @@ public class ReliableListener implements ChannelAwareMessageListener {
             handler.handle(envelope);
             outageBackoffMillis = 200;
             channel.basicAck(tag, false);
+        } catch (MalformedMessageException e) {
+            log.error("{}: {} {} can never be processed, dead-lettered: {}", queue, envelope.messageType().wireName(),
+                    envelope.messageId(), e.getMessage());
+            deadLetter(message, "malformed message: " + e.getMessage(), attempt(message));
+            channel.basicAck(tag, false);
         } catch (Exception e) {
             if (isOutage(e)) {
                 log.warn("{}: {} {} not processed, will retry: {}", queue, envelope.messageType().wireName(),
@@ -96,6 +104,7 @@ public class ReliableListener implements ChannelAwareMessageListener {
         Message copy = copy(original);
         copy.getMessageProperties().setHeader(ATTEMPT_HEADER, nextAttempt);
         copy.getMessageProperties().setHeader(ERROR_HEADER, reason);
+        copy.getMessageProperties().setHeader(ROUTING_KEY_HEADER, originalRoutingKey(original));
         sendConfirmed(queue, copy);
     }
 
@@ -105,7 +114,7 @@ public class ReliableListener implements ChannelAwareMessageListener {
         props.setHeader(ERROR_HEADER, reason);
         props.setHeader(ATTEMPT_HEADER, attempts);
         props.setHeader("x-attune-queue", queue);
-        props.setHeader("x-attune-routing-key", original.getMessageProperties().getReceivedRoutingKey());
+        props.setHeader(ROUTING_KEY_HEADER, originalRoutingKey(original));
         props.setHeader("x-attune-failed-at", Instant.now().toString());
         sendConfirmed(AmqpSettings.deadLetterQueue(queue), copy);
     }
@@ -131,6 +140,11 @@ public class ReliableListener implements ChannelAwareMessageListener {
         props.setDeliveryMode(org.springframework.amqp.core.MessageDeliveryMode.PERSISTENT);
         from.getHeaders().forEach(props::setHeader);
         return new Message(original.getBody(), props);
+    }
+
+    private static String originalRoutingKey(Message message) {
+        Object first = message.getMessageProperties().getHeaders().get(ROUTING_KEY_HEADER);
+        return first != null ? first.toString() : message.getMessageProperties().getReceivedRoutingKey();
     }
 
     private static int attempt(Message message) {

@@ -1,33 +1,37 @@
-package io.attune.core;
+package io.attune.testsupport;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.attune.model.message.MessageEnvelope;
 import io.attune.model.message.MessagePayload;
 import io.attune.model.message.Messages;
-import io.attune.testsupport.AttuneTestEnvironment;
-import io.attune.testsupport.TestServices;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A test's own queue on the broker, bound to the test's exchange, to see what the service under test published. */
+/**
+ * A test's own queue on the broker, bound to the test's exchange, to see what the service under test published; it
+ * also publishes to that exchange (as a worker or another service would) and reads any queue (a dead-letter queue).
+ */
 public final class BrokerProbe implements AutoCloseable {
     private final Connection connection;
     private final Channel channel;
+    private final String exchange;
     private final String queue;
 
     public BrokerProbe(AttuneTestEnvironment environment, String... routingKeys) {
         try {
             connection = TestServices.get().amqp().connect();
             channel = connection.createChannel();
-            channel.exchangeDeclare(environment.namespace().exchange(), "topic", true);
+            exchange = environment.namespace().exchange();
+            channel.exchangeDeclare(exchange, "topic", true);
             queue = channel.queueDeclare().getQueue();
             for (String key : routingKeys.length == 0 ? new String[]{"#"} : routingKeys) {
-                channel.queueBind(queue, environment.namespace().exchange(), key);
+                channel.queueBind(queue, exchange, key);
             }
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -76,6 +80,54 @@ public final class BrokerProbe implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return received;
+    }
+
+    /** Publishes an enveloped message to the test's exchange under its routing key, persistent, as JSON. */
+    public void publish(MessageEnvelope<?> envelope) {
+        publish(envelope.routingKey(), Messages.write(envelope));
+    }
+
+    /** Publishes any bytes (a malformed message, say) to the test's exchange, persistent, as JSON. */
+    public void publish(String routingKey, byte[] body) {
+        try {
+            channel.basicPublish(exchange, routingKey, new AMQP.BasicProperties.Builder()
+                    .contentType("application/json").deliveryMode(2).build(), body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits for {@code count} raw messages (body and headers) on any queue, a dead-letter queue say, taking them. */
+    public List<GetResponse> takeFrom(String queueName, int count, Duration timeout) {
+        List<GetResponse> received = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (received.size() < count) {
+                GetResponse response = channel.basicGet(queueName, true);
+                if (response != null) {
+                    received.add(response);
+                } else if (System.nanoTime() > deadline) {
+                    throw new AssertionError("expected " + count + " messages on " + queueName + ", got "
+                            + received.size());
+                } else {
+                    Thread.sleep(10);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return received;
+    }
+
+    /** How many messages wait, ready, on a queue. */
+    public long depth(String queueName) {
+        try {
+            return channel.messageCount(queueName);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -1,0 +1,114 @@
+package io.attune.executor.completion;
+
+import io.attune.core.error.DomainException;
+import io.attune.core.execution.Execution;
+import io.attune.core.execution.ExecutionRepository;
+import io.attune.core.execution.ExecutionTransitions;
+import io.attune.core.inquiry.Inquiry;
+import io.attune.core.inquiry.InquiryRequestValidator;
+import io.attune.core.inquiry.InquiryTransitions;
+import io.attune.model.ExecutionStatus;
+import io.attune.model.inquiry.InquiryRequest;
+import io.attune.model.json.Json;
+import io.attune.model.message.ExecutionCompleted;
+import io.attune.model.message.MalformedMessageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The completion listener (CONTRACT §3.1): stores a worker's report, or opens the inquiry its result asks for.
+ * Whatever it decides — inquiry opened, execution failed, report stored — commits in one transaction with the
+ * events that announce it.
+ */
+@Service
+public class CompletionListener {
+    private static final Logger log = LoggerFactory.getLogger(CompletionListener.class);
+    /** The statuses a worker may report (CONTRACT §2, ExecutionCompleted). */
+    static final Set<ExecutionStatus> REPORTABLE = EnumSet.of(ExecutionStatus.COMPLETED, ExecutionStatus.FAILED,
+            ExecutionStatus.TIMEOUT);
+
+    /** What became of a report. */
+    public enum Outcome { INQUIRY_CREATED, INQUIRY_INVALID, STORED, DUPLICATE }
+
+    private final ExecutionRepository executions;
+    private final ExecutionTransitions executionTransitions;
+    private final InquiryTransitions inquiryTransitions;
+    private final InquiryRequestValidator validator;
+
+    public CompletionListener(ExecutionRepository executions, ExecutionTransitions executionTransitions,
+                              InquiryTransitions inquiryTransitions, InquiryRequestValidator validator) {
+        this.executions = executions;
+        this.executionTransitions = executionTransitions;
+        this.inquiryTransitions = inquiryTransitions;
+        this.validator = validator;
+    }
+
+    /**
+     * Handles one ExecutionCompleted. The execution stays locked until the commit, so concurrent copies of the same
+     * report (redelivery, duplicates, several replicas) queue up and all but the first find it no longer awaiting a
+     * report. An unknown execution throws (retried a bounded number of times, then dead-lettered); a status a worker
+     * may not report can never succeed and is dead-lettered at once.
+     */
+    @Transactional
+    public Outcome onCompleted(ExecutionCompleted report, UUID correlationId) {
+        if (report.status() == null || !REPORTABLE.contains(report.status())) {
+            throw new MalformedMessageException("ExecutionCompleted status must be completed, failed or timeout, not "
+                    + (report.status() == null ? "missing" : report.status().wire()));
+        }
+        Execution locked = executions.lock(report.executionId())
+                .orElseThrow(() -> DomainException.notFound("execution " + report.executionId() + " does not exist"));
+        if (!ExecutionTransitions.AWAITING_REPORT.contains(locked.status())) {
+            log.info("ExecutionCompleted for execution {} which is already {}: a duplicate, ignored", locked.id(),
+                    locked.status().wire());
+            return Outcome.DUPLICATE;
+        }
+        JsonNode result = report.result();
+        JsonNode request = inquiryRequest(report);
+        if (request == null) {
+            executionTransitions.finish(locked, report.status(), result, correlationId);
+            log.info("Execution {} {}", locked.id(), report.status().wire());
+            return Outcome.STORED;
+        }
+        InquiryRequestValidator.Result validation = validator.validate(request);
+        if (!validation.isValid()) {
+            executionTransitions.finish(locked, ExecutionStatus.FAILED, explained(result, validation), correlationId);
+            log.info("Execution {} failed: {}", locked.id(), validation.summary());
+            return Outcome.INQUIRY_INVALID;
+        }
+        Inquiry inquiry = inquiryTransitions.open(locked, validation.request(), result, correlationId);
+        log.info("Execution {} paused on inquiry {}", locked.id(), inquiry.id());
+        return Outcome.INQUIRY_CREATED;
+    }
+
+    /**
+     * The {@code __inquiry} of a completed execution's result; null when there is none. An explicit
+     * {@code "__inquiry": null} counts as none (an action with nothing to ask), anything else is validated.
+     */
+    private static JsonNode inquiryRequest(ExecutionCompleted report) {
+        if (report.status() != ExecutionStatus.COMPLETED || report.result() == null || !report.result().isObject()) {
+            return null;
+        }
+        JsonNode request = report.result().get(InquiryRequest.KEY);
+        return request == null || request.isNull() ? null : request;
+    }
+
+    /**
+     * The result a failed execution keeps: the reported result as it was (the faulty {@code __inquiry} included),
+     * plus {@code error} naming every problem and {@code inquiry_errors} listing each with its JSON pointer into
+     * {@code __inquiry}.
+     */
+    static ObjectNode explained(JsonNode reported, InquiryRequestValidator.Result validation) {
+        ObjectNode result = (ObjectNode) reported.deepCopy();
+        result.put("error", validation.summary());
+        result.set("inquiry_errors", Json.mapper().valueToTree(validation.problems()));
+        return result;
+    }
+}

@@ -1,0 +1,39 @@
+package io.attune.executor.resume;
+
+import io.attune.core.execution.Execution;
+import io.attune.core.execution.ExecutionTransitions;
+import io.attune.model.message.InquiryResponded;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The inquiry handler (CONTRACT §3.3): an answered inquiry resumes its execution. Idempotent: the core resumes only
+ * an execution that is still paused, so a redelivered answer, or a late one for an execution cancelled or timed out
+ * meanwhile, changes nothing. An unknown inquiry throws (retried a bounded number of times, then dead-lettered).
+ */
+@Service
+public class InquiryResponseHandler {
+    private static final Logger log = LoggerFactory.getLogger(InquiryResponseHandler.class);
+
+    private final ExecutionTransitions executionTransitions;
+
+    public InquiryResponseHandler(ExecutionTransitions executionTransitions) {
+        this.executionTransitions = executionTransitions;
+    }
+
+    /** The resumed execution, or empty when there was nothing (left) to resume. */
+    public Optional<Execution> onResponded(InquiryResponded responded, UUID correlationId) {
+        Optional<Execution> resumed = executionTransitions.resume(responded, correlationId);
+        if (resumed.isPresent()) {
+            log.info("Execution {} resumed by the answer to inquiry {}", resumed.get().id(), responded.inquiryId());
+        } else {
+            log.info("InquiryResponded for inquiry {}: execution {} no longer paused, nothing to resume",
+                    responded.inquiryId(), responded.executionId());
+        }
+        return resumed;
+    }
+}

@@ -1,0 +1,101 @@
+package io.attune.executor.timeout;
+
+import io.attune.core.inquiry.InquiryTransitions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The timeout checker (CONTRACT §3.4): every {@code attune.inquiry.timeout-check-interval} it times out the pending
+ * inquiries whose {@code timeout_at} has passed, with their executions, a batch per transaction, until none is left.
+ * Every replica runs one; the core's sweep skips the rows another replica is working on, so each inquiry is timed out
+ * exactly once. A failed sweep (database down) is logged and tried again on the next tick.
+ */
+@Component
+@EnableScheduling
+@EnableConfigurationProperties(TimeoutSettings.class)
+public class TimeoutChecker {
+    private static final Logger log = LoggerFactory.getLogger(TimeoutChecker.class);
+    private static final Duration WARN_EVERY = Duration.ofMinutes(1);
+
+    private final InquiryTransitions transitions;
+    private final TimeoutSettings settings;
+    private final Counter timedOut;
+    private final Timer sweeps;
+    private final Counter failures;
+    private Instant failingSince;
+    private Instant lastWarning;
+
+    public TimeoutChecker(InquiryTransitions transitions, TimeoutSettings settings, MeterRegistry meters) {
+        this.transitions = transitions;
+        this.settings = settings;
+        this.timedOut = Counter.builder("attune.inquiries.timed_out")
+                .description("pending inquiries timed out by this replica").register(meters);
+        this.sweeps = Timer.builder("attune.inquiry.timeout.sweep")
+                .description("time to time out every expired inquiry, once per check").register(meters);
+        this.failures = Counter.builder("attune.inquiry.timeout.check.failures")
+                .description("timeout checks that failed (database unavailable, say) and wait for the next tick")
+                .register(meters);
+        log.info("Timeout checker: every {}, batches of {}", settings.timeoutCheckInterval(),
+                settings.timeoutBatchSize());
+    }
+
+    @Scheduled(fixedDelayString = "${attune.inquiry.timeout-check-interval:1s}")
+    void onSchedule() {
+        try {
+            sweep();
+            if (failingSince != null) {
+                log.info("Timeout checker works again (it failed since {})", failingSince);
+                failingSince = null;
+            }
+        } catch (RuntimeException e) {
+            // never let a failure end the schedule: the next tick tries again
+            failures.increment();
+            Instant now = Instant.now();
+            boolean firstFailure = failingSince == null;
+            if (firstFailure) {
+                failingSince = now;
+            }
+            if (firstFailure || lastWarning.plus(WARN_EVERY).isBefore(now)) {
+                lastWarning = now;
+                log.warn("Timeout check failed, retrying every {} (failing since {}): {}",
+                        settings.timeoutCheckInterval(), failingSince, rootMessage(e));
+            }
+        }
+    }
+
+    /** Times out every expired pending inquiry, batch after batch; returns how many this replica took. */
+    public int sweep() {
+        return sweeps.record(() -> {
+            int total = 0;
+            int batch;
+            do {
+                batch = transitions.timeOutExpired(settings.timeoutBatchSize(), UUID.randomUUID());
+                timedOut.increment(batch);
+                total += batch;
+            } while (batch == settings.timeoutBatchSize());
+            if (total > 0) {
+                log.info("Timed out {} inquiries", total);
+            }
+            return total;
+        });
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}
