@@ -2,13 +2,21 @@ package io.attune.api.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.attune.model.rest.ApiError;
+import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.core.jackson.ModelResolver;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,6 +42,32 @@ public class OpenApiConfiguration {
                         .type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT")
                         .description("POST /auth/login answers the access token")))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
+    }
+
+    /**
+     * Every 4xx/5xx answer carries the contract's error body (not the operation's success shape), every
+     * {@code /api/v1} call can answer 401, and every call that reads the database can answer 503.
+     */
+    @Bean
+    OpenApiCustomizer contractErrors() {
+        return openApi -> {
+            ModelConverters.getInstance().readAll(ApiError.class).forEach(openApi.getComponents()::addSchemas);
+            Content errorBody = new Content().addMediaType("application/json",
+                    new MediaType().schema(new Schema<>().$ref("#/components/schemas/ApiError")));
+            openApi.getPaths().forEach((path, item) -> item.readOperations().forEach(operation -> {
+                ApiResponses responses = operation.getResponses();
+                if (path.startsWith("/api/v1")) {
+                    responses.computeIfAbsent("401", code -> new ApiResponse()
+                            .description("no token, or an invalid or expired one"));
+                }
+                responses.computeIfAbsent("503", code -> new ApiResponse().description("the database is unavailable"));
+                responses.forEach((code, response) -> {
+                    if (code.startsWith("4") || code.startsWith("5")) {
+                        response.setContent(errorBody);
+                    }
+                });
+            }));
+        };
     }
 
     /** Model schemas with snake_case property names, as the suite's JSON mapper writes them. */

@@ -1,6 +1,11 @@
 package io.attune.api.web;
 
 import io.attune.model.InquiryStatus;
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,6 +23,30 @@ public class WebConfiguration implements WebMvcConfigurer {
                 new FilterRegistrationBean<>(new RequestSizeLimitFilter());
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
+    }
+
+    /**
+     * Tomcat answers some requests itself (URLs it cannot decode, oversized headers): give those the contract's
+     * JSON body too. Runs after Spring Boot's own customizer, whose HTML valve it replaces.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> jsonTomcatErrors() {
+        return new WebServerFactoryCustomizer<>() {
+            @Override
+            public void customize(TomcatServletWebServerFactory factory) {
+                factory.addContextCustomizers(context -> {
+                    if (context.getParent() instanceof StandardHost host) {
+                        for (Valve valve : host.getPipeline().getValves()) {
+                            if (valve instanceof ErrorReportValve) {
+                                host.getPipeline().removeValve(valve);
+                            }
+                        }
+                        host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
+                        host.getPipeline().addValve(new JsonErrorReportValve());
+                    }
+                });
+            }
+        };
     }
 
     /** Query parameters take the wire names ({@code ?status=pending}); a blank one means "no filter". */

@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,19 +86,37 @@ class RobustnessTest extends ApiIntegrationTest {
     }
 
     @Test
-    void urlsTheFirewallRejectsAreBadRequestsNotServerErrors() throws Exception {
+    void urlsTheFirewallRejectsAreBadRequestsNotServerErrors() {
         String token = token(identity());
         assertError(api().get("/api/v1/inquiries/%2e%2e/1", token), 400, "BAD_REQUEST");
         assertError(api().get("/api/v1/inquiries;jsessionid=1", token), 400, "BAD_REQUEST");
-        // a request line java.net.http refuses to send: straight over a socket
+        assertError(api().get("/api/v1//inquiries", token), 400, "BAD_REQUEST");
+    }
+
+    @Test
+    void requestsTomcatRefusesItselfGetTheContractsBodyToo() throws Exception {
+        String token = token(identity());
+        for (String request : List.of("GET /api/v1/inquiries/%zz HTTP/1.1", "GET /api/v1/inquiries/1%00 HTTP/1.1",
+                "GET /api/v1/inquiries/%2F HTTP/1.1")) {
+            String response = raw(request, "Authorization: Bearer " + token);
+            assertThat(response).startsWith("HTTP/1.1 400").contains("application/json")
+                    .contains("\"code\":\"BAD_REQUEST\"").doesNotContain("<html", "Exception");
+        }
+        String hugeHeader = raw("GET /api/v1/inquiries HTTP/1.1", "X-Padding: " + "a".repeat(20_000));
+        assertThat(hugeHeader).startsWith("HTTP/1.1 400").contains("\"code\":\"BAD_REQUEST\"")
+                .doesNotContain("<html");
+    }
+
+    /** A request line and headers java.net.http would refuse to send, straight over a socket. */
+    String raw(String requestLine, String header) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET /api/v1/inquiries/%00 HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write((requestLine + "\r\nHost: localhost\r\n" + header + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
-            String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(response).startsWith("HTTP/1.1 400").doesNotContain("Exception");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
