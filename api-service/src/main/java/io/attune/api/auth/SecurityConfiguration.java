@@ -16,6 +16,8 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.HttpStatusRequestRejectedHandler;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
@@ -27,6 +29,7 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
+    static final String LOGIN = "/auth/login";
     static final String[] PUBLIC_GETS = {"/", "/index.html", "/favicon.ico", "/app/**",
             "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus",
             "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**"};
@@ -43,13 +46,14 @@ public class SecurityConfiguration {
                 .authorizeHttpRequests(auth -> auth
                         .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.FORWARD).permitAll()
                         .requestMatchers("/error").permitAll()
-                        .requestMatchers(HttpMethod.POST, "/auth/login").permitAll()
+                        .requestMatchers(HttpMethod.POST, LOGIN).permitAll()
                         .requestMatchers(HttpMethod.GET, PUBLIC_GETS).permitAll()
                         .requestMatchers(HttpMethod.HEAD, PUBLIC_GETS).permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/identities", "/api/v1/identities/**")
                         .hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resource -> resource
+                        .bearerTokenResolver(ignoringTokensOnLogin())
                         .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(new ActorConverter()))
                         .authenticationEntryPoint(errors)
                         .accessDeniedHandler(errors))
@@ -57,6 +61,13 @@ public class SecurityConfiguration {
                         .authenticationEntryPoint(errors)
                         .accessDeniedHandler(errors));
         return http.build();
+    }
+
+    /** A login must work whatever stale token the client still sends along, so tokens are not read there. */
+    static BearerTokenResolver ignoringTokensOnLogin() {
+        DefaultBearerTokenResolver tokens = new DefaultBearerTokenResolver();
+        return request -> HttpMethod.POST.matches(request.getMethod()) && LOGIN.equals(request.getServletPath())
+                ? null : tokens.resolve(request);
     }
 
     @Bean

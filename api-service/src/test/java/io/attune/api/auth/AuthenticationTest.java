@@ -82,6 +82,16 @@ class AuthenticationTest extends ApiIntegrationTest {
     }
 
     @Test
+    void aStaleTokenSentAlongDoesNotGetInTheWayOfLoggingIn() {
+        Identity ada = withPassword("correct horse battery");
+        Instant issued = Instant.now().minus(Duration.ofHours(3));
+        String expired = sign(claims(ada, issued, issued.plus(Duration.ofHours(1))), AttuneTestEnvironment.JWT_SECRET);
+        Response response = api().post("/auth/login", expired,
+                Json.write(Map.of("login", ada.login(), "password", "correct horse battery")));
+        assertThat(response.status()).as("%s", response).isEqualTo(200);
+    }
+
+    @Test
     void aWrongPasswordAndAnUnknownLoginGetTheSameRefusal() {
         Identity ada = withPassword("correct horse battery");
         Response wrongPassword = api().post("/auth/login", null,
