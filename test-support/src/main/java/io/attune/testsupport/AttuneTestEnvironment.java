@@ -16,11 +16,13 @@ public final class AttuneTestEnvironment {
     private final TestDatabase database;
     private final AmqpNamespace namespace;
     private String amqpUrl;
+    private String databaseUrl;
 
     private AttuneTestEnvironment(TestDatabase database, AmqpNamespace namespace, String amqpUrl) {
         this.database = database;
         this.namespace = namespace;
         this.amqpUrl = amqpUrl;
+        this.databaseUrl = database.jdbcUrl();
     }
 
     /** A fresh (unmigrated: the service migrates it on start) database and a fresh broker namespace. */
@@ -43,10 +45,16 @@ public final class AttuneTestEnvironment {
         return this;
     }
 
+    /** Routes the service's database connections through a proxy, for tests that take the database away. */
+    public AttuneTestEnvironment viaDatabaseProxy(TcpProxy proxy) {
+        this.databaseUrl = database.server().jdbcUrl(proxy.host(), proxy.port(), database.name());
+        return this;
+    }
+
     /** The variables and properties a service process needs, as a map (for child processes, say). */
     public Map<String, String> variables() {
         Map<String, String> vars = new LinkedHashMap<>();
-        vars.put("ATTUNE_DB_URL", database.jdbcUrl());
+        vars.put("ATTUNE_DB_URL", databaseUrl);
         vars.put("ATTUNE_DB_USER", database.user());
         vars.put("ATTUNE_DB_PASSWORD", database.password());
         vars.put("ATTUNE_AMQP_URL", amqpUrl);

@@ -8,6 +8,11 @@ import java.sql.SQLException;
 public record PostgresEndpoint(String kind, String host, int port, String user, String password) {
 
     public String jdbcUrl(String database) {
+        return jdbcUrl(host, port, database);
+    }
+
+    /** The same database at another address (a {@link TcpProxy} in front of the server, say). */
+    public String jdbcUrl(String host, int port, String database) {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
     }
 

@@ -64,6 +64,17 @@ public class ExecutionTransitions {
         return execution;
     }
 
+    /**
+     * The execution if the actor may read it, otherwise 404 exactly as if it did not exist: admins read every
+     * execution, others one they requested or one with an inquiry they may see (CONTRACT §4 visibility).
+     */
+    public Execution visible(long executionId, Actor actor) {
+        return executions.find(executionId)
+                .filter(e -> actor.isAdmin() || (actor.id() != null && actor.id().equals(e.requestedBy()))
+                        || inquiries.anyVisibleForExecution(e.id(), actor))
+                .orElseThrow(() -> DomainException.notFound("execution " + executionId + " not found"));
+    }
+
     /** {@code requested} → {@code running} (a worker took it). Empty when it was not {@code requested}. */
     @Transactional
     public Optional<Execution> markRunning(long executionId, UUID correlationId) {

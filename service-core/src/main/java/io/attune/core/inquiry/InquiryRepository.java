@@ -80,6 +80,17 @@ public class InquiryRepository {
                 .param(limit).query(ROW).list();
     }
 
+    /** Whether the execution has an inquiry (of any status) that the actor may see. */
+    public boolean anyVisibleForExecution(long execution, Actor actor) {
+        if (actor.isAdmin()) {
+            return jdbc.sql("SELECT EXISTS (SELECT 1 FROM attune.inquiry WHERE execution = ?)").param(execution)
+                    .query(Boolean.class).single();
+        }
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM attune.inquiry WHERE execution = ? "
+                        + "AND (assigned_to IS NULL OR assigned_to = ?))")
+                .params(execution, actor.id()).query(Boolean.class).single();
+    }
+
     /** A page of the inquiries the actor may see, newest first, and how many match in all. */
     public Page page(InquiryQuery query, Actor actor) {
         StringBuilder where = new StringBuilder(" WHERE true");
