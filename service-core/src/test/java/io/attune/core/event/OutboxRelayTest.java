@@ -1,11 +1,11 @@
 package io.attune.core.event;
 
-import io.attune.core.BrokerProbe;
 import io.attune.core.CoreIntegrationTest;
 import io.attune.model.json.Json;
 import io.attune.model.message.ExecutionRequested;
 import io.attune.model.message.MessageEnvelope;
 import io.attune.model.message.MessagePayload;
+import io.attune.testsupport.BrokerProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;

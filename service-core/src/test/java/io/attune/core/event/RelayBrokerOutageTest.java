@@ -1,10 +1,10 @@
 package io.attune.core.event;
 
-import io.attune.core.BrokerProbe;
 import io.attune.core.CoreTestApplication;
 import io.attune.model.json.Json;
 import io.attune.model.message.ExecutionRequested;
 import io.attune.testsupport.AttuneTestEnvironment;
+import io.attune.testsupport.BrokerProbe;
 import io.attune.testsupport.TcpProxy;
 import io.attune.testsupport.TestServices;
 import org.junit.jupiter.api.AfterAll;

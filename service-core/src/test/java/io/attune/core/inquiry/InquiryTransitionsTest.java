@@ -1,6 +1,5 @@
 package io.attune.core.inquiry;
 
-import io.attune.core.BrokerProbe;
 import io.attune.core.CoreIntegrationTest;
 import io.attune.core.error.DomainException;
 import io.attune.core.execution.Execution;
@@ -18,6 +17,7 @@ import io.attune.model.message.InquiryResponded;
 import io.attune.model.message.MessageEnvelope;
 import io.attune.model.message.MessagePayload;
 import io.attune.model.rest.ErrorCode;
+import io.attune.testsupport.BrokerProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;

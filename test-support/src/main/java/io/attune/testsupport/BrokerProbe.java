@@ -1,4 +1,4 @@
-package io.attune.core;
+package io.attune.testsupport;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -6,8 +6,6 @@ import com.rabbitmq.client.GetResponse;
 import io.attune.model.message.MessageEnvelope;
 import io.attune.model.message.MessagePayload;
 import io.attune.model.message.Messages;
-import io.attune.testsupport.AttuneTestEnvironment;
-import io.attune.testsupport.TestServices;
 
 import java.io.IOException;
 import java.time.Duration;
