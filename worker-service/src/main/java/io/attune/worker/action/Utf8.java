@@ -1,0 +1,40 @@
+package io.attune.worker.action;
+
+import java.nio.charset.StandardCharsets;
+
+/** Decoding cut-off UTF-8 (the head or tail of an output) without a broken character at the cut. */
+final class Utf8 {
+    private Utf8() {
+    }
+
+    static String decode(byte[] bytes) {
+        int start = 0;
+        while (start < bytes.length && start < 3 && isContinuation(bytes[start])) {
+            start++;
+        }
+        int end = bytes.length;
+        int lead = end - 1;
+        while (lead >= start && lead > end - 4 && isContinuation(bytes[lead])) {
+            lead--;
+        }
+        if (lead >= start && end - lead < expectedLength(bytes[lead])) {
+            end = lead;
+        }
+        return new String(bytes, start, end - start, StandardCharsets.UTF_8);
+    }
+
+    private static boolean isContinuation(byte b) {
+        return (b & 0xC0) == 0x80;
+    }
+
+    private static int expectedLength(byte lead) {
+        if ((lead & 0x80) == 0) {
+            return 1;
+        } else if ((lead & 0xE0) == 0xC0) {
+            return 2;
+        } else if ((lead & 0xF0) == 0xE0) {
+            return 3;
+        }
+        return 4;
+    }
+}
