@@ -105,7 +105,8 @@ public class ActionRunner implements AutoCloseable {
                 run.stop(StopReason.TIMEOUT);
                 process.waitFor();
             }
-            boolean drained = drain(out) & drain(err); // both, even when the first one times out
+            long drainDeadline = System.nanoTime() + DRAIN_GRACE.toNanos();
+            boolean drained = drain(out, drainDeadline) & drain(err, drainDeadline); // both, whatever the first says
             if (!drained) {
                 log.warn("Execution {}: {} exited but left a process behind that holds its output open",
                         executionId, action.ref());
@@ -195,9 +196,9 @@ public class ActionRunner implements AutoCloseable {
         }
     }
 
-    private static boolean drain(Future<?> reader) throws InterruptedException {
+    private static boolean drain(Future<?> reader, long deadline) throws InterruptedException {
         try {
-            reader.get(DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            reader.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;

@@ -34,7 +34,7 @@ final class StderrTail {
                     } else {
                         line.write(buffer[i]);
                         if (line.size() >= MAX_LINE) {
-                            emitLine();
+                            emitPiece();
                         }
                     }
                 }
@@ -62,6 +62,15 @@ final class StderrTail {
             recent.reset();
             recent.write(all, all.length - tailBytes, tailBytes);
         }
+    }
+
+    /** Logs the start of an overlong line, up to its last whole character; the rest begins the next piece. */
+    private void emitPiece() {
+        byte[] bytes = line.toByteArray();
+        int cut = Utf8.wholeCharacters(bytes);
+        line.reset();
+        log.accept(Utf8.decode(java.util.Arrays.copyOf(bytes, cut)));
+        line.write(bytes, cut, bytes.length - cut);
     }
 
     private void emitLine() {

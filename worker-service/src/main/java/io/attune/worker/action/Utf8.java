@@ -7,20 +7,27 @@ final class Utf8 {
     private Utf8() {
     }
 
+    /** The bytes as text, less a character cut in half at either end. */
     static String decode(byte[] bytes) {
         int start = 0;
         while (start < bytes.length && start < 3 && isContinuation(bytes[start])) {
             start++;
         }
+        int end = Math.max(start, wholeCharacters(bytes));
+        return new String(bytes, start, end - start, StandardCharsets.UTF_8);
+    }
+
+    /** How many leading bytes hold whole characters: all of them, unless the last character is cut. */
+    static int wholeCharacters(byte[] bytes) {
         int end = bytes.length;
         int lead = end - 1;
-        while (lead >= start && lead > end - 4 && isContinuation(bytes[lead])) {
+        while (lead >= 0 && lead > end - 4 && isContinuation(bytes[lead])) {
             lead--;
         }
-        if (lead >= start && end - lead < expectedLength(bytes[lead])) {
-            end = lead;
+        if (lead >= 0 && end - lead < expectedLength(bytes[lead])) {
+            return lead;
         }
-        return new String(bytes, start, end - start, StandardCharsets.UTF_8);
+        return end;
     }
 
     private static boolean isContinuation(byte b) {
