@@ -73,7 +73,7 @@ anomaly() {
 }
 
 json_read_params
-if json_member "$PARAMS" records; then
+if param records; then
     records=$JSON_VALUE default_source='import'
 else
     records=$SAMPLE default_source='built-in sample'
@@ -81,7 +81,7 @@ fi
 param_string source "$default_source"
 data_source=$REPLY
 max=10000
-if json_member "$PARAMS" max_amount; then
+if param max_amount; then
     if [[ ! $JSON_VALUE =~ ^(0|[1-9][0-9]{0,17})$ ]]; then
         json_fail "parameter max_amount must be a whole number"
     fi
@@ -94,12 +94,12 @@ count=${#rows[@]}
 seen=' '
 for ((r = 0; r < count; r++)); do
     row=${rows[r]}
-    if [[ $row != \{* ]]; then
+    if [[ $row != \{* ]] || ! json_members "$row"; then
         anomaly "$r" null record "the record is not a JSON object" "$row"
         continue
     fi
     id=null
-    if json_member "$row" id; then
+    if json_lookup id; then
         value=$JSON_VALUE
         if [[ $value =~ ^-?(0|[1-9][0-9]*)$ ]]; then
             id=$value
@@ -115,7 +115,7 @@ for ((r = 0; r < count; r++)); do
     else
         anomaly "$r" null id "the id is missing" null
     fi
-    if json_member "$row" email; then
+    if json_lookup email; then
         value=$JSON_VALUE
         if [[ ! $value =~ $EMAIL ]]; then
             anomaly "$r" "$id" email "not a valid e-mail address" "$value"
@@ -123,7 +123,7 @@ for ((r = 0; r < count; r++)); do
     else
         anomaly "$r" "$id" email "the e-mail address is missing" null
     fi
-    if json_member "$row" amount; then
+    if json_lookup amount; then
         value=$JSON_VALUE
         if ! amount_check "$value" "$max"; then
             anomaly "$r" "$id" amount "the amount is not a number" "$value"

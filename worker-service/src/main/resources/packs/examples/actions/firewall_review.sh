@@ -37,21 +37,22 @@ sensitive_service() {
     done
 }
 
-# rule_string RULE INDEX NAME DEFAULT ALLOWED: REPLY = the rule's string member NAME, one of the words in ALLOWED.
+# The rule_* functions read the members of the rule json_members read last.
+# rule_string INDEX NAME DEFAULT ALLOWED: REPLY = the rule's string member NAME, one of the words in ALLOWED.
 rule_string() {
-    REPLY=$4
-    if json_member "$1" "$3"; then
+    REPLY=$3
+    if json_lookup "$2"; then
         REPLY=${JSON_VALUE:1:${#JSON_VALUE}-2}
-        if [[ $JSON_VALUE != \"* || " $5 " != *" $REPLY "* ]]; then
-            json_fail "rule $2: $3 must be one of: $5"
+        if [[ $JSON_VALUE != \"* || " $4 " != *" $REPLY "* ]]; then
+            json_fail "rule $1: $2 must be one of: $4"
         fi
     fi
 }
 
-# rule_ports RULE INDEX: LOW and HIGH, the ports the rule covers, and PORTS, how to name them.
+# rule_ports INDEX: LOW and HIGH, the ports the rule covers, and PORTS, how to name them.
 rule_ports() {
     local value=any
-    if json_member "$1" port; then value=$JSON_VALUE; fi
+    if json_lookup port; then value=$JSON_VALUE; fi
     if [[ $value == any || $value == '"any"' || $value == '"*"' ]]; then
         LOW=1 HIGH=65535 PORTS='all ports'
         return
@@ -64,12 +65,12 @@ rule_ports() {
         LOW=0 HIGH=0
     fi
     if ((LOW < 1 || HIGH > 65535 || LOW > HIGH)); then
-        json_fail "rule $2: port must be a port number (1-65535), a range like \"8000-8100\" or \"any\""
+        json_fail "rule $1: port must be a port number (1-65535), a range like \"8000-8100\" or \"any\""
     fi
 }
 
 json_read_params
-if json_member "$PARAMS" rules; then rules=$JSON_VALUE; else rules=$SAMPLE; fi
+if param rules; then rules=$JSON_VALUE; else rules=$SAMPLE; fi
 param_string firewall 'edge-firewall'
 firewall=$REPLY
 param_id security_lead_id
@@ -81,16 +82,16 @@ count=${#list[@]}
 findings='' high=0 medium=0
 for ((r = 0; r < count; r++)); do
     rule=${list[r]}
-    if [[ $rule != \{* ]]; then
+    if [[ $rule != \{* ]] || ! json_members "$rule"; then
         json_fail "rule $r must be an object"
     fi
-    rule_string "$rule" "$r" action allow 'allow deny'
+    rule_string "$r" action allow 'allow deny'
     action=$REPLY
-    rule_string "$rule" "$r" protocol tcp 'tcp udp icmp any'
+    rule_string "$r" protocol tcp 'tcp udp icmp any'
     protocol=$REPLY
-    rule_ports "$rule" "$r"
+    rule_ports "$r"
     source='0.0.0.0/0'
-    if json_member "$rule" source; then
+    if json_lookup source; then
         if [[ $JSON_VALUE != \"* ]]; then json_fail "rule $r: source must be a string (an address range)"; fi
         source=${JSON_VALUE:1:${#JSON_VALUE}-2}
     fi

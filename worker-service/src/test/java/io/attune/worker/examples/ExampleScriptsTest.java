@@ -89,6 +89,22 @@ class ExampleScriptsTest {
     }
 
     @Test
+    void valuesLongerThanTheReadersWindowComeThroughIntact() {
+        ObjectNode parameters = Json.object();
+        parameters.put("padding", " ".repeat(5000));
+        parameters.put("service", "ab\"\\{[".repeat(3000) + "\u00e9");
+        ArrayNode changes = parameters.putArray("changes");
+        for (int i = 0; i < 500; i++) {
+            changes.add("change " + i + " \"quoted\" ]}" + "x".repeat(i));
+        }
+
+        JsonNode plan = run("bash", "deploy_approval.sh", Json.write(parameters)).json().get("deployment_plan");
+
+        assertThat(plan.get("service")).isEqualTo(parameters.get("service"));
+        assertThat(plan.get("changes")).isEqualTo(changes);
+    }
+
+    @Test
     void deploymentApprovalHasDefaultsForEverything() {
         JsonNode result = run("bash", "deploy_approval.sh", "").json();
 
