@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -88,6 +89,7 @@ public class ActionRunner implements AutoCloseable {
         }
         Run run = new Run(process);
         running.add(run);
+        boolean interrupted = false;
         try {
             if (stopping) {
                 run.stop(StopReason.WORKER_STOPPED);
@@ -101,10 +103,16 @@ public class ActionRunner implements AutoCloseable {
                     line -> actionLog.info("execution {} {}: {}", executionId, action.ref(), line));
             Future<?> out = io.submit(() -> stdout.readFrom(process.getInputStream()));
             Future<?> err = io.submit(() -> stderr.readFrom(process.getErrorStream()));
-            if (!process.waitFor(action.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                run.stop(StopReason.TIMEOUT);
-                process.waitFor();
+            try {
+                if (!process.waitFor(action.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                    run.stop(StopReason.TIMEOUT);
+                }
+            } catch (InterruptedException e) {
+                // the worker is going down: stop the action, and still say how it ended
+                interrupted = true;
+                run.stop(StopReason.WORKER_STOPPED);
             }
+            awaitExit(process);
             long drainDeadline = System.nanoTime() + DRAIN_GRACE.toNanos();
             boolean drained = drain(out, drainDeadline) & drain(err, drainDeadline); // both, whatever the first says
             if (!drained) {
@@ -115,12 +123,28 @@ public class ActionRunner implements AutoCloseable {
             log.info("Execution {}: {} ended {} (exit code {})", executionId, action.ref(),
                     outcome.status().wire(), process.exitValue());
             return outcome;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            run.stop(StopReason.WORKER_STOPPED);
-            return ActionOutcome.failed("the worker stopped before the action finished");
         } finally {
             running.remove(run);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Waits for a process that has been told to stop (or has stopped), whatever interrupts come meanwhile. */
+    private static void awaitExit(Process process) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                process.waitFor();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                ProcessTrees.terminate(process.toHandle(), Duration.ZERO);
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -196,14 +220,17 @@ public class ActionRunner implements AutoCloseable {
         }
     }
 
-    private static boolean drain(Future<?> reader, long deadline) throws InterruptedException {
+    private static boolean drain(Future<?> reader, long deadline) {
         try {
             reader.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return reader.isDone();
         }
     }
 

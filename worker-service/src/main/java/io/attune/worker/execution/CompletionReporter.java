@@ -36,25 +36,37 @@ public class CompletionReporter {
     public void report(Execution execution, ActionOutcome outcome, UUID correlationId) {
         ExecutionCompleted completed = new ExecutionCompleted(execution.id(), execution.actionRef(),
                 outcome.status(), outcome.result(), Instant.now().truncatedTo(ChronoUnit.MICROS));
+        // An interrupt (the worker shutting down) must not cost the outcome: it is stored first, then passed on.
+        boolean interrupted = Thread.interrupted();
+        try {
+            store(execution, completed, correlationId);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void store(Execution execution, ExecutionCompleted completed, UUID correlationId) {
         long backoffMillis = 200;
+        boolean lastTry = false;
         while (true) {
             try {
                 transactions.executeWithoutResult(tx -> outbox.append(completed, correlationId));
                 return;
             } catch (RuntimeException e) {
-                if (!ReliableListener.isOutage(e) || stopping) {
+                if (!ReliableListener.isOutage(e) || stopping || lastTry) {
                     log.error("Execution {}: its outcome could not be stored and is lost; the execution stays "
                             + "running. Outcome: {}", execution.id(), Json.write(completed), e);
                     throw e;
                 }
                 log.warn("Execution {}: outcome {} not stored yet, retrying in {} ms: {}", execution.id(),
-                        outcome.status().wire(), backoffMillis, e.getMessage());
+                        completed.status().wire(), backoffMillis, e.getMessage());
             }
             try {
                 Thread.sleep(backoffMillis);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stopping = true;
+                lastTry = true; // interrupted again: one more try, then give up
             }
             backoffMillis = Math.min(backoffMillis * 2, 5_000);
         }
