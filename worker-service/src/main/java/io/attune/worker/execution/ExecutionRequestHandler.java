@@ -62,10 +62,10 @@ public class ExecutionRequestHandler implements EnvelopeHandler {
         try {
             Optional<Execution> claimed = transitions.markRunning(requested.executionId(), envelope.correlationId());
             if (claimed.isEmpty()) {
-                String status = executions.find(requested.executionId()).map(e -> e.status().wire())
-                        .orElse("unknown");
-                log.info("Execution {} is {}, not requested: already taken, not run again", requested.executionId(),
-                        status);
+                executions.find(requested.executionId()).ifPresentOrElse(
+                        e -> log.info("Execution {} is {}, not requested: already taken, not run again", e.id(),
+                                e.status().wire()),
+                        () -> log.warn("Execution {} does not exist: request ignored", requested.executionId()));
                 return;
             }
             Execution execution = claimed.get();
