@@ -1,0 +1,132 @@
+package io.attune.notifier.session;
+
+import io.attune.model.json.Json;
+import io.attune.model.ws.Notification;
+import io.attune.notifier.NotifierSettings;
+import io.attune.notifier.auth.Authenticated;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.websocket.Session;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.WebSocketSession;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The open sessions of this replica: hands each live notification to every one of them, pings idle ones, closes
+ * those whose token expires, and counts what it does ({@code attune.notifier.*} metrics).
+ */
+@Component
+public class SessionRegistry implements DisposableBean {
+    /** Tomcat's limit for a blocking send (the close frame, pings); the rest of the API has no such setting. */
+    private static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+    private final NotifierSettings settings;
+    private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer;
+    /** For what may block on one client (close frames, pings): never the feed's thread. */
+    private final ExecutorService background;
+    private final Counter notificationsSent;
+    private final Counter slowClientCloses;
+
+    public SessionRegistry(NotifierSettings settings, MeterRegistry meters) {
+        this.settings = settings;
+        this.timer = new ScheduledThreadPoolExecutor(1, daemon("notifier-timer"));
+        this.background = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                daemon("notifier-io"));
+        ((ThreadPoolExecutor) background).allowCoreThreadTimeOut(true);
+        Gauge.builder("attune.notifier.sessions", sessions, Map::size).description("open WebSocket sessions")
+                .register(meters);
+        this.notificationsSent = Counter.builder("attune.notifier.notifications.sent")
+                .description("notifications handed to clients").register(meters);
+        this.slowClientCloses = Counter.builder("attune.notifier.slow.client.closes")
+                .description("sessions closed because the client fell too far behind").register(meters);
+        long heartbeat = settings.heartbeatInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+    }
+
+    void open(WebSocketSession socket, Authenticated who) {
+        Session endpoint = ((NativeWebSocketSession) socket).getNativeSession(Session.class);
+        endpoint.getUserProperties().put(BLOCKING_SEND_TIMEOUT, settings.sendTimeout().toMillis());
+        endpoint.getAsyncRemote().setSendTimeout(settings.sendTimeout().toMillis());
+        ClientSession session = new ClientSession(socket, endpoint, who.actor(), this, settings.sessionBuffer());
+        sessions.put(session.id(), session);
+        if (who.expiresAt() != null) {
+            long delay = Math.max(0, Duration.between(Instant.now(), who.expiresAt()).toMillis());
+            expiries.put(session.id(), timer.schedule(session::tokenExpired, delay, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    ClientSession get(String id) {
+        return sessions.get(id);
+    }
+
+    void closed(String id) {
+        sessions.remove(id);
+        ScheduledFuture<?> expiry = expiries.remove(id);
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+    }
+
+    /** Hands a live notification to every session; never waits for any of them. */
+    public void dispatch(Notification notification) {
+        if (sessions.isEmpty()) {
+            return;
+        }
+        String json = Json.write(notification);
+        for (ClientSession session : sessions.values()) {
+            session.offer(notification, json);
+        }
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    void background(Runnable task) {
+        background.execute(task);
+    }
+
+    void notificationSent() {
+        notificationsSent.increment();
+    }
+
+    void slowClientClosed() {
+        slowClientCloses.increment();
+    }
+
+    private void heartbeat() {
+        sessions.values().forEach(ClientSession::heartbeat);
+    }
+
+    @Override
+    public void destroy() {
+        timer.shutdownNow();
+        background.shutdown();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
