@@ -140,6 +140,16 @@ public abstract class NotifierIntegrationTest {
                         .query(Long.class).optional().orElse(null), id -> id != null);
     }
 
+    /** The public ids of these inquiries' events of this type, in the inquiries' order (waits for the relay). */
+    protected List<Long> eventIds(List<Inquiry> inquiries, String messageType) {
+        Long[] inquiryIds = inquiries.stream().map(Inquiry::id).toArray(Long[]::new);
+        List<Long> ids = await().atMost(WAIT).until(() -> jdbc.sql("SELECT e.id FROM unnest(?::bigint[]) WITH "
+                        + "ORDINALITY AS i(inquiry_id, n) JOIN attune.event e ON e.inquiry_id = i.inquiry_id "
+                        + "AND e.message_type = ? AND e.id IS NOT NULL ORDER BY i.n")
+                .params(inquiryIds, messageType).query(Long.class).list(), found -> found.size() == inquiryIds.length);
+        return ids;
+    }
+
     /** Ids of every stored inquiry event above {@code after}, in order (what a replay of everything returns). */
     protected List<Long> inquiryEventIds(long after) {
         return jdbc.sql("SELECT id FROM attune.event WHERE id > ? AND inquiry_id IS NOT NULL ORDER BY id")
