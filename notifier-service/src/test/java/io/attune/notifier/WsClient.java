@@ -147,6 +147,23 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         return notifications;
     }
 
+    /** Notifications until (and including) the one with id {@code lastId}. */
+    public List<JsonNode> notificationsThrough(long lastId, Duration timeout) {
+        List<JsonNode> notifications = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (notifications.isEmpty() || notifications.get(notifications.size() - 1).get("id").asLong() < lastId) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("notification " + lastId + " not received; got " + notifications.size()
+                        + ": " + notifications);
+            }
+            JsonNode message = next(Duration.ofNanos(left));
+            assertThat(message.has("id")).as("a notification, not " + message).isTrue();
+            notifications.add(message);
+        }
+        return notifications;
+    }
+
     /**
      * Every notification queued for this client so far: sends a ping and collects until the pong (the server
      * answers in order, so the pong comes after whatever was queued before it).
