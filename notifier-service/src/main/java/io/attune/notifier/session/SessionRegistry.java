@@ -32,14 +32,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @Component
 public class SessionRegistry implements DisposableBean {
-    /** Tomcat's limit for a blocking send (the close frame, pings); the rest of the API has no such setting. */
+    /** Tomcat's limit for a blocking send (pings, a 1000 close); the standard API has no such setting. */
     private static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+    /**
+     * Tomcat's limit for sending any other close frame, 50 ms by default: too short for a client that is behind to
+     * take in what is already on its way and then the 4008 that tells it where to continue.
+     */
+    private static final String CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
+    private static final int BACKGROUND_THREADS = 32;
 
     private final NotifierSettings settings;
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
-    /** For what may block on one client (close frames, pings): never the feed's thread. */
+    /**
+     * For what may block on one client — close frames and pings wait (up to the send timeout) behind a message still
+     * on its way — so never on the feed's thread.
+     */
     private final ExecutorService background;
     private final Counter notificationsSent;
     private final Counter slowClientCloses;
@@ -47,8 +56,8 @@ public class SessionRegistry implements DisposableBean {
     public SessionRegistry(NotifierSettings settings, MeterRegistry meters) {
         this.settings = settings;
         this.timer = new ScheduledThreadPoolExecutor(1, daemon("notifier-timer"));
-        this.background = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                daemon("notifier-io"));
+        this.background = new ThreadPoolExecutor(BACKGROUND_THREADS, BACKGROUND_THREADS, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemon("notifier-io"));
         ((ThreadPoolExecutor) background).allowCoreThreadTimeOut(true);
         Gauge.builder("attune.notifier.sessions", sessions, Map::size).description("open WebSocket sessions")
                 .register(meters);
@@ -63,6 +72,7 @@ public class SessionRegistry implements DisposableBean {
     void open(WebSocketSession socket, Authenticated who) {
         Session endpoint = ((NativeWebSocketSession) socket).getNativeSession(Session.class);
         endpoint.getUserProperties().put(BLOCKING_SEND_TIMEOUT, settings.sendTimeout().toMillis());
+        endpoint.getUserProperties().put(CLOSE_SEND_TIMEOUT, settings.sendTimeout().toMillis());
         endpoint.getAsyncRemote().setSendTimeout(settings.sendTimeout().toMillis());
         ClientSession session = new ClientSession(socket, endpoint, who.actor(), this, settings.sessionBuffer());
         sessions.put(session.id(), session);
