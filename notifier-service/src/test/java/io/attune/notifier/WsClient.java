@@ -30,6 +30,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
+    private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
     private volatile WebSocket socket;
 
     public record Closed(int code, String reason) {
@@ -80,6 +81,17 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         }
         webSocket.request(1);
         return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
+        pings.incrementAndGet();
+        return WebSocket.Listener.super.onPing(webSocket, message); // answers with a pong, asks for more
+    }
+
+    /** WebSocket ping frames (the server's heartbeats) received so far. */
+    public int pings() {
+        return pings.get();
     }
 
     @Override

@@ -224,6 +224,18 @@ final class ClientSession {
         });
     }
 
+    /** The socket is gone: drop whatever still waits for it. */
+    void discard() {
+        synchronized (lock) {
+            if (closing == null) {
+                closing = CloseStatus.NORMAL;
+            }
+            queue.clear();
+            counted = 0;
+            held.clear();
+        }
+    }
+
     private void tooSlow() {
         long since;
         synchronized (lock) {

@@ -87,7 +87,10 @@ public class SessionRegistry implements DisposableBean {
     }
 
     void closed(String id) {
-        sessions.remove(id);
+        ClientSession session = sessions.remove(id);
+        if (session != null) {
+            session.discard();
+        }
         ScheduledFuture<?> expiry = expiries.remove(id);
         if (expiry != null) {
             expiry.cancel(false);

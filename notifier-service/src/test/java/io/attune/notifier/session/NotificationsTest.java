@@ -8,13 +8,21 @@ import io.attune.model.ws.SubscriptionFilters;
 import io.attune.notifier.NotifierIntegrationTest;
 import io.attune.notifier.WsClient;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** What a subscribed client receives for each inquiry transition, and how the socket answers its messages. */
+@TestPropertySource(properties = "attune.notifier.heartbeat-interval=500ms")
 class NotificationsTest extends NotifierIntegrationTest {
 
     @Test
@@ -154,6 +162,36 @@ class NotificationsTest extends NotifierIntegrationTest {
             List<JsonNode> received = client.notifications(2);
             assertThat(received).extracting(n -> n.get("entity").asString() + "/" + n.get("activity").asString())
                     .containsExactly(inquiry.id() + "/created", marker.id() + "/created");
+        }
+    }
+
+    @Test
+    void anIdleSocketGetsHeartbeatPings() {
+        try (WsClient client = connect(identity(Role.USER))) {
+            client.subscribe(SubscriptionFilters.NONE, null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.pings() >= 3);
+            assertThat(client.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void sessionsAndNotificationsAreMeasured() throws Exception {
+        Identity admin = identity(Role.ADMIN);
+        try (WsClient client = connect(admin)) {
+            client.subscribe(SubscriptionFilters.NONE, null);
+            open(null);
+            client.notifications(1);
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).containsPattern("attune_notifier_sessions [1-9]")
+                    .containsPattern("attune_notifier_notifications_sent_total [1-9]")
+                    .contains("attune_notifier_slow_client_closes_total");
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
         }
     }
 }
