@@ -9,8 +9,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.websocket.Session;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 
 import java.time.Duration;
@@ -31,7 +33,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * those whose token expires, and counts what it does ({@code attune.notifier.*} metrics).
  */
 @Component
-public class SessionRegistry implements DisposableBean {
+public class SessionRegistry implements SmartLifecycle, DisposableBean {
+    /** Stops after the broker feed (no more notifications) and before the web server (sockets still open). */
+    private static final int PHASE = Integer.MAX_VALUE - 512;
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    private static final CloseStatus SHUTTING_DOWN = new CloseStatus(CloseStatus.GOING_AWAY.getCode(),
+            "server shutting down: reconnect with since");
+
     /** Tomcat's limit for a blocking send (pings, a 1000 close); the standard API has no such setting. */
     private static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
     /**
@@ -52,6 +60,7 @@ public class SessionRegistry implements DisposableBean {
     private final ExecutorService background;
     private final Counter notificationsSent;
     private final Counter slowClientCloses;
+    private volatile boolean running;
 
     public SessionRegistry(NotifierSettings settings, MeterRegistry meters) {
         this.settings = settings;
@@ -126,6 +135,37 @@ public class SessionRegistry implements DisposableBean {
 
     private void heartbeat() {
         sessions.values().forEach(ClientSession::heartbeat);
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Tells every client the replica is going away (1001), so that it reconnects with since — elsewhere. */
+    @Override
+    public void stop() {
+        running = false;
+        sessions.values().forEach(session -> session.close(SHUTTING_DOWN));
+        long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+        while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 
     @Override

@@ -135,6 +135,26 @@ class ReplicasTest extends NotifierIntegrationTest {
         }
     }
 
+    @Test
+    void aReplicaThatShutsDownSendsItsClientsElsewhereWithNothingLost() {
+        Identity admin = identity(Role.ADMIN);
+        long lastSeen;
+        try (WsClient onSecond = WsClient.connect(ws(replicaPort()), token(admin))) {
+            onSecond.subscribe(SubscriptionFilters.NONE, null);
+            open(null);
+            lastSeen = onSecond.notifications(1).get(0).get("id").asLong();
+
+            replica.close();
+            replica = null; // a later test starts a fresh one
+            assertThat(onSecond.awaitClose(WAIT).code()).isEqualTo(1001);
+        }
+        Inquiry meanwhile = open(null);
+        try (WsClient onFirst = connect(admin)) {
+            onFirst.subscribe(SubscriptionFilters.NONE, lastSeen);
+            assertThat(ids(onFirst.notifications(1))).containsExactly(eventId(meanwhile, "InquiryCreated"));
+        }
+    }
+
     private List<Long> await20(long start) {
         return org.awaitility.Awaitility.await().atMost(WAIT).until(() -> inquiryEventIds(start), ids -> ids.size() == 20);
     }
