@@ -115,8 +115,11 @@ final class ClientSession {
             return;
         }
         List<Notification> found;
+        long from = since;
         try {
-            found = trail.after(since, null, next, replayLimit + 1);
+            // a since ahead of the trail (its database was replaced) would otherwise swallow every id up to it
+            from = Math.min(since, trail.lastEventId());
+            found = trail.after(from, null, next, replayLimit + 1);
         } catch (DataAccessException e) {
             log.warn("Replay for session {} failed: {}", id(), e.getMessage());
             stopReplay(next, "replay failed: the event trail is unavailable; subscribe again with since=" + since,
@@ -132,6 +135,7 @@ final class ClientSession {
             if (closing != null || subscription != next) {
                 return;
             }
+            lastQueuedId = from; // live ones were only held meanwhile
             replayed.forEach(r -> enqueue(r, true));
             if (truncated) {
                 paused = true;

@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.websocket.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -34,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @Component
 public class SessionRegistry implements SmartLifecycle, DisposableBean {
+    private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
     /** Stops after the broker feed (no more notifications) and before the web server (sockets still open). */
     private static final int PHASE = Integer.MAX_VALUE - 512;
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
@@ -113,7 +116,12 @@ public class SessionRegistry implements SmartLifecycle, DisposableBean {
         }
         String json = Json.write(notification);
         for (ClientSession session : sessions.values()) {
-            session.offer(notification, json);
+            try {
+                session.offer(notification, json);
+            } catch (RuntimeException e) { // one broken session must not cost the others their notification
+                log.error("Notification {} not offered to session {}", notification.id(), session.id(), e);
+                session.close(CloseStatus.SERVER_ERROR);
+            }
         }
     }
 
@@ -122,7 +130,11 @@ public class SessionRegistry implements SmartLifecycle, DisposableBean {
     }
 
     void background(Runnable task) {
-        background.execute(task);
+        try {
+            background.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("Shutting down: {} not run", task); // the sockets go down with the server
+        }
     }
 
     void notificationSent() {
@@ -134,7 +146,13 @@ public class SessionRegistry implements SmartLifecycle, DisposableBean {
     }
 
     private void heartbeat() {
-        sessions.values().forEach(ClientSession::heartbeat);
+        for (ClientSession session : sessions.values()) {
+            try {
+                session.heartbeat();
+            } catch (RuntimeException e) { // a periodic task that throws is never run again
+                log.warn("Heartbeat for session {} failed: {}", session.id(), e.getMessage());
+            }
+        }
     }
 
     @Override

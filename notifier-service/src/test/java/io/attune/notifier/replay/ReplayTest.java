@@ -153,4 +153,15 @@ class ReplayTest extends NotifierIntegrationTest {
             assertThat(client.notificationsUntilPong()).isEmpty();
         }
     }
+
+    @Test
+    void aSinceAheadOfTheTrailDoesNotSwallowNewNotifications() {
+        Identity admin = identity(Role.ADMIN);
+        try (WsClient client = connect(admin)) {
+            client.subscribe(SubscriptionFilters.NONE, 1_000_000_000L); // e.g. the suite's database was replaced
+            assertThat(client.notificationsUntilPong()).isEmpty();
+            long next = eventId(open(null), "InquiryCreated");
+            assertThat(ids(client.notifications(1))).containsExactly(next);
+        }
+    }
 }
