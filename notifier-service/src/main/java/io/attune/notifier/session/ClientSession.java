@@ -48,13 +48,16 @@ final class ClientSession {
     private int counted;
     private boolean sending;
     private CloseStatus closing;
+    /** A close waiting for the message on its way, so that its frame never lands between that message's fragments. */
+    private boolean closeAfterSend;
     private Subscription subscription;
     private boolean replaying;
     /** After a truncated or failed replay: nothing more until the client subscribes again with since. */
     private boolean paused;
     private final List<Outbound> held = new ArrayList<>();
     private long lastQueuedId;
-    private long lastHandedId;
+    /** The last notification completely handed to the socket: what a client that gets our close frame has seen. */
+    private long lastSentId;
 
     ClientSession(WebSocketSession socket, Session endpoint, Actor actor, SessionRegistry registry, int bufferLimit) {
         this.socket = socket;
@@ -208,7 +211,10 @@ final class ClientSession {
         close(new CloseStatus(CloseCodes.TOKEN_EXPIRED, "token expired"));
     }
 
-    /** Closes with {@code status} after dropping whatever still waits; a no-op once closing. */
+    /**
+     * Closes with {@code status} after dropping whatever still waits; a no-op once closing. A message already on its
+     * way is finished first (or fails by the send timeout).
+     */
     void close(CloseStatus status) {
         synchronized (lock) {
             if (closing != null) {
@@ -218,6 +224,19 @@ final class ClientSession {
             queue.clear();
             counted = 0;
             held.clear();
+            if (sending) {
+                closeAfterSend = true;
+                return;
+            }
+        }
+        closeNow();
+    }
+
+    private void closeNow() {
+        CloseStatus status;
+        synchronized (lock) {
+            status = closing.getCode() == CloseCodes.TOO_SLOW
+                    ? new CloseStatus(CloseCodes.TOO_SLOW, "too slow: reconnect with since=" + lastSentId) : closing;
         }
         registry.background(() -> {
             try {
@@ -241,17 +260,14 @@ final class ClientSession {
     }
 
     private void tooSlow() {
-        long since;
         synchronized (lock) {
             if (closing != null) {
                 return;
             }
-            since = lastHandedId;
         }
-        log.info("Session {} ({}) fell too far behind and is closed; it can reconnect with since={}", id(),
-                actor.login(), since);
+        log.info("Session {} ({}) fell too far behind and is closed with {}", id(), actor.login(), CloseCodes.TOO_SLOW);
         registry.slowClientClosed();
-        close(new CloseStatus(CloseCodes.TOO_SLOW, "too slow: reconnect with since=" + since));
+        close(new CloseStatus(CloseCodes.TOO_SLOW)); // the reason, with since, is written when the frame goes out
     }
 
     private Outbound control(ServerMessage message) {
@@ -297,9 +313,6 @@ final class ClientSession {
                     counted--;
                 }
                 sending = true;
-                if (next.notificationId() > 0) {
-                    lastHandedId = next.notificationId();
-                }
             }
             Completion completion = new Completion(next);
             try {
@@ -314,21 +327,28 @@ final class ClientSession {
     }
 
     private void sent(Outbound message, SendResult result) {
+        boolean closeNow;
         synchronized (lock) {
             sending = false;
-        }
-        if (result.isOK()) {
-            if (message.notificationId() > 0) {
-                registry.notificationSent();
+            if (result.isOK() && message.notificationId() > 0) {
+                lastSentId = message.notificationId();
             }
-            return;
+            closeNow = closeAfterSend;
+            closeAfterSend = false;
         }
-        Throwable error = result.getException();
-        if (isTimeout(error)) {
-            tooSlow();
-        } else {
-            log.debug("Send to session {} failed: {}", id(), error == null ? "?" : error.getMessage());
-            close(CloseStatus.SERVER_ERROR);
+        if (result.isOK() && message.notificationId() > 0) {
+            registry.notificationSent();
+        }
+        if (closeNow) {
+            closeNow();
+        } else if (!result.isOK()) {
+            Throwable error = result.getException();
+            if (isTimeout(error)) {
+                tooSlow();
+            } else {
+                log.debug("Send to session {} failed: {}", id(), error == null ? "?" : error.getMessage());
+                close(CloseStatus.SERVER_ERROR);
+            }
         }
     }
 
