@@ -152,7 +152,8 @@ public class ReliableListener implements ChannelAwareMessageListener {
         return value instanceof Number n ? n.intValue() : 1;
     }
 
-    static boolean isOutage(Throwable e) {
+    /** Whether {@code e} comes from the database or broker being unavailable, not from the message. */
+    public static boolean isOutage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TransientDataAccessException || t instanceof DataAccessResourceFailureException
                     || t instanceof CannotGetJdbcConnectionException || t instanceof CannotCreateTransactionException

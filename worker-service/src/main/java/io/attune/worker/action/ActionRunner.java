@@ -1,0 +1,282 @@
+package io.attune.worker.action;
+
+import io.attune.model.json.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs an action as a child process: the parameters as JSON on stdin, {@code ATTUNE_EXECUTION_ID} and
+ * {@code ATTUNE_ACTION_REF} in its environment, the pack's directory as working directory. Its stdout must be one
+ * JSON object, the result; its stderr goes to the log line by line. Every way a run can end becomes an
+ * {@link ActionOutcome} — nothing an action does can break the worker.
+ */
+public class ActionRunner implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ActionRunner.class);
+    /** Action stderr is logged under its own name, so that it can be routed or silenced apart from the worker's. */
+    private static final Logger actionLog = LoggerFactory.getLogger("io.attune.worker.action.stderr");
+    static final int STDERR_TAIL_BYTES = 4096;
+    static final int STDOUT_HEAD_BYTES = 1024;
+    /** How long a stopped action has between SIGTERM and SIGKILL. */
+    private static final Duration TERMINATION_GRACE = Duration.ofSeconds(2);
+    /** How long to wait for output after the action exited (a process it left behind may hold the pipe open). */
+    private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
+    private static final ObjectReader STRICT_JSON = Json.mapper().readerFor(JsonNode.class)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final long maxOutputBytes;
+    private final ExecutorService io;
+    private final Set<Run> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+
+    public ActionRunner(long maxOutputBytes) {
+        this.maxOutputBytes = maxOutputBytes;
+        this.io = Executors.newCachedThreadPool(daemonThreads("action-io-"));
+    }
+
+    private enum StopReason { TIMEOUT, OUTPUT_TOO_LARGE, WORKER_STOPPED }
+
+    /** One running action and why it was stopped, if it was (the first reason wins). */
+    private static final class Run {
+        final Process process;
+        final AtomicReference<StopReason> stopped = new AtomicReference<>();
+
+        Run(Process process) {
+            this.process = process;
+        }
+
+        void stop(StopReason reason) {
+            if (stopped.compareAndSet(null, reason)) {
+                ProcessTrees.terminate(process.toHandle(), TERMINATION_GRACE);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code action} to its end and says how it went; throws {@link ActionException} only when it could not
+     * even be started.
+     */
+    public ActionOutcome run(Action action, long executionId, JsonNode parameters) {
+        ProcessBuilder builder = new ProcessBuilder(action.interpreter(), action.script().toString())
+                .directory(action.packDir().toFile());
+        prepareEnvironment(builder.environment(), action, executionId);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new ActionException("cannot run action '" + action.ref() + "': " + action.interpreter()
+                    + " could not be started (is it installed and on the PATH?): " + e.getMessage());
+        }
+        Run run = new Run(process);
+        running.add(run);
+        boolean interrupted = false;
+        try {
+            if (stopping) {
+                run.stop(StopReason.WORKER_STOPPED);
+            }
+            log.info("Execution {}: running {} ({} {}), pid {}", executionId, action.ref(), action.interpreter(),
+                    action.script().getFileName(), process.pid());
+            byte[] input = Json.writeBytes(parameters == null ? Json.object() : parameters);
+            io.execute(() -> feed(process, input));
+            OutputCapture stdout = new OutputCapture(maxOutputBytes, () -> run.stop(StopReason.OUTPUT_TOO_LARGE));
+            StderrTail stderr = new StderrTail(STDERR_TAIL_BYTES,
+                    line -> actionLog.info("execution {} {}: {}", executionId, action.ref(), line));
+            Future<?> out = io.submit(() -> stdout.readFrom(process.getInputStream()));
+            Future<?> err = io.submit(() -> stderr.readFrom(process.getErrorStream()));
+            try {
+                if (!process.waitFor(action.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                    run.stop(StopReason.TIMEOUT);
+                }
+            } catch (InterruptedException e) {
+                // the worker is going down: stop the action, and still say how it ended
+                interrupted = true;
+                run.stop(StopReason.WORKER_STOPPED);
+            }
+            awaitExit(process);
+            long drainDeadline = System.nanoTime() + DRAIN_GRACE.toNanos();
+            boolean drained = drain(out, drainDeadline) & drain(err, drainDeadline); // both, whatever the first says
+            if (!drained) {
+                log.warn("Execution {}: {} exited but left a process behind that holds its output open",
+                        executionId, action.ref());
+            }
+            ActionOutcome outcome = outcome(action, process.exitValue(), run.stopped.get(), stdout, stderr);
+            log.info("Execution {}: {} ended {} (exit code {})", executionId, action.ref(),
+                    outcome.status().wire(), process.exitValue());
+            return outcome;
+        } finally {
+            running.remove(run);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Waits for a process that has been told to stop (or has stopped), whatever interrupts come meanwhile. */
+    private static void awaitExit(Process process) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                process.waitFor();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                ProcessTrees.terminate(process.toHandle(), Duration.ZERO);
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private ActionOutcome outcome(Action action, int exitCode, StopReason stopped, OutputCapture stdout,
+                                  StderrTail stderr) {
+        if (stopped == StopReason.TIMEOUT) {
+            ActionOutcome outcome = ActionOutcome.timedOut("action timed out after " + seconds(action.timeout())
+                    + " s");
+            if (action.timeout().toMillis() % 1000 == 0) {
+                outcome.result().put("timeout_seconds", action.timeout().toSeconds());
+            } else {
+                outcome.result().put("timeout_seconds", action.timeout().toMillis() / 1000.0);
+            }
+            outcome.result().put("stderr_tail", stderr.tail());
+            return outcome;
+        }
+        if (stopped == StopReason.OUTPUT_TOO_LARGE) {
+            ActionOutcome outcome = ActionOutcome.failed("action output exceeds " + maxOutputBytes
+                    + " bytes; the action was stopped");
+            outcome.result().put("stdout_head", stdout.head(STDOUT_HEAD_BYTES));
+            outcome.result().put("stderr_tail", stderr.tail());
+            return outcome;
+        }
+        if (stopped == StopReason.WORKER_STOPPED) {
+            ActionOutcome outcome = ActionOutcome.failed("the worker stopped before the action finished");
+            outcome.result().put("stderr_tail", stderr.tail());
+            return outcome;
+        }
+        if (exitCode != 0) {
+            ActionOutcome outcome = ActionOutcome.failed("action exited with code " + exitCode);
+            outcome.result().put("exit_code", exitCode);
+            outcome.result().put("stderr_tail", stderr.tail());
+            String head = stdout.head(STDOUT_HEAD_BYTES);
+            if (!head.isEmpty()) {
+                outcome.result().put("stdout_head", head);
+            }
+            return outcome;
+        }
+        JsonNode result = parse(stdout.bytes());
+        if (result instanceof ObjectNode object) {
+            return ActionOutcome.completed(object);
+        }
+        ActionOutcome outcome = ActionOutcome.failed("action output is not a JSON object");
+        outcome.result().put("stdout_head", stdout.head(STDOUT_HEAD_BYTES));
+        outcome.result().put("exit_code", 0);
+        outcome.result().put("stderr_tail", stderr.tail());
+        return outcome;
+    }
+
+    private static JsonNode parse(byte[] stdout) {
+        try {
+            return STRICT_JSON.readValue(stdout);
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The action's environment: the worker's, without its own configuration and secrets ({@code ATTUNE_*},
+     * {@code SPRING_*}: database and broker credentials, the token secret), plus what identifies the run.
+     */
+    static void prepareEnvironment(Map<String, String> environment, Action action, long executionId) {
+        environment.keySet().removeIf(name -> name.startsWith("ATTUNE_") || name.startsWith("SPRING_"));
+        environment.put("ATTUNE_EXECUTION_ID", Long.toString(executionId));
+        environment.put("ATTUNE_ACTION_REF", action.ref());
+    }
+
+    private static void feed(Process process, byte[] input) {
+        try (OutputStream stdin = process.getOutputStream()) {
+            stdin.write(input);
+        } catch (IOException e) {
+            // the action exited without reading its parameters: its business
+        }
+    }
+
+    private static boolean drain(Future<?> reader, long deadline) {
+        try {
+            reader.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return reader.isDone();
+        }
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? Long.toString(duration.toSeconds())
+                : Double.toString(duration.toMillis() / 1000.0);
+    }
+
+    /** How many actions are running right now. */
+    public int runningCount() {
+        return running.size();
+    }
+
+    /**
+     * Stops every running action (they end {@code failed}: "the worker stopped before the action finished") and
+     * refuses new ones; for shutdown.
+     */
+    public void stopAll() {
+        stopping = true;
+        running.forEach(run -> io.execute(() -> run.stop(StopReason.WORKER_STOPPED)));
+    }
+
+    /** Waits until no action runs any more (true), or {@code timeout} passes (false). */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!running.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        stopAll();
+        io.shutdown();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

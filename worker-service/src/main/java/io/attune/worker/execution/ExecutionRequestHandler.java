@@ -1,0 +1,99 @@
+package io.attune.worker.execution;
+
+import io.attune.core.execution.Execution;
+import io.attune.core.execution.ExecutionRepository;
+import io.attune.core.execution.ExecutionTransitions;
+import io.attune.core.messaging.EnvelopeHandler;
+import io.attune.model.message.ExecutionRequested;
+import io.attune.model.message.MessageEnvelope;
+import io.attune.model.message.MessagePayload;
+import io.attune.worker.action.Action;
+import io.attune.worker.action.ActionCatalog;
+import io.attune.worker.action.ActionException;
+import io.attune.worker.action.ActionOutcome;
+import io.attune.worker.action.ActionRunner;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Consumes ExecutionRequested: claims the execution ({@code requested} → {@code running}), runs its action and
+ * reports the outcome as ExecutionCompleted — all in the listener thread, so that the request is acknowledged only
+ * once the outcome is stored. The claim makes redeliveries harmless: an execution that is no longer
+ * {@code requested} is never run again (see docs/worker.md on what a crash mid-run leaves behind).
+ */
+@Component
+public class ExecutionRequestHandler implements EnvelopeHandler {
+    private static final Logger log = LoggerFactory.getLogger(ExecutionRequestHandler.class);
+
+    private final ExecutionTransitions transitions;
+    private final ExecutionRepository executions;
+    private final ActionCatalog catalog;
+    private final ActionRunner runner;
+    private final CompletionReporter reporter;
+    private final MeterRegistry meters;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    public ExecutionRequestHandler(ExecutionTransitions transitions, ExecutionRepository executions,
+                                   ActionCatalog catalog, ActionRunner runner, CompletionReporter reporter,
+                                   MeterRegistry meters) {
+        this.transitions = transitions;
+        this.executions = executions;
+        this.catalog = catalog;
+        this.runner = runner;
+        this.reporter = reporter;
+        this.meters = meters;
+        meters.gauge("attune.worker.actions.running", runner, ActionRunner::runningCount);
+    }
+
+    @Override
+    public void handle(MessageEnvelope<MessagePayload> envelope) {
+        if (!(envelope.payload() instanceof ExecutionRequested requested)) {
+            log.warn("Ignored {} {}: the worker consumes ExecutionRequested only", envelope.messageType().wireName(),
+                    envelope.messageId());
+            return;
+        }
+        inFlight.incrementAndGet();
+        try {
+            Optional<Execution> claimed = transitions.markRunning(requested.executionId(), envelope.correlationId());
+            if (claimed.isEmpty()) {
+                executions.find(requested.executionId()).ifPresentOrElse(
+                        e -> log.info("Execution {} is {}, not requested: already taken, not run again", e.id(),
+                                e.status().wire()),
+                        () -> log.warn("Execution {} does not exist: request ignored", requested.executionId()));
+                return;
+            }
+            Execution execution = claimed.get();
+            Timer.Sample sample = Timer.start(meters);
+            ActionOutcome outcome = execute(execution);
+            sample.stop(meters.timer("attune.worker.action.duration", "status", outcome.status().wire()));
+            reporter.report(execution, outcome, envelope.correlationId());
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** Runs the execution's action (as stored: the database, not the message, is the source of truth). */
+    private ActionOutcome execute(Execution execution) {
+        try {
+            Action action = catalog.resolve(execution.actionRef());
+            return runner.run(action, execution.id(), execution.parameters());
+        } catch (ActionException e) {
+            log.warn("Execution {}: {}", execution.id(), e.getMessage());
+            return ActionOutcome.failed(e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("Execution {}: the worker could not run {}", execution.id(), execution.actionRef(), e);
+            return ActionOutcome.failed("the worker could not run the action: " + e);
+        }
+    }
+
+    /** Requests being handled right now (claimed and not yet reported). */
+    int inFlight() {
+        return inFlight.get();
+    }
+}

@@ -1,0 +1,3 @@
+import json
+import sys
+print(json.dumps({"parameters": json.load(sys.stdin)}))
