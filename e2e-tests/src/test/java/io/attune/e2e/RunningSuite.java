@@ -195,6 +195,11 @@ public final class RunningSuite implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(variables);
         builder.environment().put("SERVER_PORT", Integer.toString(port));
+        if (kind.equals("api") && !variables.containsKey("ATTUNE_NOTIFIER_PUBLIC_URL")
+                && services.containsKey("notifier-1")) {
+            // the web UI served by api-service opens the notifier's WebSocket: tell it where (start notifier first)
+            builder.environment().put("ATTUNE_NOTIFIER_PUBLIC_URL", notifierUrl(1));
+        }
         try {
             Process process = builder.start();
             ALL.add(process);
