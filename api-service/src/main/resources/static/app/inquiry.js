@@ -272,7 +272,7 @@ export function renderInquiry(container, ctx) {
     const headingId = uniqueId('outcome');
     const when = (iso) => h('time', { datetime: iso, title: relativeTime(iso) }, formatTime(iso));
     const panel = h('section', { class: `panel panel-outcome outcome-${inquiry.status}`, 'aria-labelledby': headingId });
-    const executionNote = execution ? ` Execution #${inquiry.execution} is ${execution.status}.` : '';
+    const executionNote = execution ? ` Execution #${inquiry.execution} ${executionPhrase(execution.status)}.` : '';
     if (inquiry.status === 'responded') {
       const who = entry?.actor ?? (inquiry.responded_by ? `user #${inquiry.responded_by}` : 'someone');
       const you = inquiry.responded_by === user.id ? ' (you)' : '';
@@ -355,6 +355,15 @@ function responseView(response, schema) {
       masked.has(name) ? h('span', { class: 'secret' }, '•••••• (hidden)') : renderValue(value, 1, name))));
   }
   return renderSections(response);
+}
+
+const EXECUTION_PHRASES = {
+  requested: 'is requested', running: 'is running', paused: 'is paused', completed: 'has completed',
+  failed: 'failed', timeout: 'timed out', cancelled: 'was cancelled',
+};
+
+function executionPhrase(status) {
+  return EXECUTION_PHRASES[status] ?? `is ${status}`;
 }
 
 function row(term, value) {
