@@ -5,7 +5,7 @@ import { api, ApiError, isAdmin } from './api.js';
 import { contextOf, renderSections, renderValue } from './data-view.js';
 import { h, uniqueId } from './dom.js';
 import { assigneeLabel, assignmentPhrase, countdownElement, formatTime, relativeTime, statusBadge } from './format.js';
-import { buildModel, renderForm, validate } from './schema-form.js';
+import { buildModel, collect, renderForm } from './schema-form.js';
 
 const ACTION_TITLES = { created: 'Created', responded: 'Answered', timeout: 'Timed out', cancelled: 'Cancelled' };
 
@@ -178,9 +178,7 @@ export function renderInquiry(container, ctx) {
       banner.hidden = true;
       summary.hidden = true;
       form.clearErrors();
-      const { value, problems } = form.read();
-      const unreadable = new Set(problems.map((problem) => problem.path));
-      const all = [...problems, ...validate(model, value).filter((problem) => !unreadable.has(problem.path))];
+      const { value, problems: all } = collect(model, form);
       if (all.length) {
         showProblems(all, all.length === 1 ? 'There is a problem with your answer' : `There are ${all.length} problems with your answer`);
         return;

@@ -323,6 +323,16 @@ function capitalise(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/**
+ * What the form holds and what is wrong with it: {value, problems}. Problems are first what could not be read (a
+ * number that is not one), then the checks of validate() on the rest.
+ */
+export function collect(model, form) {
+  const { value, problems } = form.read();
+  const unreadable = new Set(problems.map((problem) => problem.path));
+  return { value, problems: [...problems, ...validate(model, value).filter((problem) => !unreadable.has(problem.path))] };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Rendering
 
