@@ -57,9 +57,11 @@ export function renderInquiry(container, ctx) {
     return [
       header,
       flashElement,
+      // in reading order (context, decision, history): one column on small screens, two on wide ones
       h('div', { class: 'inquiry-layout' },
-        h('div', { class: 'inquiry-main' }, contextPanel(inquiry, execution), historyPanel(history, inquiry, user)),
-        h('div', { class: 'inquiry-aside' }, decision)),
+        h('div', { class: 'inquiry-context' }, contextPanel(inquiry, execution)),
+        h('div', { class: 'inquiry-aside' }, decision),
+        h('div', { class: 'inquiry-history' }, historyPanel(history, inquiry, user))),
     ];
   }
 

@@ -154,8 +154,10 @@ final class Browser implements AutoCloseable {
     /** A PNG of the whole page (the window grows to the page's height for the shot, then returns). */
     void screenshot(Path file) {
         Dimension before = driver.manage().window().getSize();
-        long height = ((Number) script("return document.documentElement.scrollHeight")).longValue();
-        resize(before.getWidth(), (int) Math.min(Math.max(height, before.getHeight()), 4000));
+        long page = ((Number) script("return document.documentElement.scrollHeight")).longValue();
+        long frame = ((Number) script("return window.outerHeight - window.innerHeight")).longValue();
+        resize(before.getWidth(), (int) Math.min(page + frame, 5000));
+        await(driver -> ((Number) script("return window.innerHeight")).longValue() >= Math.min(page, 5000 - frame));
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.write(file, driver.getScreenshotAs(OutputType.BYTES));

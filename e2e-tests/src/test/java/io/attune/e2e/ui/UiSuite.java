@@ -108,8 +108,13 @@ final class UiSuite implements AutoCloseable {
 
     /** What a worker does: an execution is requested, its action answers with {@code __inquiry}; returns the inquiry. */
     Opened openInquiry(String prompt, JsonNode schema, Long assignedTo, long timeoutSeconds, JsonNode context) {
-        long execution = requestExecution();
-        publishCompletion(execution, prompt, schema, assignedTo, timeoutSeconds, context);
+        return openInquiry(ACTION, prompt, schema, assignedTo, timeoutSeconds, context);
+    }
+
+    Opened openInquiry(String actionRef, String prompt, JsonNode schema, Long assignedTo, long timeoutSeconds,
+                       JsonNode context) {
+        long execution = requestExecution(actionRef);
+        publishCompletion(execution, actionRef, prompt, schema, assignedTo, timeoutSeconds, context);
         long inquiry = await().atMost(Browser.ACROSS_SERVICES).pollInterval(Duration.ofMillis(100))
                 .until(() -> suite.call("GET", "/api/v1/inquiries?execution=" + execution, adminToken, null)
                         .path("data"), rows -> rows.size() == 1)
@@ -119,13 +124,22 @@ final class UiSuite implements AutoCloseable {
 
     /** An execution as the API creates it ({@code requested}; no worker runs it). */
     long requestExecution() {
+        return requestExecution(ACTION);
+    }
+
+    long requestExecution(String actionRef) {
         return suite.call("POST", "/api/v1/executions", adminToken,
-                Json.write(Map.of("action_ref", ACTION, "parameters", Map.of()))).path("data").path("id").asLong();
+                Json.write(Map.of("action_ref", actionRef, "parameters", Map.of()))).path("data").path("id").asLong();
     }
 
     /** The worker's report with {@code __inquiry}; the inquiry appears once the executor has handled it. */
     void publishCompletion(long execution, String prompt, JsonNode schema, Long assignedTo, long timeoutSeconds,
                            JsonNode context) {
+        publishCompletion(execution, ACTION, prompt, schema, assignedTo, timeoutSeconds, context);
+    }
+
+    void publishCompletion(long execution, String actionRef, String prompt, JsonNode schema, Long assignedTo,
+                           long timeoutSeconds, JsonNode context) {
         ObjectNode request = Json.object();
         request.put("prompt", prompt);
         request.set("response_schema", schema);
@@ -138,8 +152,8 @@ final class UiSuite implements AutoCloseable {
         if (context != null) {
             context.properties().forEach(entry -> result.set(entry.getKey(), entry.getValue()));
         }
-        broker.publish(MessageEnvelope.of(new ExecutionCompleted(execution, ACTION, ExecutionStatus.COMPLETED, result,
-                Instant.now()), null, "worker-service"));
+        broker.publish(MessageEnvelope.of(new ExecutionCompleted(execution, actionRef, ExecutionStatus.COMPLETED,
+                result, Instant.now()), null, "worker-service"));
     }
 
     record Opened(long execution, long inquiry, String prompt) {
