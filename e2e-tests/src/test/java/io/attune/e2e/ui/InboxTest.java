@@ -78,6 +78,29 @@ class InboxTest {
     }
 
     @Test
+    void aRefusedTokenSendsThePersonToSignInAndBackToWhereTheyWere() {
+        User ada = ui.user("ada");
+        Opened opened = ui.openInquiry("Session ends " + UUID.randomUUID(), UiSuite.deploymentSchema(), ada.id(), 600,
+                null);
+        browser.signIn(ui.baseUrl(), ada.login(), ada.password());
+        browser.find(By.cssSelector("label[for='status-all']")).click();
+        browser.visible(cardWith(opened.prompt()));
+        // as if the token had expired or the secret had changed: the API answers 401
+        browser.script("""
+                const session = JSON.parse(sessionStorage.getItem('attune.session'));
+                session.token = 'no.longer.valid';
+                sessionStorage.setItem('attune.session', JSON.stringify(session));""");
+        browser.find(By.xpath("//button[.='Refresh']")).click();
+
+        assertThat(browser.visible(By.cssSelector(".signin-card .alert-info")).getText())
+                .isEqualTo("Your session has ended. Sign in again to continue.");
+        browser.find(By.id("login")).sendKeys(ada.login());
+        browser.find(By.id("password")).sendKeys(ada.password() + "\n");
+        browser.visible(cardWith(opened.prompt()));
+        assertThat(browser.driver().getCurrentUrl()).endsWith("#/inbox?status=all");
+    }
+
+    @Test
     void anExecutionCompletedOnTheBrokerMakesItsInquiryAppearInTheOpenInboxWithoutAReload() {
         User ada = ui.user("ada");
         browser.signIn(ui.baseUrl(), ada.login(), ada.password());
