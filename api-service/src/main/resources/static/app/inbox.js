@@ -123,8 +123,9 @@ export function renderInbox(container, { session, feed, query, announce }) {
 
   function renderMeta() {
     const shown = rows.size;
-    const what = filters.status === 'all' ? 'inquiries' : `${STATUS_LABELS[filters.status].toLowerCase()} inquiries`;
-    count.textContent = total === 0 ? '' : `${total} ${total === 1 ? what.replace(/ies$/, 'y') : what}${filters.mine ? ' assigned to you' : ''}`;
+    const status = filters.status === 'all' ? '' : `${STATUS_LABELS[filters.status].toLowerCase()} `;
+    const noun = total === 1 ? 'inquiry' : 'inquiries';
+    count.textContent = total === 0 ? '' : `${total} ${status}${noun}${filters.mine ? ' assigned to you' : ''}`;
     empty.hidden = shown > 0;
     empty.replaceChildren(...(filters.status === 'pending'
       ? [h('p', { class: 'empty-title' }, 'Nothing is waiting for you.'),
@@ -187,7 +188,9 @@ export function renderInbox(container, { session, feed, query, announce }) {
         removeRow(id);
         total = Math.max(0, total - 1);
       }
-      if (notification.activity !== 'created') announce(`Inquiry #${id} ${ACTIVITY_WORDS[notification.activity] ?? 'changed'}.`);
+      if (notification.activity !== 'created') {
+        announce(`Inquiry #${id} ${ACTIVITY_WORDS[notification.activity] ?? 'changed'}.`);
+      }
       renderMeta();
       return;
     }

@@ -1,26 +1,38 @@
-// One inquiry: prompt, facts, the execution's context, a form generated from response_schema (or, once it is no
-// longer pending, its outcome), admin cancel, and the audit trail.
+// One inquiry: prompt and facts, the execution's context, then either a form generated from response_schema (while
+// pending; admins can also cancel) or the outcome, and the audit trail. It follows the live feed: when the inquiry is
+// answered, times out or is cancelled elsewhere, the page shows the new state.
 
 import { api, ApiError, isAdmin } from './api.js';
 import { contextOf, renderSections, renderValue } from './data-view.js';
 import { h, uniqueId } from './dom.js';
-import { assigneeLabel, assignmentPhrase, countdownElement, formatTime, relativeTime, statusBadge } from './format.js';
+import {
+  assigneeLabel, assignmentPhrase, countdownElement, formatTime, humanize, relativeTime, statusBadge,
+} from './format.js';
 import { buildModel, collect, renderForm } from './schema-form.js';
 
-const ACTION_TITLES = { created: 'Created', responded: 'Answered', timeout: 'Timed out', cancelled: 'Cancelled' };
+const HISTORY_TITLES = { created: 'Created', responded: 'Answered', timeout: 'Timed out', cancelled: 'Cancelled' };
+const CHANGED_ELSEWHERE = { responded: 'was answered', timeout: 'timed out', cancelled: 'was cancelled' };
+const EXECUTION_PHRASES = {
+  requested: 'is requested', running: 'is running', paused: 'is paused', completed: 'has completed',
+  failed: 'failed', timeout: 'timed out', cancelled: 'was cancelled',
+};
 
 export function renderInquiry(container, ctx) {
   const id = ctx.params.id;
+  const user = ctx.session.user;
+  const timers = [];
   let disposed = false;
-  let ownAction = false; // our own answer or cancel is about to be notified: no "someone else" message for it
+  let ownChange = false; // the feed is about to report our own answer or cancel: no "changed elsewhere" for it
+
   const stopListening = ctx.feed ? ctx.feed.subscribe((notification) => {
     if (notification.entity_type !== 'inquiry' || notification.entity !== String(id)) return;
-    if (notification.activity === 'created' || ownAction) return;
-    const words = { responded: 'was answered', timeout: 'timed out', cancelled: 'was cancelled' };
-    show({ flash: { kind: 'info', text: `This inquiry ${words[notification.activity] ?? 'changed'} while you were viewing it.` } });
+    if (notification.activity === 'created' || ownChange) return;
+    const what = CHANGED_ELSEWHERE[notification.activity] ?? 'changed';
+    show({ flash: { kind: 'info', text: `This inquiry ${what} while you were viewing it.` } });
   }) : () => {};
 
-  async function show({ flash = null, focusHeading = false } = {}) {
+  /** Loads the inquiry, its history and its execution, and shows them (with a message on top, if any). */
+  async function show({ flash = null, focusHeading = false, focusFlash = false } = {}) {
     let inquiry;
     let history;
     try {
@@ -30,94 +42,43 @@ export function renderInquiry(container, ctx) {
       ]);
     } catch (error) {
       if (disposed || (error instanceof ApiError && error.status === 401)) return;
-      container.replaceChildren(...(error instanceof ApiError && error.status === 404 ? notFound(id) : failed(error)));
-      focus(container);
+      container.replaceChildren(error instanceof ApiError && error.status === 404 ? notFound(id) : failed(error));
+      focusHeadingOf(container);
       return;
     }
-    const execution = await api.get(`/api/v1/executions/${inquiry.execution}`).then((body) => body.data)
-      .catch(() => null);
+    const execution = await api.get(`/api/v1/executions/${inquiry.execution}`)
+      .then((body) => body.data).catch(() => null);
     if (disposed) return;
-    container.replaceChildren(...page(inquiry, history, execution, flash).filter(Boolean));
-    document.title = `${inquiry.prompt} · Attune`;
-    if (focusHeading) focus(container);
-  }
 
-  function page(inquiry, history, execution, flash) {
-    const user = ctx.session.user;
-    const flashElement = flash ? h('div', { class: `alert alert-${flash.kind}`, role: flash.kind === 'error' ? 'alert' : 'status',
-      tabindex: '-1', 'data-flash': '' }, flash.text) : null;
-    const header = h('header', { class: 'inquiry-header' },
-      h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/inbox' }, '← Inbox')),
-      h('p', { class: 'eyebrow' }, `Inquiry #${inquiry.id}`, execution ? ` · ${execution.action_ref}` : ''),
-      h('h1', { tabindex: '-1' }, inquiry.prompt),
-      facts(inquiry, execution, user));
+    const flashElement = flash ? h('div', {
+      class: `alert alert-${flash.kind}`, role: flash.kind === 'error' ? 'alert' : 'status', tabindex: '-1',
+      'data-flash': '',
+    }, flash.text) : null;
     const decision = inquiry.status === 'pending'
-      ? answerPanel(inquiry, history, execution)
+      ? answerPanel(inquiry)
       : outcomePanel(inquiry, history, execution, user);
-    return [
-      header,
+    container.replaceChildren(...[
+      header(inquiry, execution, user),
       flashElement,
       // in reading order (context, decision, history): one column on small screens, two on wide ones
       h('div', { class: 'inquiry-layout' },
         h('div', { class: 'inquiry-context' }, contextPanel(inquiry, execution)),
         h('div', { class: 'inquiry-aside' }, decision),
         h('div', { class: 'inquiry-history' }, historyPanel(history, inquiry, user))),
-    ];
+    ].filter(Boolean));
+    document.title = `${inquiry.prompt} · Attune`;
+    if (focusFlash && flashElement) flashElement.focus();
+    else if (focusHeading) focusHeadingOf(container);
   }
 
-  function facts(inquiry, execution, user) {
-    const rows = [
-      ['Status', statusBadge(inquiry.status)],
-      ['Assigned to', assigneeLabel(inquiry.assigned_to, user)],
-      inquiry.status === 'pending'
-        ? ['Time left', countdownElement(inquiry.timeout_at)]
-        : ['Time limit', inquiry.timeout_at ? formatTime(inquiry.timeout_at) : 'None'],
-      ['Created', h('time', { datetime: inquiry.created, title: formatTime(inquiry.created) },
-        `${formatTime(inquiry.created)} (${relativeTime(inquiry.created)})`)],
-      ['Execution', `#${inquiry.execution}${execution ? ` · ${execution.status}` : ''}`],
-    ];
-    return h('dl', { class: 'facts' }, rows.map(([term, value]) => h('div', { class: 'fact' },
-      h('dt', {}, term), h('dd', {}, value))));
-  }
-
-  function contextPanel(inquiry, execution) {
-    const headingId = uniqueId('context');
-    const panel = h('section', { class: 'panel', 'aria-labelledby': headingId },
-      h('h2', { id: headingId }, 'Context'));
-    if (!execution) {
-      panel.append(h('p', { class: 'muted' }, `The details of execution #${inquiry.execution} could not be loaded.`));
-      return panel;
-    }
-    const context = contextOf(execution.result);
-    const empty = context === null || (typeof context === 'object' && Object.keys(context).length === 0);
-    panel.append(empty
-      ? h('p', { class: 'muted' }, 'The action reported nothing besides its question.')
-      : h('div', { class: 'data-sections' }, renderSections(context)));
-    panel.append(h('details', { class: 'execution-details' },
-      h('summary', {}, 'Execution details'),
-      h('dl', { class: 'data-list' },
-        row('Action', execution.action_ref),
-        row('Status', execution.status),
-        row('Started', formatTime(execution.created)),
-        row('Updated', formatTime(execution.updated)),
-        row('Parameters', renderValue(execution.parameters ?? {}))),
-      h('details', { class: 'raw-json' }, h('summary', {}, 'Result as JSON'),
-        h('pre', { class: 'code' }, JSON.stringify(execution.result, null, 2)))));
-    return panel;
-  }
-
-  function answerPanel(inquiry, history, execution) {
-    const user = ctx.session.user;
+  function answerPanel(inquiry) {
     const headingId = uniqueId('answer');
     const panel = h('section', { class: 'panel panel-answer', id: 'answer', 'aria-labelledby': headingId },
       h('h2', { id: headingId }, 'Your answer'));
-    const mayAnswer = inquiry.assigned_to === null || inquiry.assigned_to === undefined || inquiry.assigned_to === user.id;
-    if (!mayAnswer) {
-      panel.append(h('p', { class: 'alert alert-info' },
-        `This inquiry is assigned to user #${inquiry.assigned_to}; only they can answer it.`));
-    } else {
-      panel.append(answerForm(inquiry));
-    }
+    const mayAnswer = inquiry.assigned_to === null || inquiry.assigned_to === undefined
+      || inquiry.assigned_to === user.id;
+    panel.append(mayAnswer ? answerForm(inquiry) : h('p', { class: 'alert alert-info' },
+      `This inquiry is assigned to user #${inquiry.assigned_to}; only they can answer it.`));
     if (isAdmin(ctx.session)) panel.append(cancelControls(inquiry));
     return panel;
   }
@@ -136,40 +97,38 @@ export function renderInquiry(container, ctx) {
     const requiredNote = model.kind === 'object' && model.fields.some((field) => field.required)
       ? h('p', { class: 'muted small' }, 'Fields marked (required) must be answered.') : null;
 
-    const element = h('form', { class: 'answer-form', novalidate: true, onsubmit: onSubmit, onkeydown: (event) => {
-      // Ctrl+Enter (or ⌘+Enter) submits from a multi-line text area too
-      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-        event.preventDefault();
-        element.requestSubmit();
-      }
-    } }, intro, requiredNote, banner, summary, form.element,
-    h('div', { class: 'form-actions' }, submit), expired);
+    const element = h('form', {
+      class: 'answer-form', novalidate: true, onsubmit: onSubmit,
+      onkeydown: (event) => {
+        // Ctrl+Enter (⌘+Enter) submits from a multi-line text area too
+        if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+          event.preventDefault();
+          element.requestSubmit();
+        }
+      },
+    }, intro, requiredNote, banner, summary, form.element, h('div', { class: 'form-actions' }, submit), expired);
 
     if (inquiry.timeout_at) {
-      const deadline = new Date(inquiry.timeout_at).getTime();
-      const over = () => {
+      // the server refuses late answers; say so before anyone tries
+      const closeForm = () => {
         submit.disabled = true;
         expired.hidden = false;
       };
-      if (deadline <= Date.now()) over();
-      else {
-        const timer = setTimeout(over, Math.min(deadline - Date.now(), 2 ** 31 - 1));
-        cleanups.push(() => clearTimeout(timer));
-      }
+      const left = new Date(inquiry.timeout_at).getTime() - Date.now();
+      if (left <= 0) closeForm();
+      else timers.push(setTimeout(closeForm, Math.min(left, 2 ** 31 - 1)));
     }
 
     function showProblems(problems, heading) {
       form.clearErrors();
       const unplaced = form.showErrors(problems);
-      summary.replaceChildren(
-        h('h3', {}, heading),
-        h('ul', {}, problems.map((problem) => {
-          const control = form.controlFor(problem.path ?? '');
-          const text = `${labelFor(model, problem.path)}${problem.message}`;
-          return h('li', {}, control && !unplaced.includes(problem)
-            ? h('button', { type: 'button', class: 'link-button', onclick: () => control.focus() }, text)
-            : text);
-        })));
+      summary.replaceChildren(h('h3', {}, heading), h('ul', {}, problems.map((problem) => {
+        const text = `${labelFor(model, problem.path)}${problem.message}`;
+        const control = unplaced.includes(problem) ? null : form.controlFor(problem.path ?? '');
+        return h('li', {}, control
+          ? h('button', { type: 'button', class: 'link-button', onclick: () => control.focus() }, text)
+          : text);
+      })));
       summary.hidden = false;
       summary.focus();
     }
@@ -180,42 +139,26 @@ export function renderInquiry(container, ctx) {
       banner.hidden = true;
       summary.hidden = true;
       form.clearErrors();
-      const { value, problems: all } = collect(model, form);
-      if (all.length) {
-        showProblems(all, all.length === 1 ? 'There is a problem with your answer' : `There are ${all.length} problems with your answer`);
+      const { value, problems } = collect(model, form);
+      if (problems.length) {
+        showProblems(problems, problems.length === 1
+          ? 'There is a problem with your answer' : `There are ${problems.length} problems with your answer`);
         return;
       }
       submit.disabled = true;
       submit.textContent = 'Submitting…';
       element.setAttribute('aria-busy', 'true');
-      ownAction = true;
+      ownChange = true;
       try {
         await api.post(`/api/v1/inquiries/${inquiry.id}/respond`, { response: value });
         ctx.announce('Your answer was submitted.');
-        await show({ flash: { kind: 'success', text: 'Your answer was recorded. The execution continues with it.' } });
-        container.querySelector('[data-flash]')?.focus();
-        return;
+        await show({
+          flash: { kind: 'success', text: 'Your answer was recorded. The execution continues with it.' },
+          focusFlash: true,
+        });
       } catch (error) {
-        ownAction = false;
-        if (error instanceof ApiError && error.status === 401) return;
-        if (error instanceof ApiError && error.status === 422) {
-          showProblems(error.details.map((detail) => ({ path: detail.path ?? '', message: cleanMessage(detail) })),
-            'The answer was not accepted');
-        } else if (error instanceof ApiError && error.status === 409) {
-          await show({ flash: { kind: 'error', text: `Your answer was not recorded: ${error.message}` } });
-          container.querySelector('[data-flash]')?.focus();
-          return;
-        } else if (error instanceof ApiError && error.status === 404) {
-          container.replaceChildren(...notFound(id));
-          focus(container);
-          return;
-        } else {
-          banner.textContent = error.status === 403
-            ? `You cannot answer this inquiry: ${error.message}`
-            : `Your answer was not sent: ${error.message}`;
-          banner.hidden = false;
-          banner.focus();
-        }
+        ownChange = false;
+        refused(error);
       } finally {
         if (element.isConnected) {
           submit.disabled = false;
@@ -224,32 +167,62 @@ export function renderInquiry(container, ctx) {
         }
       }
     }
+
+    function refused(error) {
+      const status = error instanceof ApiError ? error.status : 0;
+      if (status === 401) return; // the session ended: sign-in takes over
+      if (status === 422) {
+        showProblems(error.details.map((detail) => ({ path: detail.path ?? '', message: cleanMessage(detail) })),
+          'The answer was not accepted');
+      } else if (status === 409) {
+        show({ flash: { kind: 'error', text: `Your answer was not recorded: ${error.message}` }, focusFlash: true });
+      } else if (status === 404) {
+        container.replaceChildren(notFound(id));
+        focusHeadingOf(container);
+      } else {
+        banner.textContent = status === 403
+          ? `You cannot answer this inquiry: ${error.message}`
+          : `Your answer was not sent: ${error.message}`;
+        banner.hidden = false;
+        banner.focus();
+      }
+    }
     return element;
   }
 
   function cancelControls(inquiry) {
-    const dialogTitle = uniqueId('cancel-title');
+    const titleId = uniqueId('cancel-title');
     const error = h('p', { class: 'alert alert-error', role: 'alert', hidden: true });
+    const keep = h('button', { type: 'button', class: 'button button-secondary' }, 'Keep it');
     const confirm = h('button', { type: 'button', class: 'button button-danger' }, 'Cancel inquiry');
-    const keep = h('button', { type: 'button', class: 'button button-secondary', 'data-autofocus': '' }, 'Keep it');
-    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': dialogTitle },
-      h('h2', { id: dialogTitle }, 'Cancel this inquiry?'),
-      h('p', {}, `Nobody will be able to answer it, and execution #${inquiry.execution} will be cancelled too. This cannot be undone.`),
+    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId },
+      h('h2', { id: titleId }, 'Cancel this inquiry?'),
+      h('p', {}, `Nobody will be able to answer it, and execution #${inquiry.execution} will be cancelled too. `
+        + 'This cannot be undone.'),
       error,
       h('div', { class: 'dialog-actions' }, keep, confirm));
+    const open = h('button', { type: 'button', class: 'button button-danger-quiet' }, 'Cancel inquiry…');
+
+    open.addEventListener('click', () => {
+      error.hidden = true;
+      dialog.showModal();
+      keep.focus(); // the safe choice has focus: Enter does not cancel by accident
+    });
     keep.addEventListener('click', () => dialog.close());
     confirm.addEventListener('click', async () => {
       confirm.disabled = true;
       error.hidden = true;
-      ownAction = true;
+      ownChange = true;
       try {
         await api.post(`/api/v1/inquiries/${inquiry.id}/cancel`);
         dialog.close();
         ctx.announce('The inquiry was cancelled.');
-        await show({ flash: { kind: 'success', text: `Inquiry cancelled. Execution #${inquiry.execution} was cancelled too.` } });
-        container.querySelector('[data-flash]')?.focus();
+        await show({
+          flash: { kind: 'success', text: `Inquiry cancelled. Execution #${inquiry.execution} was cancelled too.` },
+          focusFlash: true,
+        });
       } catch (problem) {
-        ownAction = false;
+        ownChange = false;
         if (problem instanceof ApiError && problem.status === 401) return;
         error.textContent = `The inquiry was not cancelled: ${problem.message}`;
         error.hidden = false;
@@ -257,57 +230,98 @@ export function renderInquiry(container, ctx) {
         confirm.disabled = false;
       }
     });
-    const open = h('button', { type: 'button', class: 'button button-danger-quiet' }, 'Cancel inquiry…');
-    open.addEventListener('click', () => {
-      error.hidden = true;
-      dialog.showModal();
-      keep.focus();
-    });
     return h('div', { class: 'admin-actions' },
       h('p', { class: 'muted small' }, 'As an administrator you can cancel this inquiry.'), open, dialog);
   }
 
-  function outcomePanel(inquiry, history, execution, user) {
-    const entry = (history ?? []).find((item) => item.action === inquiry.status);
-    const headingId = uniqueId('outcome');
-    const when = (iso) => h('time', { datetime: iso, title: relativeTime(iso) }, formatTime(iso));
-    const panel = h('section', { class: `panel panel-outcome outcome-${inquiry.status}`, 'aria-labelledby': headingId });
-    const executionNote = execution ? ` Execution #${inquiry.execution} ${executionPhrase(execution.status)}.` : '';
-    if (inquiry.status === 'responded') {
-      const who = entry?.actor ?? (inquiry.responded_by ? `user #${inquiry.responded_by}` : 'someone');
-      const you = inquiry.responded_by === user.id ? ' (you)' : '';
-      panel.append(
-        h('h2', { id: headingId }, 'Answered'),
-        h('p', { class: 'outcome-line' }, 'By ', h('strong', {}, who + you), ' on ',
-          when(inquiry.responded_at ?? entry?.occurred), '.', executionNote),
-        h('h3', { class: 'outcome-subheading' }, 'The answer'),
-        h('div', { class: 'data-sections compact' }, responseView(inquiry.response, inquiry.response_schema)));
-    } else if (inquiry.status === 'timeout') {
-      panel.append(
-        h('h2', { id: headingId }, 'Timed out'),
-        h('p', { class: 'outcome-line' }, 'Nobody answered before ', when(inquiry.timeout_at ?? entry?.occurred), '.',
-          executionNote));
-    } else {
-      panel.append(
-        h('h2', { id: headingId }, 'Cancelled'),
-        h('p', { class: 'outcome-line' }, 'By ', h('strong', {}, entry?.actor ?? 'an administrator'),
-          entry ? [' on ', when(entry.occurred)] : null, '.', executionNote));
-    }
-    panel.append(h('p', { class: 'muted small' }, 'This inquiry no longer takes answers.'));
-    return panel;
-  }
-
-  const cleanups = [];
   show({ focusHeading: true });
   return {
     title: `Inquiry #${id}`,
-    focusLater: true,
+    focusLater: true, // the heading takes focus once the inquiry is loaded
     dispose() {
       disposed = true;
       stopListening();
-      cleanups.forEach((cleanup) => cleanup());
+      timers.forEach(clearTimeout);
     },
   };
+}
+
+function header(inquiry, execution, user) {
+  const facts = [
+    ['Status', statusBadge(inquiry.status)],
+    ['Assigned to', assigneeLabel(inquiry.assigned_to, user)],
+    inquiry.status === 'pending'
+      ? ['Time left', countdownElement(inquiry.timeout_at)]
+      : ['Time limit', inquiry.timeout_at ? formatTime(inquiry.timeout_at) : 'None'],
+    ['Created', h('time', { datetime: inquiry.created, title: formatTime(inquiry.created) },
+      `${formatTime(inquiry.created)} (${relativeTime(inquiry.created)})`)],
+    ['Execution', `#${inquiry.execution}${execution ? ` · ${execution.status}` : ''}`],
+  ];
+  return h('header', { class: 'inquiry-header' },
+    h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/inbox' }, '← Inbox')),
+    h('p', { class: 'eyebrow' }, `Inquiry #${inquiry.id}`, execution ? ` · ${execution.action_ref}` : ''),
+    h('h1', { tabindex: '-1' }, inquiry.prompt),
+    h('dl', { class: 'facts' }, facts.map(([term, value]) => h('div', { class: 'fact' },
+      h('dt', {}, term), h('dd', {}, value)))));
+}
+
+function contextPanel(inquiry, execution) {
+  const headingId = uniqueId('context');
+  const panel = h('section', { class: 'panel', 'aria-labelledby': headingId }, h('h2', { id: headingId }, 'Context'));
+  if (!execution) {
+    panel.append(h('p', { class: 'muted' }, `The details of execution #${inquiry.execution} could not be loaded.`));
+    return panel;
+  }
+  const context = contextOf(execution.result);
+  const empty = context === null || (typeof context === 'object' && Object.keys(context).length === 0);
+  panel.append(
+    empty
+      ? h('p', { class: 'muted' }, 'The action reported nothing besides its question.')
+      : h('div', { class: 'data-sections' }, renderSections(context)),
+    h('details', { class: 'execution-details' },
+      h('summary', {}, 'Execution details'),
+      h('dl', { class: 'data-list' },
+        row('Action', execution.action_ref),
+        row('Status', execution.status),
+        row('Started', formatTime(execution.created)),
+        row('Updated', formatTime(execution.updated)),
+        row('Parameters', renderValue(execution.parameters ?? {}))),
+      h('details', { class: 'raw-json' }, h('summary', {}, 'Result as JSON'),
+        h('pre', { class: 'code' }, JSON.stringify(execution.result, null, 2)))));
+  return panel;
+}
+
+function outcomePanel(inquiry, history, execution, user) {
+  const entry = (history ?? []).find((item) => item.action === inquiry.status);
+  const headingId = uniqueId('outcome');
+  const when = (iso) => h('time', { datetime: iso, title: relativeTime(iso) }, formatTime(iso));
+  const executionNote = execution
+    ? ` Execution #${inquiry.execution} ${EXECUTION_PHRASES[execution.status] ?? `is ${execution.status}`}.` : '';
+  const panel = h('section', {
+    class: `panel panel-outcome outcome-${inquiry.status}`, 'aria-labelledby': headingId,
+  });
+  if (inquiry.status === 'responded') {
+    const who = entry?.actor ?? (inquiry.responded_by ? `user #${inquiry.responded_by}` : 'someone');
+    const you = inquiry.responded_by === user.id ? ' (you)' : '';
+    panel.append(
+      h('h2', { id: headingId }, 'Answered'),
+      h('p', { class: 'outcome-line' }, 'By ', h('strong', {}, who + you), ' on ',
+        when(inquiry.responded_at ?? entry?.occurred), '.', executionNote),
+      h('h3', { class: 'outcome-subheading' }, 'The answer'),
+      responseView(inquiry.response, inquiry.response_schema));
+  } else if (inquiry.status === 'timeout') {
+    panel.append(
+      h('h2', { id: headingId }, 'Timed out'),
+      h('p', { class: 'outcome-line' }, 'Nobody answered before ', when(inquiry.timeout_at ?? entry?.occurred), '.',
+        executionNote));
+  } else {
+    panel.append(
+      h('h2', { id: headingId }, 'Cancelled'),
+      h('p', { class: 'outcome-line' }, 'By ', h('strong', {}, entry?.actor ?? 'an administrator'),
+        entry ? [' on ', when(entry.occurred)] : null, '.', executionNote));
+  }
+  panel.append(h('p', { class: 'muted small' }, 'This inquiry no longer takes answers.'));
+  return panel;
 }
 
 function historyPanel(history, inquiry, user) {
@@ -322,7 +336,7 @@ function historyPanel(history, inquiry, user) {
     const you = entry.actor_id !== null && entry.actor_id === user.id ? ' (you)' : '';
     return h('li', { class: `timeline-item timeline-${entry.action}` },
       h('p', { class: 'timeline-head' },
-        h('strong', {}, ACTION_TITLES[entry.action] ?? entry.action), ' by ', `${actor}${you}`, ' · ',
+        h('strong', {}, HISTORY_TITLES[entry.action] ?? entry.action), ' by ', `${actor}${you}`, ' · ',
         h('time', { datetime: entry.occurred, title: relativeTime(entry.occurred) }, formatTime(entry.occurred))),
       historyDetails(entry, inquiry, user));
   })));
@@ -341,33 +355,23 @@ function historyDetails(entry, inquiry, user) {
   return null;
 }
 
-/** A response shown with the schema's titles for labels and secret fields (writeOnly, format password) hidden. */
+/** A response with the schema's titles as labels; secret fields (writeOnly, format password) stay hidden. */
 function responseView(response, schema) {
+  if (!response || typeof response !== 'object' || Array.isArray(response)) {
+    return h('div', { class: 'data-sections' }, renderSections(response));
+  }
   const properties = schema && schema.properties && typeof schema.properties === 'object' ? schema.properties : {};
-  const labels = {};
-  const masked = new Set();
-  for (const [name, property] of Object.entries(properties)) {
-    if (property && typeof property.title === 'string') labels[name] = property.title;
-    if (property && (property.writeOnly === true || property.format === 'password')) masked.add(name);
-  }
-  if (response && typeof response === 'object' && !Array.isArray(response)) {
-    return h('dl', { class: 'data-list' }, Object.entries(response).map(([name, value]) => row(labels[name] ?? name,
-      masked.has(name) ? h('span', { class: 'secret' }, '•••••• (hidden)') : renderValue(value, 1, name))));
-  }
-  return renderSections(response);
-}
-
-const EXECUTION_PHRASES = {
-  requested: 'is requested', running: 'is running', paused: 'is paused', completed: 'has completed',
-  failed: 'failed', timeout: 'timed out', cancelled: 'was cancelled',
-};
-
-function executionPhrase(status) {
-  return EXECUTION_PHRASES[status] ?? `is ${status}`;
+  return h('dl', { class: 'data-list' }, Object.entries(response).map(([name, value]) => {
+    const property = properties[name] ?? {};
+    const secret = property.writeOnly === true || property.format === 'password';
+    return row(typeof property.title === 'string' ? property.title : humanize(name),
+      secret ? h('span', { class: 'secret' }, '•••••• (hidden)') : renderValue(value, 1, name));
+  }));
 }
 
 function row(term, value) {
-  return h('div', { class: 'data-row' }, h('dt', {}, term), h('dd', {}, value instanceof Node ? value : String(value ?? '')));
+  return h('div', { class: 'data-row' },
+    h('dt', {}, term), h('dd', {}, value instanceof Node ? value : String(value ?? '')));
 }
 
 /** The field's label for an error summary line ("Approve this deployment: "), or nothing for the whole answer. */
@@ -398,19 +402,19 @@ function cleanMessage(detail) {
 }
 
 function notFound(id) {
-  return [h('div', { class: 'not-found' },
+  return h('div', { class: 'not-found' },
     h('h1', { tabindex: '-1' }, 'Inquiry not found'),
     h('p', {}, `There is no inquiry #${id} that you can see. It may not exist, or it may be assigned to someone else.`),
-    h('p', {}, h('a', { href: '#/inbox', class: 'button button-secondary' }, 'Back to the inbox')))];
+    h('p', {}, h('a', { href: '#/inbox', class: 'button button-secondary' }, 'Back to the inbox')));
 }
 
 function failed(error) {
-  return [h('div', { class: 'not-found' },
+  return h('div', { class: 'not-found' },
     h('h1', { tabindex: '-1' }, 'This inquiry could not be loaded'),
     h('p', { class: 'alert alert-error' }, error.message),
-    h('p', {}, h('a', { href: '#/inbox', class: 'button button-secondary' }, 'Back to the inbox')))];
+    h('p', {}, h('a', { href: '#/inbox', class: 'button button-secondary' }, 'Back to the inbox')));
 }
 
-function focus(container) {
+function focusHeadingOf(container) {
   container.querySelector('h1')?.focus();
 }

@@ -88,7 +88,8 @@ function finishNavigation(title, focusLater = false) {
 }
 
 function renderHeader(session) {
-  const brand = h('a', { class: 'brand', href: '#/inbox' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'A'),
+  const brand = h('a', { class: 'brand', href: '#/inbox' },
+    h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'A'),
     h('span', {}, 'Attune ', h('span', { class: 'brand-sub' }, 'Inquiries')));
   if (!session) {
     header.replaceChildren(h('div', { class: 'topbar-inner' }, brand));
@@ -104,9 +105,11 @@ function renderHeader(session) {
     h('div', { class: 'topbar-user' },
       feedStatus,
       h('span', { class: 'user-name', title: session.user.login },
-        session.user.display_name || session.user.login, isAdmin(session) ? h('span', { class: 'role' }, 'admin') : null),
-      h('button', { type: 'button', class: 'button button-quiet button-small', onclick: () => endSession('signed-out') },
-        'Sign out'))));
+        session.user.display_name || session.user.login,
+        isAdmin(session) ? h('span', { class: 'role' }, 'admin') : null),
+      h('button', {
+        type: 'button', class: 'button button-quiet button-small', onclick: () => endSession('signed-out'),
+      }, 'Sign out'))));
 }
 
 function updateFeedStatus(status) {

@@ -1,10 +1,11 @@
 // Forms generated from an inquiry's response_schema (JSON Schema).
 //
-// Three steps, each a small function:
+// Small steps, each a function:
 //   buildModel(schema)           schema → a tree of fields (pure)
 //   renderForm(model)            fields → labelled, accessible controls; read() gives back {value, problems}
 //   validate(model, value)       the client-side checks (pure): [{path, message}] with JSON-pointer paths, like the
 //                                server's 422 details, so both kinds of error land next to the field they name
+//   collect(model, form)         what submitting sends, and every problem found before sending
 // Whatever the form does not understand becomes a JSON text area for that field; keywords it does not check
 // (if/then/else, not, dependentRequired, …) are left to the server, whose 422 shows up by the field it names.
 
@@ -255,7 +256,9 @@ function checkArray(field, value, path, problems, report) {
   }
   const s = field.schema;
   if (typeof s.minItems === 'number' && value.length < s.minItems) report(`Add at least ${plural(s.minItems, 'item')}`);
-  if (typeof s.maxItems === 'number' && value.length > s.maxItems) report(`Enter at most ${plural(s.maxItems, 'item')}`);
+  if (typeof s.maxItems === 'number' && value.length > s.maxItems) {
+    report(`Enter at most ${plural(s.maxItems, 'item')}`);
+  }
   value.forEach((item, index) => {
     const at = pointer(path, index);
     if (item === undefined) {
@@ -269,7 +272,10 @@ function checkArray(field, value, path, problems, report) {
     value.forEach((item, index) => {
       const key = JSON.stringify(item);
       if (item !== undefined && seen.has(key)) {
-        problems.push({ path: pointer(path, index), message: `The same as item ${seen.get(key) + 1}: each item must be different` });
+        problems.push({
+          path: pointer(path, index),
+          message: `The same as item ${seen.get(key) + 1}: each item must be different`,
+        });
       } else {
         seen.set(key, index);
       }
@@ -330,14 +336,15 @@ function capitalise(text) {
 export function collect(model, form) {
   const { value, problems } = form.read();
   const unreadable = new Set(problems.map((problem) => problem.path));
-  return { value, problems: [...problems, ...validate(model, value).filter((problem) => !unreadable.has(problem.path))] };
+  const checked = validate(model, value).filter((problem) => !unreadable.has(problem.path));
+  return { value, problems: [...problems, ...checked] };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Rendering
 
 /**
- * Renders the field tree. Returns {element, read(), showErrors(problems), clearErrors(), firstInvalid()} where
+ * Renders the field tree. Returns {element, read(), showErrors(problems), clearErrors(), controlFor(path)} where
  * read() gives {value, problems}: the response to send (only what was set, defaults included) and what could not
  * even be read (a number that is not one, JSON that does not parse).
  */
@@ -352,7 +359,7 @@ export function renderForm(model) {
       if (value === undefined && model.kind === 'object') value = {};
       return { value, problems };
     },
-    /** Puts each problem by the field its path names (or the nearest enclosing one); returns the ones placed nowhere. */
+    /** Puts each problem by the field its path names (or the nearest enclosing one); returns those placed nowhere. */
     showErrors(problems) {
       const unplaced = [];
       const byControl = new Map();
@@ -387,12 +394,12 @@ function nearestControl(controls, path) {
   }
 }
 
-function renderControl(field, path, controls, context = {}) {
+function renderControl(field, path, controls) {
   const renderers = {
     object: renderObject, boolean: renderBoolean, enum: renderEnum, string: renderText, number: renderText,
     integer: renderText, array: renderArray, json: renderJson,
   };
-  const control = renderers[field.kind](field, path, controls, context);
+  const control = renderers[field.kind](field, path, controls);
   controls.set(path, control);
   return control;
 }
@@ -405,7 +412,8 @@ function frame(field, path, { group }) {
   const errorId = `${id}-error`;
   const labelContent = [
     field.label,
-    field.required && !field.isRoot ? h('span', { class: 'required-mark', 'aria-hidden': 'true' }, ' (required)') : null,
+    field.required && !field.isRoot
+      ? h('span', { class: 'required-mark', 'aria-hidden': 'true' }, ' (required)') : null,
   ];
   const caption = group
     ? h('legend', { class: 'field-label' }, labelContent)
@@ -421,7 +429,7 @@ function frame(field, path, { group }) {
   container.append(error);
   const describedBy = [helpId, errorId].filter(Boolean).join(' ');
   if (group) container.setAttribute('aria-describedby', describedBy);
-  return { id, container, error, describedBy, caption };
+  return { id, container, error, describedBy };
 }
 
 function errorSetter(parts, inputs) {
@@ -478,8 +486,8 @@ function renderBoolean(field, path) {
     required: field.required,
     checked: field.hasDefault && field.default === choice,
   }));
-  const choices = h('div', { class: 'choices choices-inline' }, radios.map((radio, index) => h('div', { class: 'choice' },
-    radio, h('label', { for: radio.id }, index === 0 ? 'Yes' : 'No'))));
+  const choices = h('div', { class: 'choices choices-inline' }, radios.map((radio, index) => h('div',
+    { class: 'choice' }, radio, h('label', { for: radio.id }, index === 0 ? 'Yes' : 'No'))));
   parts.container.append(choices);
   if (!field.required) {
     parts.container.append(h('button', {
@@ -563,7 +571,9 @@ export function parseInput(field, text) {
   if (field.kind === 'string' && field.schema.format === 'date-time') {
     // <input type="datetime-local"> gives local time without a zone: send it as UTC
     const date = new Date(trimmed);
-    return Number.isNaN(date.getTime()) ? { problem: 'Enter a date and time' } : { value: date.toISOString().replace('.000Z', 'Z') };
+    return Number.isNaN(date.getTime())
+      ? { problem: 'Enter a date and time' }
+      : { value: date.toISOString().replace('.000Z', 'Z') };
   }
   return { value: text };
 }
@@ -572,7 +582,8 @@ function localDateTime(iso) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
   const two = (n) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}T${two(date.getHours())}:${two(date.getMinutes())}`;
+  const day = `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}`;
+  return `${day}T${two(date.getHours())}:${two(date.getMinutes())}`;
 }
 
 function isLongText(s) {
@@ -701,11 +712,14 @@ function renderArray(field, path, controls) {
     } else {
       input = textInput(itemField, id, `${id}-error`, value);
       if (input.tagName === 'TEXTAREA') {
-        input = h('input', { id, type: 'text', 'aria-describedby': `${id}-error`, value: value ?? '', autocomplete: 'off' });
+        input = h('input', {
+          id, type: 'text', 'aria-describedby': `${id}-error`, value: value ?? '', autocomplete: 'off',
+        });
       }
     }
     const remove = h('button', { type: 'button', class: 'button button-quiet button-small remove-item' }, 'Remove');
-    const element = h('li', { class: 'array-item' }, label, h('div', { class: 'array-item-row' }, input, remove), error);
+    const element = h('li', { class: 'array-item' },
+      label, h('div', { class: 'array-item-row' }, input, remove), error);
     const row = { element, label, remove, input };
     const itemParts = { error, container: element };
     row.control = {

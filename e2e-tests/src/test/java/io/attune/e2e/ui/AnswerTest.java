@@ -101,11 +101,13 @@ class AnswerTest {
                 .until(() -> ui.execution(opened.execution()), e -> e.path("status").asString().equals("completed"));
         assertThat(execution.path("result").path("__inquiry").path("status").asString()).isEqualTo("responded");
         assertThat(execution.path("result").path("__inquiry").path("response").path("approved").asBoolean()).isTrue();
-        assertThat(execution.path("result").path("deployment_plan").path("service").asString()).isEqualTo("billing-api");
+        assertThat(execution.path("result").path("deployment_plan").path("service").asString())
+                .isEqualTo("billing-api");
 
         browser.find(By.cssSelector(".topnav a[href='#/inbox']")).click();
         browser.visible(By.id("inbox-heading"));
-        browser.await(driver -> browser.script("return document.querySelector('main').getAttribute('aria-busy')") == null);
+        browser.await(driver -> browser.script("return document.querySelector('main').getAttribute('aria-busy')")
+                == null);
         assertThat(browser.findAll(cardWith(opened.prompt()))).as("no longer in the pending inbox").isEmpty();
     }
 
@@ -183,7 +185,8 @@ class AnswerTest {
         browser.signIn(ui.baseUrl(), admin.login(), admin.password());
         browser.get(ui.baseUrl() + "/#/inquiries/" + opened.inquiry());
         WebElement panel = browser.visible(By.cssSelector(".panel-answer"));
-        assertThat(panel.getText()).contains("This inquiry is assigned to user #" + ada.id() + "; only they can answer it.");
+        assertThat(panel.getText())
+                .contains("This inquiry is assigned to user #" + ada.id() + "; only they can answer it.");
         assertThat(panel.findElements(By.cssSelector("form.answer-form"))).isEmpty();
 
         browser.find(By.xpath("//button[.='Cancel inquiry…']")).click();

@@ -263,7 +263,8 @@ class SchemaFormTest {
         assertThat(problems(collect())).singleElement().asString().startsWith("/target: This is not valid JSON");
         replace(input("/target"), "42");
         input("/servers").sendKeys("[{\"host\": \"db-1\"}]");
-        assertThat(collect().get("value")).isEqualTo(Json.tree("{\"target\": 42, \"servers\": [{\"host\": \"db-1\"}]}"));
+        assertThat(collect().get("value"))
+                .isEqualTo(Json.tree("{\"target\": 42, \"servers\": [{\"host\": \"db-1\"}]}"));
 
         render("null");
         assertThat(input("").getAttribute("value")).isEqualTo("{}");

@@ -106,7 +106,7 @@ final class UiSuite implements AutoCloseable {
         }
     }
 
-    /** What a worker does: an execution is requested, its action answers with {@code __inquiry}; returns the inquiry. */
+    /** What a worker does: an execution is requested and its action answers with {@code __inquiry}. */
     Opened openInquiry(String prompt, JsonNode schema, Long assignedTo, long timeoutSeconds, JsonNode context) {
         return openInquiry(ACTION, prompt, schema, assignedTo, timeoutSeconds, context);
     }
