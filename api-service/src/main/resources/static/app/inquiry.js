@@ -295,8 +295,10 @@ function outcomePanel(inquiry, history, execution, user) {
   const entry = (history ?? []).find((item) => item.action === inquiry.status);
   const headingId = uniqueId('outcome');
   const when = (iso) => h('time', { datetime: iso, title: relativeTime(iso) }, formatTime(iso));
-  const executionNote = execution
-    ? ` Execution #${inquiry.execution} ${EXECUTION_PHRASES[execution.status] ?? `is ${execution.status}`}.` : '';
+  // right after an answer the executor has yet to resume the execution: it is still paused, for a moment
+  const phrase = inquiry.status === 'responded' && execution?.status === 'paused'
+    ? 'resumes with this answer' : EXECUTION_PHRASES[execution?.status] ?? `is ${execution?.status}`;
+  const executionNote = execution ? ` Execution #${inquiry.execution} ${phrase}.` : '';
   const panel = h('section', {
     class: `panel panel-outcome outcome-${inquiry.status}`, 'aria-labelledby': headingId,
   });
