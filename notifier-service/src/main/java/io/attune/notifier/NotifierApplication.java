@@ -1,12 +1,16 @@
 package io.attune.notifier;
 
 import io.attune.core.CoreConfiguration;
+import io.attune.core.security.TokenConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Import;
 
+/** Pushes inquiry notifications to WebSocket clients (CONTRACT §5); see docs/notifier.md. */
 @SpringBootApplication
-@Import(CoreConfiguration.class)
+@Import({CoreConfiguration.class, TokenConfiguration.class})
+@EnableConfigurationProperties(NotifierSettings.class)
 public class NotifierApplication {
 
     public static void main(String[] args) {

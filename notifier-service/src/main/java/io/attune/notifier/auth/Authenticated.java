@@ -1,0 +1,19 @@
+package io.attune.notifier.auth;
+
+import io.attune.core.identity.Actor;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** Who opened a socket, and when their token stops being valid; kept in the WebSocket session's attributes. */
+public record Authenticated(Actor actor, Instant expiresAt) {
+    private static final String ATTRIBUTE = Authenticated.class.getName();
+
+    void storeIn(Map<String, Object> attributes) {
+        attributes.put(ATTRIBUTE, this);
+    }
+
+    public static Authenticated from(Map<String, Object> attributes) {
+        return (Authenticated) attributes.get(ATTRIBUTE);
+    }
+}

@@ -1,0 +1,44 @@
+package io.attune.notifier.feed;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.attune.core.JsonColumns;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import java.util.Optional;
+
+/**
+ * The immutable facts of recently notified inquiries (bounded), so that a responded / timeout / cancelled event —
+ * whose payload lacks prompt, assignee and execution — rarely costs a query.
+ */
+@Component
+public class InquiryFactsCache {
+    private static final int CAPACITY = 10_000;
+
+    private final JdbcClient jdbc;
+    private final Cache<Long, InquiryFacts> cache = Caffeine.newBuilder().maximumSize(CAPACITY).build();
+
+    public InquiryFactsCache(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void remember(long inquiryId, InquiryFacts facts) {
+        cache.put(inquiryId, facts);
+    }
+
+    /** The inquiry's facts; empty if it does not exist. A database outage is thrown, not hidden. */
+    public Optional<InquiryFacts> find(long inquiryId) {
+        InquiryFacts cached = cache.getIfPresent(inquiryId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<InquiryFacts> loaded = jdbc.sql("SELECT execution, prompt, assigned_to FROM attune.inquiry WHERE id = ?")
+                .param(inquiryId)
+                .query((rs, n) -> new InquiryFacts(rs.getLong("execution"), rs.getString("prompt"),
+                        JsonColumns.nullableLong(rs, "assigned_to")))
+                .optional();
+        loaded.ifPresent(facts -> cache.put(inquiryId, facts));
+        return loaded;
+    }
+}

@@ -1,0 +1,103 @@
+package io.attune.notifier.replay;
+
+import io.attune.core.JsonColumns;
+import io.attune.model.message.MalformedMessageException;
+import io.attune.model.message.MessageEnvelope;
+import io.attune.model.message.MessagePayload;
+import io.attune.model.message.Messages;
+import io.attune.model.ws.Notification;
+import io.attune.notifier.feed.Activity;
+import io.attune.notifier.feed.InquiryFacts;
+import io.attune.notifier.feed.NotificationFactory;
+import io.attune.notifier.feed.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Reads notifications back from the stored event trail ({@code attune.event}, kept for the relay's retention, 7 days
+ * by default). Filters and visibility are applied in SQL, exactly as {@link Subscription#matches} applies them live.
+ * Event ids are assigned in commit order, so a read that sees id N sees every smaller id too: reading "after N" in id
+ * order never skips an event that a later read could still find.
+ */
+@Repository
+public class EventTrail {
+    private static final Logger log = LoggerFactory.getLogger(EventTrail.class);
+    private static final String INQUIRY_TYPES = java.util.Arrays.stream(Activity.values())
+            .map(a -> "'" + a.messageType().wireName() + "'").collect(Collectors.joining(", "));
+
+    private final JdbcClient jdbc;
+
+    public EventTrail(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Up to {@code limit} notifications with ids above {@code afterId} (and below {@code beforeId} when given) that
+     * the subscription matches, in id order.
+     */
+    public List<Notification> after(long afterId, Long beforeId, Subscription subscription, int limit) {
+        if (!subscription.canMatchInquiries()) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder("SELECT e.id, e.envelope::text AS envelope, i.execution, i.prompt, "
+                + "i.assigned_to FROM attune.event e JOIN attune.inquiry i ON i.id = e.inquiry_id "
+                + "WHERE e.id > ? AND e.message_type IN (" + INQUIRY_TYPES + ")");
+        List<Object> params = new ArrayList<>();
+        params.add(afterId);
+        if (beforeId != null) {
+            sql.append(" AND e.id < ?");
+            params.add(beforeId);
+        }
+        var filters = subscription.filters();
+        if (subscription.inquiryId() != null) {
+            sql.append(" AND e.inquiry_id = ?");
+            params.add(subscription.inquiryId());
+        }
+        if (filters.activity() != null) {
+            Activity activity = Activity.fromWire(filters.activity()).orElse(null);
+            if (activity == null) {
+                return List.of();
+            }
+            sql.append(" AND e.message_type = ?");
+            params.add(activity.messageType().wireName());
+        }
+        if (filters.userId() != null) {
+            sql.append(" AND i.assigned_to = ?");
+            params.add(filters.userId());
+        }
+        if (filters.execution() != null) {
+            sql.append(" AND i.execution = ?");
+            params.add(filters.execution());
+        }
+        if (!subscription.actor().isAdmin()) {
+            sql.append(" AND (i.assigned_to IS NULL OR i.assigned_to = ?)");
+            params.add(subscription.actor().id());
+        }
+        sql.append(" ORDER BY e.id LIMIT ?");
+        params.add(limit);
+        List<Notification> notifications = new ArrayList<>();
+        jdbc.sql(sql.toString()).params(params).query(rs -> {
+            long id = rs.getLong("id");
+            InquiryFacts facts = new InquiryFacts(rs.getLong("execution"), rs.getString("prompt"),
+                    JsonColumns.nullableLong(rs, "assigned_to"));
+            try {
+                MessageEnvelope<MessagePayload> envelope = Messages.read(rs.getString("envelope"));
+                NotificationFactory.notification(id, envelope.payload(), facts).ifPresent(notifications::add);
+            } catch (MalformedMessageException e) {
+                log.error("Stored event {} cannot be read, left out of the replay: {}", id, e.getMessage());
+            }
+        });
+        return notifications;
+    }
+
+    /** The newest event id stored so far (0 when there is none). */
+    public long lastEventId() {
+        return jdbc.sql("SELECT coalesce(max(id), 0) FROM attune.event").query(Long.class).single();
+    }
+}

@@ -1,0 +1,203 @@
+package io.attune.notifier.session;
+
+import io.attune.model.json.Json;
+import io.attune.model.ws.Notification;
+import io.attune.notifier.NotifierSettings;
+import io.attune.notifier.auth.Authenticated;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.websocket.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The open sessions of this replica: hands each live notification to every one of them, pings idle ones, closes
+ * those whose token expires, and counts what it does ({@code attune.notifier.*} metrics).
+ */
+@Component
+public class SessionRegistry implements SmartLifecycle, DisposableBean {
+    private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
+    /** Stops after the broker feed (no more notifications) and before the web server (sockets still open). */
+    private static final int PHASE = Integer.MAX_VALUE - 512;
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    private static final CloseStatus SHUTTING_DOWN = new CloseStatus(CloseStatus.GOING_AWAY.getCode(),
+            "server shutting down: reconnect with since");
+
+    /** Tomcat's limit for a blocking send (pings, a 1000 close); the standard API has no such setting. */
+    private static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+    /**
+     * Tomcat's limit for sending any other close frame, 50 ms by default: too short for a client that is behind to
+     * take in what is already on its way and then the 4008 that tells it where to continue.
+     */
+    private static final String CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
+    private static final int BACKGROUND_THREADS = 32;
+
+    private final NotifierSettings settings;
+    private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer;
+    /**
+     * For what may block on one client — close frames and pings wait (up to the send timeout) behind a message still
+     * on its way — so never on the feed's thread.
+     */
+    private final ExecutorService background;
+    private final Counter notificationsSent;
+    private final Counter slowClientCloses;
+    private volatile boolean running;
+
+    public SessionRegistry(NotifierSettings settings, MeterRegistry meters) {
+        this.settings = settings;
+        this.timer = new ScheduledThreadPoolExecutor(1, daemon("notifier-timer"));
+        this.background = new ThreadPoolExecutor(BACKGROUND_THREADS, BACKGROUND_THREADS, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemon("notifier-io"));
+        ((ThreadPoolExecutor) background).allowCoreThreadTimeOut(true);
+        Gauge.builder("attune.notifier.sessions", sessions, Map::size).description("open WebSocket sessions")
+                .register(meters);
+        this.notificationsSent = Counter.builder("attune.notifier.notifications.sent")
+                .description("notifications handed to clients").register(meters);
+        this.slowClientCloses = Counter.builder("attune.notifier.slow.client.closes")
+                .description("sessions closed because the client fell too far behind").register(meters);
+        long heartbeat = settings.heartbeatInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+    }
+
+    void open(WebSocketSession socket, Authenticated who) {
+        Session endpoint = ((NativeWebSocketSession) socket).getNativeSession(Session.class);
+        endpoint.getUserProperties().put(BLOCKING_SEND_TIMEOUT, settings.sendTimeout().toMillis());
+        endpoint.getUserProperties().put(CLOSE_SEND_TIMEOUT, settings.sendTimeout().toMillis());
+        endpoint.getAsyncRemote().setSendTimeout(settings.sendTimeout().toMillis());
+        ClientSession session = new ClientSession(socket, endpoint, who.actor(), this, settings.sessionBuffer());
+        sessions.put(session.id(), session);
+        if (who.expiresAt() != null) {
+            long delay = Math.max(0, Duration.between(Instant.now(), who.expiresAt()).toMillis());
+            expiries.put(session.id(), timer.schedule(session::tokenExpired, delay, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    ClientSession get(String id) {
+        return sessions.get(id);
+    }
+
+    void closed(String id) {
+        ClientSession session = sessions.remove(id);
+        if (session != null) {
+            session.discard();
+        }
+        ScheduledFuture<?> expiry = expiries.remove(id);
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+    }
+
+    /** Hands a live notification to every session; never waits for any of them. */
+    public void dispatch(Notification notification) {
+        if (sessions.isEmpty()) {
+            return;
+        }
+        String json = Json.write(notification);
+        for (ClientSession session : sessions.values()) {
+            try {
+                session.offer(notification, json);
+            } catch (RuntimeException e) { // one broken session must not cost the others their notification
+                log.error("Notification {} not offered to session {}", notification.id(), session.id(), e);
+                session.close(CloseStatus.SERVER_ERROR);
+            }
+        }
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    void background(Runnable task) {
+        try {
+            background.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("Shutting down: {} not run", task); // the sockets go down with the server
+        }
+    }
+
+    void notificationSent() {
+        notificationsSent.increment();
+    }
+
+    void slowClientClosed() {
+        slowClientCloses.increment();
+    }
+
+    private void heartbeat() {
+        for (ClientSession session : sessions.values()) {
+            try {
+                session.heartbeat();
+            } catch (RuntimeException e) { // a periodic task that throws is never run again
+                log.warn("Heartbeat for session {} failed: {}", session.id(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Tells every client the replica is going away (1001), so that it reconnects with since — elsewhere. */
+    @Override
+    public void stop() {
+        running = false;
+        sessions.values().forEach(session -> session.close(SHUTTING_DOWN));
+        long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+        while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    @Override
+    public void destroy() {
+        timer.shutdownNow();
+        background.shutdown();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
