@@ -28,6 +28,7 @@ final class NotificationClient implements AutoCloseable {
     private final String name;
     private final List<JsonNode> received = new CopyOnWriteArrayList<>();
     private final WebSocket socket;
+    private volatile String closedWith;
 
     private NotificationClient(String name, String url, String token) {
         this.name = name;
@@ -71,7 +72,7 @@ final class NotificationClient implements AutoCloseable {
     }
 
     JsonNode awaitMessage(Predicate<JsonNode> matching, Duration timeout) {
-        return await(name + " receives a matching message").atMost(timeout).pollInterval(Duration.ofMillis(20))
+        return await(name + " receives a matching message (" + this + ")").atMost(timeout).pollInterval(Duration.ofMillis(20))
                 .until(() -> received.stream().filter(matching).findFirst().orElse(null), m -> m != null);
     }
 
@@ -86,7 +87,7 @@ final class NotificationClient implements AutoCloseable {
 
     @Override
     public String toString() {
-        return name + " " + received;
+        return name + (closedWith == null ? "" : " closed: " + closedWith) + ", received " + received;
     }
 
     /** Assembles text frames into messages. */
@@ -102,6 +103,17 @@ final class NotificationClient implements AutoCloseable {
             }
             webSocket.request(1);
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closedWith = statusCode + " " + reason;
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closedWith = "error " + error;
         }
     }
 }
