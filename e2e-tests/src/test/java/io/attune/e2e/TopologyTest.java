@@ -2,6 +2,7 @@ package io.attune.e2e;
 
 import io.attune.model.ExecutionStatus;
 import io.attune.model.json.Json;
+import io.attune.model.message.ExecutionCompleted;
 import io.attune.model.message.ExecutionStatusChanged;
 import io.attune.model.message.InquiryCancelled;
 import io.attune.model.message.InquiryCreated;
@@ -59,6 +60,7 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TopologyTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final HttpClient METRICS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Map<String, Object> APPROVAL_SCHEMA = Map.of("type", "object",
             "properties", Map.of("approved", Map.of("type", "boolean"), "comments", Map.of("type", "string")),
             "required", List.of("approved"));
@@ -109,7 +111,8 @@ class TopologyTest {
     @Test
     @Order(1)
     void aDeploymentApprovalGoesAroundTheLoopAndEveryNotifierTellsTheApprover() {
-        try (PublishedMessages broker = new PublishedMessages(suite.environment(), "inquiry.*", "execution.status.changed");
+        try (PublishedMessages broker = new PublishedMessages(suite.environment(), "inquiry.*", "execution.status.changed",
+                "execution.completed");
              NotificationClient onFirst = approverOn(1);
              NotificationClient onSecond = approverOn(2);
              NotificationClient outsider = NotificationClient.subscribe("outsider", suite.notifierUrl(1),
@@ -137,6 +140,16 @@ class TopologyTest {
                         .isEqualTo(created.payload().timeoutAt());
             }
 
+            // AMQP, driven: the worker's report delivered once more (same message) changes nothing.
+            MessageEnvelope<ExecutionCompleted> report = broker.awaitMessage(ExecutionCompleted.class,
+                    c -> c.executionId() == executionId, PATIENCE);
+            double duplicateReports = sumOverExecutors("attune_execution_reports_duplicate_total");
+            broker.probe().publish(report);
+            await("the executors see the repeated report").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> sumOverExecutors("attune_execution_reports_duplicate_total") > duplicateReports);
+            assertThat(suite.call("GET", "/api/v1/inquiries?execution=" + executionId, adminToken, null)
+                    .path("total").asInt()).isEqualTo(1);
+
             // HTTP: the approver finds it pending, with the plan to decide on, and answers.
             JsonNode pending = suite.call("GET", "/api/v1/inquiries?status=pending&assigned_to=" + approverId,
                     approverToken, null);
@@ -159,9 +172,6 @@ class TopologyTest {
             assertThat(respondedEvent.response()).isEqualTo(Json.mapper().valueToTree(answer));
             broker.awaitMessage(ExecutionStatusChanged.class, s -> s.executionId() == executionId
                     && s.status() == ExecutionStatus.COMPLETED, PATIENCE);
-            assertThat(broker.payloads(ExecutionStatusChanged.class, s -> s.executionId() == executionId))
-                    .extracting(s -> s.previousStatus().wire() + "->" + s.status().wire())
-                    .containsExactly("requested->running", "running->paused", "paused->completed");
 
             // HTTP: completed, the answer in place of the request, the plan still there.
             JsonNode completed = execution(executionId);
@@ -177,6 +187,14 @@ class TopologyTest {
             assertThat(Instant.parse(outcome.path("responded_at").asString())).isEqualTo(respondedEvent.respondedAt());
             assertThat(completed.path("result").path("deployment_plan")).isEqualTo(plan);
 
+            // AMQP, driven: the answer delivered once more resumes nothing a second time.
+            double ignoredAnswers = sumOverExecutors("attune_inquiry_responses_ignored_total");
+            broker.probe().publish(broker.awaitMessage(InquiryResponded.class, r -> r.inquiryId() == inquiryId,
+                    PATIENCE));
+            await("the executors see the repeated answer").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> sumOverExecutors("attune_inquiry_responses_ignored_total") > ignoredAnswers);
+            assertThat(execution(executionId)).isEqualTo(completed);
+
             // WebSocket: both replicas tell who answered (never what: the answer may hold secrets).
             for (NotificationClient client : List.of(onFirst, onSecond)) {
                 JsonNode notification = client.awaitNotification(inquiryId, "responded", PATIENCE);
@@ -187,6 +205,11 @@ class TopologyTest {
             assertThat(onFirst.notifications()).isEqualTo(onSecond.notifications());
             // Someone else's inquiry is not told to a user who may not see it.
             assertThat(outsider.notifications()).noneMatch(n -> n.path("entity").asString().equals("" + inquiryId));
+
+            // Every change of the execution was announced once, in order, duplicates notwithstanding.
+            assertThat(broker.payloads(ExecutionStatusChanged.class, s -> s.executionId() == executionId))
+                    .extracting(s -> s.previousStatus().wire() + "->" + s.status().wire())
+                    .containsExactly("requested->running", "running->paused", "paused->completed");
 
             // Who approved this, and when: the audit trail.
             JsonNode history = suite.call("GET", "/api/v1/inquiries/" + inquiryId + "/history", adminToken, null);
@@ -456,16 +479,27 @@ class TopologyTest {
 
     // --- what an operator would look at: the executor's metrics, the database, the broker ----------------------
 
+    /** A counter of one executor, from its Prometheus endpoint. */
     private static double metric(RunningSuite.Service executor, String name) {
+        HttpResponse<String> metrics;
         try {
-            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            metrics = METRICS.send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + executor.port() + "/actuator/prometheus"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            return metrics.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-        } catch (Exception e) {
-            return 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        return metrics.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static double sumOverExecutors(String metric) {
+        return suite.services().stream().filter(s -> s.kind().equals("executor") && s.isAlive())
+                .mapToDouble(s -> metric(s, metric)).sum();
     }
 
     private static Map<Long, Set<Long>> resumedOnTheWire(PublishedMessages broker) {
