@@ -45,9 +45,15 @@ final class NotificationClient implements AutoCloseable {
 
     /** Connects and subscribes with {@code filters}; returns once the server confirmed the subscription. */
     static NotificationClient subscribe(String name, String url, String token, SubscriptionFilters filters) {
+        return subscribe(name, url, token, filters, null);
+    }
+
+    /** As {@link #subscribe(String, String, String, SubscriptionFilters)}, replaying what came after {@code since}. */
+    static NotificationClient subscribe(String name, String url, String token, SubscriptionFilters filters,
+                                        Long since) {
         NotificationClient client = new NotificationClient(name, url, token);
         try {
-            client.send(Json.write(ClientMessage.subscribe(filters, null)));
+            client.send(Json.write(ClientMessage.subscribe(filters, since)));
             client.awaitMessage(m -> "subscribed".equals(m.path("type").asString()), Duration.ofSeconds(20));
             return client;
         } catch (RuntimeException | Error e) {

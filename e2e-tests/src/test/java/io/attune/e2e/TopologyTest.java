@@ -208,6 +208,15 @@ class TopologyTest {
             // Someone else's inquiry is not told to a user who may not see it.
             assertThat(outsider.notifications()).noneMatch(n -> n.path("entity").asString().equals("" + inquiryId));
 
+            // A client that was away reconnects to the other replica with "since" and gets what it missed, in order,
+            // under the same ids: they come from the stored trail, not from one notifier's memory.
+            try (NotificationClient returning = NotificationClient.subscribe("ada-returning", suite.notifierUrl(2),
+                    approverToken, new SubscriptionFilters("inquiry", Long.toString(inquiryId), null, null, null),
+                    createdEventId - 1)) {
+                returning.awaitNotification(inquiryId, "responded", PATIENCE);
+                assertThat(returning.notifications()).isEqualTo(onFirst.notifications());
+            }
+
             // Every change of the execution was announced once, in order, duplicates notwithstanding.
             assertThat(broker.payloads(ExecutionStatusChanged.class, s -> s.executionId() == executionId))
                     .extracting(s -> s.previousStatus().wire() + "->" + s.status().wire())
