@@ -401,8 +401,8 @@ class TopologyTest {
                     .until(() -> countExecutions(executionIds, "completed"), n -> n == count);
             System.out.printf("%d answers given and their executions resumed in %.1f s%n", count,
                     (System.nanoTime() - start) / 1e9);
-            System.out.printf("executor-2 resumed %.0f; it found %.0f answers already applied (executor-1 had committed"
-                            + " them but died before acknowledging)%n",
+            System.out.printf("executor-2 resumed %.0f and found %.0f answers already applied (delivered again: "
+                            + "executor-1 died before acknowledging them, or a relay died before marking them sent)%n",
                     metric(executor2, "attune_executions_resumed_total") - resumedBefore,
                     metric(executor2, "attune_inquiry_responses_ignored_total") - ignoredBefore);
 
