@@ -32,6 +32,9 @@ public final class RunningSuite implements AutoCloseable {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path LOGS = Path.of("target", "e2e-logs").toAbsolutePath();
     private static final List<Process> ALL = new CopyOnWriteArrayList<>();
+    /** Postgres refusing a connection because max_connections is reached (SQLSTATE 53300). */
+    private static final String DATABASE_FULL = "too many clients already";
+    private static final int MAX_RESTARTS = 3;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static {
@@ -176,12 +179,15 @@ public final class RunningSuite implements AutoCloseable {
     }
 
     private Service launch(String name, String kind) {
+        return launch(name, kind, freePort(), 0);
+    }
+
+    private Service launch(String name, String kind, int port, int restarts) {
         String module = kind + "-service";
         Path jar = ROOT.resolve(module).resolve("target").resolve(module + ".jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run ./mvnw package (or verify) first");
         }
-        int port = freePort();
         Path log = LOGS.resolve(environment.database().name() + "-" + name + ".log");
         try {
             Files.createDirectories(LOGS);
@@ -201,9 +207,10 @@ public final class RunningSuite implements AutoCloseable {
             builder.environment().put("ATTUNE_NOTIFIER_PUBLIC_URL", notifierUrl(1));
         }
         try {
+            long logStart = Files.exists(log) ? Files.size(log) : 0;
             Process process = builder.start();
             ALL.add(process);
-            Service service = new Service(name, kind, port, process, log);
+            Service service = new Service(name, kind, port, process, log, logStart, restarts);
             services.put(name, service);
             return service;
         } catch (IOException e) {
@@ -217,6 +224,16 @@ public final class RunningSuite implements AutoCloseable {
         while (!waiting.isEmpty()) {
             for (Service service : List.copyOf(waiting)) {
                 if (!service.isAlive()) {
+                    ALL.remove(service.process);
+                    waiting.remove(service);
+                    if (service.restarts < MAX_RESTARTS && service.startUpLog().contains(DATABASE_FULL)) {
+                        // What compose's restart policy does; only for this, so that a start-up bug still fails.
+                        System.out.printf("%s could not connect: the shared Postgres is full; starting it again%n",
+                                service.name);
+                        sleep(2_000);
+                        waiting.add(launch(service.name, service.kind, service.port, service.restarts + 1));
+                        continue;
+                    }
                     throw new IllegalStateException(service.name + " exited during start-up:\n" + service.logTail(40));
                 }
                 if (service.isHealthy()) {
@@ -253,13 +270,17 @@ public final class RunningSuite implements AutoCloseable {
         private final int port;
         private final Process process;
         private final Path log;
+        private final long logStart;
+        private final int restarts;
 
-        Service(String name, String kind, int port, Process process, Path log) {
+        Service(String name, String kind, int port, Process process, Path log, long logStart, int restarts) {
             this.name = name;
             this.kind = kind;
             this.port = port;
             this.process = process;
             this.log = log;
+            this.logStart = logStart;
+            this.restarts = restarts;
         }
 
         public String name() {
@@ -303,6 +324,17 @@ public final class RunningSuite implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
+            }
+        }
+
+        /** What this process (not an earlier one of the same name) wrote to the log. */
+        String startUpLog() {
+            try {
+                byte[] all = Files.readAllBytes(log);
+                return new String(all, (int) Math.min(logStart, all.length), (int) Math.max(0, all.length - logStart),
+                        java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
             }
         }
 

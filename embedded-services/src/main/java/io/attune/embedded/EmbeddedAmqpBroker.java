@@ -61,9 +61,14 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
         return "amqp://guest:guest@127.0.0.1:" + port + "/";
     }
 
+    /** Stops the broker; a no-op when Qpid's own shutdown hook (JVM exit) got there first. */
     @Override
     public void close() {
-        launcher.shutdown();
+        try {
+            launcher.shutdown();
+        } catch (IllegalStateException alreadyStopping) {
+            // Qpid's shutdown hook runs beside ours at JVM exit
+        }
     }
 
     static int freePort() {

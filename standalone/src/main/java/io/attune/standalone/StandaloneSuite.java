@@ -215,6 +215,10 @@ public final class StandaloneSuite {
             return;
         }
         stopping = true;
+        // Qpid's own shutdown hook stops the broker beside this one, and it logs every client that then loses its
+        // connection: noise, not news, while everything is stopping anyway
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.qpid"))
+                .setLevel(ch.qos.logback.classic.Level.OFF);
         if (!services.isEmpty()) {
             System.out.println("\nStopping the suite...");
         }

@@ -9,11 +9,15 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Exchange and queue names of one test class, so that tests sharing a broker never see each other's messages.
- * Services take them as {@code attune.amqp.exchange} and {@code attune.amqp.queue-prefix}. What a test declares
- * under the prefix is deleted when the JVM exits.
+ * Services take them as {@code attune.amqp.exchange} and {@code attune.amqp.queue-prefix}. The exchange, the services'
+ * queues under the prefix and any queue registered with {@link #queue(String)} are deleted when the JVM exits, so a
+ * shared broker does not fill up with the leftovers of test runs.
  */
 public final class AmqpNamespace {
     private static final List<AmqpNamespace> all = new ArrayList<>();
+    /** The durable queues the services declare under their prefix (notifier queues delete themselves). */
+    private static final List<String> SERVICE_QUEUES = List.of("executor.execution.completed",
+            "executor.inquiry.responded", "worker.execution.requested");
 
     private final AmqpEndpoint broker;
     private final String id;
@@ -57,7 +61,12 @@ public final class AmqpNamespace {
         }
         try (Connection connection = all.get(0).broker.connect()) {
             for (AmqpNamespace namespace : all) {
-                for (String queue : namespace.queues) {
+                List<String> queues = new ArrayList<>(namespace.queues);
+                for (String queue : SERVICE_QUEUES) {
+                    queues.add(namespace.queuePrefix() + queue);
+                    queues.add(namespace.queuePrefix() + queue + ".dlq");
+                }
+                for (String queue : queues) {
                     try (Channel channel = connection.createChannel()) {
                         channel.queueDelete(queue);
                     } catch (Exception ignored) {

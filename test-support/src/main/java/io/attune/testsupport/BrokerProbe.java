@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A test's own queue on the broker, bound to the test's exchange, to see what the service under test published; it
@@ -59,6 +60,32 @@ public final class BrokerProbe implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return received;
+    }
+
+    /**
+     * Waits for the first message that matches, passing over others (events that a previous test of the class caused
+     * may still arrive: the relay publishes after commit, asynchronously).
+     */
+    public MessageEnvelope<MessagePayload> takeMatching(Predicate<MessageEnvelope<MessagePayload>> matching,
+                                                        Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<MessageEnvelope<MessagePayload>> passedOver = new ArrayList<>();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("no matching message; passed over: " + passedOver);
+            }
+            MessageEnvelope<MessagePayload> message;
+            try {
+                message = take(1, Duration.ofNanos(left)).get(0);
+            } catch (AssertionError e) {
+                throw new AssertionError("no matching message; passed over: " + passedOver, e);
+            }
+            if (matching.test(message)) {
+                return message;
+            }
+            passedOver.add(message);
+        }
     }
 
     /** Everything that arrives within {@code window}. */

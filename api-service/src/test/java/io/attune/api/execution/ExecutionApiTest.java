@@ -47,7 +47,8 @@ class ExecutionApiTest extends ApiIntegrationTest {
                     .toString());
             assertThat(executions.find(id).orElseThrow().requestedBy()).isEqualTo(ada.id());
 
-            MessageEnvelope<MessagePayload> event = probe.take(1, Duration.ofSeconds(10)).get(0);
+            MessageEnvelope<MessagePayload> event = probe.takeMatching(m -> m.payload().executionId() == id,
+                    Duration.ofSeconds(10));
             assertThat(event.correlationId()).isEqualTo(correlation);
             ExecutionRequested payload = (ExecutionRequested) event.payload();
             assertThat(payload.executionId()).isEqualTo(id);

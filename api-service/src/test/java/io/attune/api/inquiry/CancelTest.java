@@ -52,8 +52,8 @@ class CancelTest extends ApiIntegrationTest {
             assertThat(history.get(history.size() - 1).get("action").asString()).isEqualTo("cancelled");
             assertThat(history.get(history.size() - 1).get("actor").asString()).isEqualTo(admin.login());
 
-            List<MessageEnvelope<MessagePayload>> events = probe.take(1, Duration.ofSeconds(10));
-            InquiryCancelled event = (InquiryCancelled) events.get(0).payload();
+            InquiryCancelled event = (InquiryCancelled) probe.takeMatching(
+                    m -> m.payload().executionId() == inquiry.execution(), Duration.ofSeconds(10)).payload();
             assertThat(event.inquiryId()).isEqualTo(inquiry.id());
             assertThat(event.executionId()).isEqualTo(inquiry.execution());
             assertThat(event.cancelledBy()).isEqualTo(admin.id());

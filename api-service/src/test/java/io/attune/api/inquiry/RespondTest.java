@@ -75,7 +75,8 @@ class RespondTest extends ApiIntegrationTest {
             assertThat(jdbc.sql("SELECT actor FROM attune.inquiry_audit WHERE inquiry = ? AND action = 'responded'")
                     .param(inquiry.id()).query(String.class).list()).containsExactly(ada.login());
 
-            MessageEnvelope<MessagePayload> event = probe.take(1, Duration.ofSeconds(10)).get(0);
+            MessageEnvelope<MessagePayload> event = probe.takeMatching(
+                    m -> m.payload().executionId() == inquiry.execution(), Duration.ofSeconds(10));
             assertThat(event.correlationId()).isEqualTo(correlation);
             assertThat(event.headers()).containsEntry("source_service", "api-service");
             InquiryResponded payload = (InquiryResponded) event.payload();
@@ -204,8 +205,10 @@ class RespondTest extends ApiIntegrationTest {
 
             long winner = responses.stream().filter(r -> r.status() == 200).findFirst().orElseThrow().data()
                     .get("responded_by").asLong();
-            List<MessageEnvelope<MessagePayload>> events = probe.take(1, Duration.ofSeconds(10));
-            events.addAll(probe.drain(Duration.ofSeconds(2)));
+            List<MessageEnvelope<MessagePayload>> events = new java.util.ArrayList<>(List.of(probe.takeMatching(
+                    m -> m.payload().executionId() == inquiry.execution(), Duration.ofSeconds(10))));
+            events.addAll(probe.drain(Duration.ofSeconds(2)).stream()
+                    .filter(m -> m.payload().executionId() == inquiry.execution()).toList());
             assertThat(events).hasSize(1);
             assertThat(((InquiryResponded) events.get(0).payload()).respondedBy()).isEqualTo(winner);
             assertThat(inquiries.find(inquiry.id()).orElseThrow().respondedBy()).isEqualTo(winner);
