@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The inquiry page: context, the generated form, answers right and wrong, cancel, outcome and history. */
-@ExtendWith(UiSuite.Extension.class)
+@ExtendWith({Browser.Installed.class, UiSuite.Extension.class})
 class AnswerTest {
     /** Approving needs nothing more; rejecting needs a reason — a rule only the server checks (if/then). */
     static final JsonNode REASON_TO_REJECT = Json.tree("""

@@ -1,6 +1,9 @@
 package io.attune.e2e.ui;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -28,8 +31,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A real headless Chromium driven by ChromeDriver, with a fresh profile. Tests that need one call
- * {@link #assumeInstalled()} first: where Chromium or ChromeDriver is missing they are skipped, not failed
+ * A real headless Chromium driven by ChromeDriver, with a fresh profile. Test classes that need one are
+ * {@code @ExtendWith(Browser.Installed.class)}: where Chromium or ChromeDriver is missing they are skipped, not failed
  * ({@code .ci/run} installs both).
  */
 final class Browser implements AutoCloseable {
@@ -46,7 +49,11 @@ final class Browser implements AutoCloseable {
         this.profile = profile;
     }
 
+    /** The browser; {@code -Dattune.chromium=none} skips the browser tests as if it were missing. */
     static Optional<Path> chromium() {
+        if ("none".equals(System.getProperty("attune.chromium"))) {
+            return Optional.empty();
+        }
         return firstExecutable(System.getProperty("attune.chromium"), System.getenv("CHROME_BIN"),
                 "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
     }
@@ -61,9 +68,23 @@ final class Browser implements AutoCloseable {
                 .map(Path::of).filter(Files::isExecutable).findFirst();
     }
 
+    static boolean installed() {
+        return chromium().isPresent() && chromedriver().isPresent();
+    }
+
     static void assumeInstalled() {
-        Assumptions.assumeTrue(chromium().isPresent() && chromedriver().isPresent(),
-                "Chromium and ChromeDriver are not installed: browser tests skipped");
+        Assumptions.assumeTrue(installed(), NOT_INSTALLED);
+    }
+
+    static final String NOT_INSTALLED = "Chromium and ChromeDriver are not installed: browser tests skipped";
+
+    /** {@code @ExtendWith(Browser.Installed.class)}: the class's tests are skipped where there is no browser. */
+    static final class Installed implements ExecutionCondition {
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            return installed() ? ConditionEvaluationResult.enabled("Chromium and ChromeDriver found")
+                    : ConditionEvaluationResult.disabled(NOT_INSTALLED);
+        }
     }
 
     /** A desktop-sized browser window. */

@@ -17,7 +17,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Signing in and out, and the inbox: live, filtered, and only what the user may see. */
-@ExtendWith(UiSuite.Extension.class)
+@ExtendWith({Browser.Installed.class, UiSuite.Extension.class})
 class InboxTest {
     private final UiSuite ui;
     private Browser browser;

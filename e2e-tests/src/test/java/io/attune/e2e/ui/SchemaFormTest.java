@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -19,13 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The form generator (app/schema-form.js) in a real browser, without the services: each test renders a form from a
  * response_schema, uses it as a person would, and checks what the form would send and what it says is wrong.
  */
+@ExtendWith(Browser.Installed.class)
 class SchemaFormTest {
     private static StaticFiles files;
     private static Browser browser;
 
     @BeforeAll
     static void start() {
-        Browser.assumeInstalled();
         files = StaticFiles.serve();
         browser = Browser.open();
     }

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code ./mvnw -pl e2e-tests -am verify -Dtest=ScreenshotsTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dattune.screenshots.dir=$PWD/docs/screenshots}.
  */
-@ExtendWith(UiSuite.Extension.class)
+@ExtendWith({Browser.Installed.class, UiSuite.Extension.class})
 class ScreenshotsTest {
     static final Path DIR = Path.of(System.getProperty("attune.screenshots.dir", "target/screenshots"));
 

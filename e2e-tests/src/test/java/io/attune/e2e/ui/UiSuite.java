@@ -29,7 +29,8 @@ import static org.awaitility.Awaitility.await;
  * The running suite the browser tests share — notifier, executor and api as separate processes (the api told where
  * the notifier is) on a database and broker namespace of their own — started once for all of them and stopped when
  * they are done. No worker runs: a test plays the worker by publishing ExecutionCompleted itself.
- * Use with {@code @ExtendWith(UiSuite.Extension.class)} and a {@code UiSuite} parameter.
+ * Use with {@code @ExtendWith({Browser.Installed.class, UiSuite.Extension.class})} (no browser: no services started
+ * either) and a {@code UiSuite} parameter.
  */
 final class UiSuite implements AutoCloseable {
     static final String ACTION = "ui_tests.approval";
@@ -187,7 +188,6 @@ final class UiSuite implements AutoCloseable {
 
         @Override
         public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-            Browser.assumeInstalled(); // no browser: no need for the services either
             return context.getRoot().getStore(NAMESPACE).computeIfAbsent(UiSuite.class,
                     key -> new UiSuite(RunningSuite.start("notifier", "executor", "api")), UiSuite.class);
         }
