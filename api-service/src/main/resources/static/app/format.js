@@ -69,13 +69,7 @@ export function startTicking() {
   if (ticker) return;
   ticker = setInterval(() => {
     const now = Date.now();
-    document.querySelectorAll('time.countdown[data-deadline]').forEach((element) => {
-      const before = element.dataset.state;
-      updateCountdown(element, now);
-      if (before !== 'over' && element.dataset.state === 'over') {
-        element.dispatchEvent(new CustomEvent('deadline', { bubbles: true }));
-      }
-    });
+    document.querySelectorAll('time.countdown[data-deadline]').forEach((element) => updateCountdown(element, now));
   }, 1000);
 }
 
