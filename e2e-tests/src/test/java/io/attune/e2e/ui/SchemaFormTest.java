@@ -274,6 +274,28 @@ class SchemaFormTest {
     }
 
     @Test
+    void unusualButValidSchemasStillGiveAUsableForm() {
+        render("""
+                {"type": "object", "required": ["a/b"], "properties": {
+                   "a/b": {"type": "string", "title": "Slash in the name"},
+                   "anything": true,
+                   "maybe_text": {"type": ["string", "null"]},
+                   "choice": {"const": "ship-it"},
+                   "free_form": {"type": "object"}}}""");
+        assertThat(labelOf(input("/a~1b"))).isEqualTo("Slash in the name (required)");
+        assertThat(input("/anything").getTagName()).isEqualTo("textarea");
+        assertThat(input("/free_form").getTagName()).isEqualTo("textarea");
+        assertThat(input("/maybe_text").getTagName()).isEqualTo("textarea");
+        assertThat(problems(collect())).containsExactly("/a~1b: This field is required");
+
+        input("/a~1b").sendKeys("x");
+        choose("/choice", "ship-it");
+        input("/free_form").sendKeys("{\"k\": 1}");
+        assertThat(collect().get("value")).isEqualTo(Json.tree(
+                "{\"a/b\": \"x\", \"choice\": \"ship-it\", \"free_form\": {\"k\": 1}}"));
+    }
+
+    @Test
     void theServersErrorsLandByTheFieldTheirPathNames() {
         render("""
                 {"type": "object", "properties": {
