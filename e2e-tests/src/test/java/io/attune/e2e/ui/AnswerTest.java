@@ -3,10 +3,7 @@ package io.attune.e2e.ui;
 import io.attune.e2e.ui.UiSuite.Opened;
 import io.attune.e2e.ui.UiSuite.User;
 import io.attune.model.json.Json;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -22,8 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The inquiry page: context, the generated form, answers right and wrong, cancel, outcome and history. */
-@ExtendWith({Browser.Installed.class, UiSuite.Extension.class})
-class AnswerTest {
+class AnswerTest extends SuiteBrowserTest {
     /** Approving needs nothing more; rejecting needs a reason — a rule only the server checks (if/then). */
     static final JsonNode REASON_TO_REJECT = Json.tree("""
             {"type": "object",
@@ -34,25 +30,8 @@ class AnswerTest {
              "if": {"properties": {"approved": {"const": false}}, "required": ["approved"]},
              "then": {"required": ["review_notes"]}}""");
 
-    private final UiSuite ui;
-    private Browser browser;
-
     AnswerTest(UiSuite ui) {
-        this.ui = ui;
-    }
-
-    @BeforeEach
-    void openBrowser() {
-        browser = Browser.open();
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        try {
-            assertThat(browser.scriptErrors()).as("script errors in the page").isEmpty();
-        } finally {
-            browser.close();
-        }
+        super(ui);
     }
 
     @Test

@@ -1,9 +1,6 @@
 package io.attune.e2e.ui;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -12,26 +9,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** How an execution's context is shown (app/data-view.js), in a real browser without the services. */
-@ExtendWith(Browser.Installed.class)
-class DataViewTest {
-    private static StaticFiles files;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        files = StaticFiles.serve();
-        browser = Browser.open();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (files != null) {
-            files.close();
-        }
-    }
+class DataViewTest extends StaticPageTest {
 
     @Test
     void theContextIsTheResultWithoutItsQuestionShownAsListsAndTables() {

@@ -2,10 +2,7 @@ package io.attune.e2e.ui;
 
 import io.attune.e2e.ui.UiSuite.Opened;
 import io.attune.e2e.ui.UiSuite.User;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -17,27 +14,9 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Signing in and out, and the inbox: live, filtered, and only what the user may see. */
-@ExtendWith({Browser.Installed.class, UiSuite.Extension.class})
-class InboxTest {
-    private final UiSuite ui;
-    private Browser browser;
-
+class InboxTest extends SuiteBrowserTest {
     InboxTest(UiSuite ui) {
-        this.ui = ui;
-    }
-
-    @BeforeEach
-    void openBrowser() {
-        browser = Browser.open();
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        try {
-            assertThat(browser.scriptErrors()).as("script errors in the page").isEmpty();
-        } finally {
-            browser.close();
-        }
+        super(ui);
     }
 
     @Test

@@ -1,12 +1,9 @@
 package io.attune.e2e.ui;
 
 import io.attune.model.json.Json;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -20,26 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The form generator (app/schema-form.js) in a real browser, without the services: each test renders a form from a
  * response_schema, uses it as a person would, and checks what the form would send and what it says is wrong.
  */
-@ExtendWith(Browser.Installed.class)
-class SchemaFormTest {
-    private static StaticFiles files;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        files = StaticFiles.serve();
-        browser = Browser.open();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (files != null) {
-            files.close();
-        }
-    }
+class SchemaFormTest extends StaticPageTest {
 
     @BeforeEach
     void loadTheModule() {
