@@ -27,7 +27,7 @@ class SchemaMigrationTest {
     void migratingAgainChangesNothing() {
         database.migrate();
         assertThat(queryStrings("SELECT version FROM attune.flyway_schema_history WHERE success AND version IS NOT NULL ORDER BY installed_rank"))
-                .containsExactly("1", "2");
+                .containsExactly("1", "2", "3");
     }
 
     @Test
@@ -105,6 +105,32 @@ class SchemaMigrationTest {
         execute("UPDATE attune.execution SET status = 'running' WHERE id = " + execution);
         assertThat(queryStrings("SELECT (updated > created + interval '30 minutes')::text FROM attune.execution WHERE id = "
                 + execution)).containsExactly("true");
+    }
+
+    @Test
+    void theTallyCountsEveryInquiryByStatusAndAssignee() throws SQLException {
+        execute("INSERT INTO attune.identity (login, password_hash) VALUES ('tally-ann', 'h'), ('tally-ben', 'h')");
+        for (int i = 0; i < 6; i++) {
+            long execution = insertExecution("paused");
+            execute("INSERT INTO attune.inquiry (execution, prompt, assigned_to) VALUES (" + execution + ", 'q', "
+                    + (i % 3 == 0 ? "NULL" : "(SELECT id FROM attune.identity WHERE login = 'tally-ann')") + ")");
+        }
+        long lastExecution = insertExecution("paused");
+        execute("INSERT INTO attune.inquiry (execution, prompt, status) SELECT " + lastExecution
+                + ", 'q' || g, 'timeout' FROM generate_series(1, 3) g");
+        // several rows per statement, moving between statuses and assignees, and a delete
+        execute("UPDATE attune.inquiry SET status = 'cancelled' WHERE id IN (SELECT id FROM attune.inquiry "
+                + "WHERE status = 'pending' ORDER BY id LIMIT 2)");
+        execute("UPDATE attune.inquiry SET assigned_to = (SELECT id FROM attune.identity WHERE login = 'tally-ben') "
+                + "WHERE assigned_to IS NULL AND status = 'pending'");
+        execute("DELETE FROM attune.inquiry WHERE execution = " + lastExecution + " AND prompt = 'q1'");
+
+        String counted = "SELECT status || '/' || coalesce(assigned_to, 0) || '=' || count(*) FROM attune.inquiry "
+                + "GROUP BY status, assigned_to ORDER BY 1";
+        String tallied = "SELECT status || '/' || assigned_to || '=' || sum(inquiries) FROM attune.inquiry_tally "
+                + "GROUP BY status, assigned_to HAVING sum(inquiries) <> 0 ORDER BY 1";
+        assertThat(queryStrings(counted)).hasSizeGreaterThan(3);
+        assertThat(queryStrings(tallied)).isEqualTo(queryStrings(counted));
     }
 
     private long insertExecution(String status) throws SQLException {

@@ -63,6 +63,35 @@ class InquiryQueryTest extends ApiIntegrationTest {
     }
 
     @Test
+    void everyTotalIsTheNumberOfInquiriesTheListHolds() {
+        Identity ada = identity();
+        Identity bob = identity();
+        Inquiry answered = openInquiry(ada.id());
+        openInquiry(ada.id());
+        openInquiry(bob.id());
+        Inquiry cancelled = openInquiry(null);
+        openInquiry(null);
+        inquiryTransitions.respond(answered.id(), ada.actor(), Json.tree("{\"approved\": true}"), null);
+        inquiryTransitions.cancel(cancelled.id(), admin().actor(), null);
+
+        String admin = token(admin());
+        String adas = token(ada);
+        for (String token : List.of(admin, adas)) {
+            for (String filter : List.of("", "status=pending", "status=responded", "status=cancelled",
+                    "assigned_to=" + ada.id(), "assigned_to=" + bob.id() + "&status=pending", "assigned_to=0",
+                    "execution=" + answered.execution())) {
+                JsonNode first = api().get("/api/v1/inquiries?per_page=100&" + filter, token).json();
+                List<Long> all = new ArrayList<>();
+                for (int page = 1; page <= Math.max(first.get("pages").asInt(), 1); page++) {
+                    all.addAll(ids(api().get("/api/v1/inquiries?per_page=100&page=" + page + "&" + filter, token)
+                            .json()));
+                }
+                assertThat(first.get("total").asLong()).as(filter).isEqualTo(all.size());
+            }
+        }
+    }
+
+    @Test
     void perPageIsCappedAtOneHundred() {
         JsonNode body = api().get("/api/v1/inquiries?per_page=500", token(admin())).json();
         assertThat(body.get("per_page").asInt()).isEqualTo(100);
