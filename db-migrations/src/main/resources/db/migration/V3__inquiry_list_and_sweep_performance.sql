@@ -5,6 +5,10 @@
 -- ordered by timeout_at: each batch of the sweep read and sorted every expired pending inquiry again.
 CREATE INDEX idx_inquiry_pending_timeout ON attune.inquiry (timeout_at) WHERE status = 'pending';
 
+-- "My pending inquiries, newest first" (assigned_to and status, ordered by id) reads one page from this index instead
+-- of fetching and sorting every row of the assignee in that status.
+CREATE INDEX idx_inquiry_assignee_status_id ON attune.inquiry (assigned_to, status, id);
+
 -- How many inquiries there are per status and assignee, so that the list's "total" does not count a million rows on
 -- every page. Statement triggers keep it in the transaction of every change, so it is exact for every reader. Each
 -- writer adds its deltas to one of 16 shards (by backend), so concurrent transactions rarely wait on the same row.
