@@ -14,8 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One service of the suite as a child JVM: started from its jar, watched through its health endpoint, stopped. */
-final class ServiceProcess {
+/**
+ * One service of the suite as a child JVM: started from its jar, watched through its health endpoint, stopped.
+ * Public because the benchmark ({@code bench}) starts the services the same way.
+ */
+public final class ServiceProcess {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -24,30 +27,30 @@ final class ServiceProcess {
     private final Path log;
     private Process process;
 
-    ServiceProcess(String name, Path jar, int port, Path logDir) {
+    public ServiceProcess(String name, Path jar, int port, Path logDir) {
         this.name = name;
         this.jar = jar;
         this.port = port;
         this.log = logDir.resolve(name + ".log");
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
-    Process process() {
+    public Process process() {
         return process;
     }
 
-    void start(Map<String, String> environment) {
+    public void start(Map<String, String> environment) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java));
         String options = environment.getOrDefault("ATTUNE_JAVA_OPTS", "");
@@ -68,7 +71,7 @@ final class ServiceProcess {
     }
 
     /** True once {@code /actuator/health} answers UP (database and broker reachable). */
-    boolean isHealthy() {
+    public boolean isHealthy() {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + port + "/actuator/health"))
@@ -82,18 +85,18 @@ final class ServiceProcess {
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process != null && process.isAlive();
     }
 
     /** Asks the service to stop (SIGTERM, a graceful Spring shutdown); does not wait. */
-    void requestStop() {
+    public void requestStop() {
         if (isAlive()) {
             process.destroy();
         }
     }
 
-    void awaitStop(Duration grace) {
+    public void awaitStop(Duration grace) {
         if (process == null) {
             return;
         }
@@ -108,7 +111,7 @@ final class ServiceProcess {
     }
 
     /** The last lines of the service's log, to show why it failed. */
-    List<String> logTail(int lines) {
+    public List<String> logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(log);
             return all.subList(Math.max(0, all.size() - lines), all.size());

@@ -1,0 +1,172 @@
+package io.attune.bench;
+
+import io.attune.standalone.ServiceProcess;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * api-service, executor-service and notifier-service as child JVMs of their built jars, on free ports, on the
+ * benchmark's database and broker namespace, with the services' default JVM options (what users get): the same
+ * {@link ServiceProcess} the standalone launcher uses.
+ */
+public final class BenchSuite {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private final String adminPassword;
+    private final Path logs;
+
+    public BenchSuite(Path repository, Path logs, Endpoints endpoints) {
+        this.logs = logs;
+        this.adminPassword = random(18);
+        environment.put("ATTUNE_DB_URL", endpoints.jdbcUrl(Endpoints.DATABASE));
+        environment.put("ATTUNE_DB_USER", endpoints.dbUser());
+        environment.put("ATTUNE_DB_PASSWORD", endpoints.dbPassword());
+        environment.put("ATTUNE_AMQP_URL", endpoints.amqpUrl());
+        environment.put("ATTUNE_AMQP_EXCHANGE", Endpoints.EXCHANGE);
+        environment.put("ATTUNE_AMQP_QUEUE_PREFIX", Endpoints.QUEUE_PREFIX);
+        environment.put("ATTUNE_JWT_SECRET", random(48));
+        environment.put("ATTUNE_ADMIN_PASSWORD", adminPassword);
+        // the services' own JVM defaults, whatever the caller's shell has for ./run.sh
+        environment.put("ATTUNE_JAVA_OPTS", "");
+        for (String module : List.of("api-service", "executor-service", "notifier-service")) {
+            Path jar = repository.resolve(module).resolve("target").resolve(module + ".jar");
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar + " is missing: build the suite first (./bench.sh does it)");
+            }
+            services.put(module, new ServiceProcess(module, jar, freePort(), logs));
+        }
+    }
+
+    /** Starts the three services at once (Flyway serialises the migration) and waits until each is healthy. */
+    public void start() {
+        try {
+            Files.createDirectories(logs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String notifier = "ws://127.0.0.1:" + service("notifier-service").port() + "/ws";
+        for (ServiceProcess service : services.values()) {
+            Map<String, String> env = new LinkedHashMap<>(environment);
+            env.put("ATTUNE_NOTIFIER_PUBLIC_URL", notifier);
+            service.start(env);
+        }
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        List<ServiceProcess> waiting = new ArrayList<>(services.values());
+        while (!waiting.isEmpty()) {
+            for (ServiceProcess service : List.copyOf(waiting)) {
+                if (!service.isAlive()) {
+                    throw new IllegalStateException(service.name() + " exited during start-up; its log ("
+                            + service.log() + ") ends with:\n    " + String.join("\n    ", service.logTail(30)));
+                }
+                if (service.isHealthy()) {
+                    System.out.printf("  ready: %s on port %d (pid %d)%n", service.name(), service.port(),
+                            service.process().pid());
+                    waiting.remove(service);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not healthy after " + READY_TIMEOUT.toSeconds() + " s: "
+                        + waiting.stream().map(ServiceProcess::name).toList() + " (logs in " + logs + ")");
+            }
+            Database.sleep(250);
+        }
+    }
+
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    public String apiUrl() {
+        return "http://127.0.0.1:" + service("api-service").port();
+    }
+
+    public String notifierUrl() {
+        return "ws://127.0.0.1:" + service("notifier-service").port() + "/ws";
+    }
+
+    public List<ServiceProcess> services() {
+        return List.copyOf(services.values());
+    }
+
+    /** Throws when a service died during the run: its figures would mean nothing. */
+    public void requireAlive() {
+        for (ServiceProcess service : services.values()) {
+            if (!service.isAlive()) {
+                throw new IllegalStateException(service.name() + " died during the run; its log ends with:\n    "
+                        + String.join("\n    ", service.logTail(30)));
+            }
+        }
+    }
+
+    /** Peak resident memory of a running service ({@code VmHWM} of {@code /proc/<pid>/status}), in kB. */
+    public Optional<Long> peakRssKb(ServiceProcess service) {
+        if (!service.isAlive()) {
+            return Optional.empty();
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(service.process().pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Optional.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux, or the process is gone
+        }
+        return Optional.empty();
+    }
+
+    /** SIGTERM to every service, then waits for each (killing what does not stop within 20 s). */
+    public void stop() {
+        services.values().forEach(ServiceProcess::requestStop);
+        services.values().forEach(s -> s.awaitStop(Duration.ofSeconds(20)));
+    }
+
+    /** Lines of the services' logs at WARN or ERROR level (Spring Boot's console format), for a quick check. */
+    public List<String> problemsInLogs() {
+        List<String> problems = new ArrayList<>();
+        for (ServiceProcess service : services.values()) {
+            try {
+                for (String line : Files.readAllLines(service.log())) {
+                    if (line.contains(" ERROR ") || line.contains(" WARN ")) {
+                        problems.add(service.name() + ": " + line);
+                    }
+                }
+            } catch (IOException e) {
+                problems.add(service.name() + ": no log at " + service.log());
+            }
+        }
+        return problems;
+    }
+
+    private ServiceProcess service(String name) {
+        return services.get(name);
+    }
+
+    private static String random(int bytes) {
+        byte[] secret = new byte[bytes];
+        new SecureRandom().nextBytes(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
