@@ -81,7 +81,8 @@ public final class Bench {
         broker = Broker.connect(endpoints.amqpUrl());
         broker.deleteBenchNamespace(); // what a run that was killed may have left
         Database.recreate(endpoints, Endpoints.DATABASE);
-        suite = new BenchSuite(repository, logs, endpoints);
+        diagnostics(report);
+        suite = new BenchSuite(repository, logs, endpoints, options.profile());
         System.out.println("Starting api-service, executor-service and notifier-service (logs in " + logs + ") …");
         suite.start();
         db = Database.connect(endpoints, Endpoints.DATABASE);
@@ -121,6 +122,27 @@ public final class Bench {
         System.out.println(report.summary());
         System.out.println("Written to " + out + (problems.isEmpty() ? "" : "; WARN/ERROR lines in the logs:"));
         problems.stream().limit(10).forEach(p -> System.out.println("  " + p));
+    }
+
+    /** The optional diagnostics: they cost a little speed, so the report says they were on. */
+    private void diagnostics(Report report) {
+        if (options.profile()) {
+            report.note("profiled: each service ran with Java Flight Recorder (`settings=profile`), recordings in "
+                    + "target/bench-logs/<service>.jfr; the figures are a little lower than without");
+        }
+        if (options.autoExplainMillis() > 0) {
+            try (Database admin = Database.connect(endpoints, "postgres")) {
+                admin.execute("ALTER DATABASE " + Endpoints.DATABASE
+                        + " SET session_preload_libraries = 'auto_explain'");
+                admin.execute("ALTER DATABASE " + Endpoints.DATABASE + " SET auto_explain.log_min_duration = '"
+                        + options.autoExplainMillis() + "ms'");
+                admin.execute("ALTER DATABASE " + Endpoints.DATABASE + " SET auto_explain.log_analyze = on");
+                admin.execute("ALTER DATABASE " + Endpoints.DATABASE + " SET auto_explain.log_buffers = on");
+                admin.execute("ALTER DATABASE " + Endpoints.DATABASE + " SET auto_explain.log_timing = off");
+            }
+            report.note("auto_explain: the plan of every statement in " + Endpoints.DATABASE + " slower than "
+                    + options.autoExplainMillis() + " ms went to the Postgres server log");
+        }
     }
 
     private <T> T figure(Run run, String name, java.util.function.Supplier<T> figure) {

@@ -12,9 +12,12 @@ import java.util.List;
  * @param timeouts  inquiries expiring at the same moment in figure 5
  * @param stored    inquiries stored when the listing of figure 6 is measured
  * @param requests  sequential requests measured per listing variant
+ * @param profile   record each service with Java Flight Recorder (target/bench-logs/&lt;service&gt;.jfr)
+ * @param autoExplainMillis log the plan of every statement of the services slower than this (auto_explain, in the
+ *                  Postgres server log); 0 = off
  */
 public record BenchOptions(boolean quick, Path out, int creation, int responses, int clients, int timeouts,
-                           int stored, int requests, List<String> arguments) {
+                           int stored, int requests, boolean profile, int autoExplainMillis, List<String> arguments) {
 
     public static final Path DEFAULT_OUT = Path.of("docs", "benchmarks.md");
     public static final Path QUICK_OUT = Path.of("target", "benchmarks-quick.md");
@@ -31,6 +34,9 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
               --timeouts N     inquiries expiring at the same moment for figure 5 (default 100000)
               --stored N       inquiries stored for the listing of figure 6 (default 1000000)
               --requests N     requests measured per listing variant (default 200)
+              --profile        record each service with Java Flight Recorder: target/bench-logs/<service>.jfr
+              --auto-explain MS  log the plan of every service statement slower than MS milliseconds
+                               (auto_explain, to the Postgres server log; attune_bench only)
 
             Needs Postgres on 127.0.0.1:5432 (user postgres) and RabbitMQ on 127.0.0.1:5672 (guest/guest), or
             ATTUNE_DB_URL / ATTUNE_DB_USER / ATTUNE_DB_PASSWORD / ATTUNE_AMQP_URL pointing elsewhere (the database
@@ -46,6 +52,8 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
         int timeouts = quick ? 5_000 : 100_000;
         int stored = quick ? 50_000 : 1_000_000;
         int requests = quick ? 50 : 200;
+        boolean profile = false;
+        int autoExplain = 0;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -58,6 +66,8 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
                 case "--timeouts" -> timeouts = positive(args, ++i, arg);
                 case "--stored" -> stored = positive(args, ++i, arg);
                 case "--requests" -> requests = positive(args, ++i, arg);
+                case "--profile" -> profile = true;
+                case "--auto-explain" -> autoExplain = positive(args, ++i, arg);
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
         }
@@ -70,7 +80,8 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
             throw new IllegalArgumentException("--creation " + creation + " is too small for --responses " + responses
                     + ": the answers go to inquiries figure 1 creates, and " + needed + " are needed (with the warm-up)");
         }
-        return new BenchOptions(quick, out, creation, responses, clients, timeouts, stored, requests, List.of(args));
+        return new BenchOptions(quick, out, creation, responses, clients, timeouts, stored, requests, profile,
+                autoExplain, List.of(args));
     }
 
     /** Answers sent before the measured ones, not counted: the services' JIT and connection pools warm up. */

@@ -29,8 +29,11 @@ public final class BenchSuite {
     private final String adminPassword;
     private final Path logs;
 
-    public BenchSuite(Path repository, Path logs, Endpoints endpoints) {
+    private final boolean profile;
+
+    public BenchSuite(Path repository, Path logs, Endpoints endpoints, boolean profile) {
         this.logs = logs;
+        this.profile = profile;
         this.adminPassword = random(18);
         environment.put("ATTUNE_DB_URL", endpoints.jdbcUrl(Endpoints.DATABASE));
         environment.put("ATTUNE_DB_USER", endpoints.dbUser());
@@ -62,6 +65,10 @@ public final class BenchSuite {
         for (ServiceProcess service : services.values()) {
             Map<String, String> env = new LinkedHashMap<>(environment);
             env.put("ATTUNE_NOTIFIER_PUBLIC_URL", notifier);
+            if (profile) {
+                env.put("ATTUNE_JAVA_OPTS", "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                        + logs.resolve(service.name() + ".jfr"));
+            }
             service.start(env);
         }
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();

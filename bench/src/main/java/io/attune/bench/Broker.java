@@ -42,6 +42,10 @@ public final class Broker implements AutoCloseable {
         try {
             ConnectionFactory factory = new ConnectionFactory();
             factory.setUri(url);
+            String path = java.net.URI.create(url).getPath();
+            if (path == null || path.isEmpty() || path.equals("/")) {
+                factory.setVirtualHost("/"); // as Spring reads amqp://host:5672/ (the client would take vhost "")
+            }
             factory.setConnectionTimeout(5_000);
             return new Broker(factory.newConnection("attune-bench"));
         } catch (Exception e) {

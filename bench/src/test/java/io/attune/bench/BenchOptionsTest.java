@@ -19,6 +19,15 @@ class BenchOptionsTest {
         assertThat(options.clients()).isEqualTo(50);
         assertThat(options.timeouts()).isEqualTo(100_000);
         assertThat(options.stored()).isEqualTo(1_000_000);
+        assertThat(options.profile()).isFalse();
+        assertThat(options.autoExplainMillis()).isZero();
+    }
+
+    @Test
+    void diagnostics() {
+        BenchOptions options = BenchOptions.parse("--profile", "--auto-explain", "20");
+        assertThat(options.profile()).isTrue();
+        assertThat(options.autoExplainMillis()).isEqualTo(20);
     }
 
     @Test
