@@ -30,6 +30,7 @@ public final class Bench {
     private volatile BenchSuite suite;
     private volatile Broker broker;
     private volatile Database db;
+    private CpuMeter cpu;
 
     Bench(BenchOptions options, Path repository, Endpoints endpoints) {
         this.options = options;
@@ -85,6 +86,8 @@ public final class Bench {
         suite = new BenchSuite(repository, logs, endpoints, options.profile());
         System.out.println("Starting api-service, executor-service and notifier-service (logs in " + logs + ") …");
         suite.start();
+        cpu = new CpuMeter(suite.services().stream().collect(Collectors.toMap(ServiceProcess::name,
+                s -> s.process().pid(), (a, b) -> a, java.util.LinkedHashMap::new)));
         db = Database.connect(endpoints, Endpoints.DATABASE);
         ApiClient api = new ApiClient(suite.apiUrl());
         Run run = new Run(options, endpoints, logs, db, broker, api, suite, report,
@@ -93,22 +96,24 @@ public final class Bench {
         Machine.describe(report, db, broker, pgbench.map(Ceiling::version).orElse("not found"));
         sizes(report);
 
-        Double creation = figure(run, "1. Creation", () -> CreationFigure.run(run));
-        Ceiling.Result ceiling = figure(run, "2. The database's ceiling (pgbench)", () -> ceiling(run, pgbench));
+        Double creation = figure(run, "1", "Creation", () -> CreationFigure.run(run));
+        Ceiling.Result ceiling = figure(run, "2", "The database's ceiling (pgbench)", () -> ceiling(run, pgbench));
         creationRows(report, creation, ceiling);
-        figure(run, "3-4. Respond and notification", () -> {
+        figure(run, "3-4", "Respond and notification", () -> {
             RespondFigure.run(run);
             return null;
         });
-        figure(run, "5. Timeouts", () -> {
+        figure(run, "5", "Timeouts", () -> {
             TimeoutFigure.run(run);
             return null;
         });
-        figure(run, "6. Listing", () -> {
+        figure(run, "6", "Listing", () -> {
             ListingFigure.run(run);
             return null;
         });
         memoryRow(report);
+        report.note("statistics: the benchmark runs ANALYZE after each bulk change it makes (as autovacuum would "
+                + "before long), so the services' plans see the data as it is");
 
         cleanUp();
         List<String> problems = suite.problemsInLogs();
@@ -145,20 +150,25 @@ public final class Bench {
         }
     }
 
-    private <T> T figure(Run run, String name, java.util.function.Supplier<T> figure) {
+    private <T> T figure(Run run, String number, String name, java.util.function.Supplier<T> figure) {
         System.out.println();
-        System.out.println(name);
-        long started = System.nanoTime();
+        System.out.println(number + ". " + name);
+        CpuMeter.Snapshot before = cpu.snapshot();
         try {
             suite.requireAlive();
             T result = figure.get();
             suite.requireAlive();
-            Run.progress("(%s)", Format.seconds((System.nanoTime() - started) / 1e9));
             return result;
         } catch (RuntimeException e) {
             System.err.println("  " + name + " failed: " + e.getMessage());
-            run.report().failure(name + ": " + e.getMessage().lines().findFirst().orElse(""));
+            run.report().failure("(" + number + ") " + name + ": " + e.getMessage().lines().findFirst().orElse(""));
             return null;
+        } finally {
+            CpuMeter.Snapshot after = cpu.snapshot();
+            String usage = CpuMeter.describe(before, after);
+            run.report().note("(" + number + ") CPU in cores, averaged over the figure's "
+                    + Format.seconds((after.nanos() - before.nanos()) / 1e9) + " (set-up included): " + usage);
+            Run.progress("(%s; CPU: %s)", Format.seconds((after.nanos() - before.nanos()) / 1e9), usage);
         }
     }
 

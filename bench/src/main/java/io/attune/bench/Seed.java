@@ -79,7 +79,7 @@ public final class Seed {
 
     /**
      * Inquiries {@code from..to} (a numbering of the seed's own, deciding each row's shape) of a long-running
-     * installation: 70 % responded, 24 % timed out, 4 % cancelled, 2 % pending; 40 % assigned to one of
+     * installation: 70 % responded, 24 % timed out, 4 % cancelled, 2 % pending; 3 in 7 assigned to one of
      * {@code assignees}, the rest to nobody; each with its own execution in the matching status.
      */
     public static void storedInquiries(Database db, long from, long to, Long[] assignees, long admin) {
@@ -87,7 +87,7 @@ public final class Seed {
                         + " SELECT g,"
                         + "  CASE WHEN g % 50 = 0 THEN 'pending' WHEN g % 50 < 3 THEN 'cancelled'"
                         + "   WHEN g % 50 < 15 THEN 'timeout' ELSE 'responded' END AS status,"
-                        + "  CASE WHEN g % 5 < 3 THEN NULL ELSE (?::bigint[])[1 + (g / 5) % cardinality(?::bigint[])] END"
+                        + "  CASE WHEN g % 7 < 4 THEN NULL ELSE (?::bigint[])[1 + (g / 7) % cardinality(?::bigint[])] END"
                         + "   AS assignee,"
                         + "  now() - interval '1 day' - g * interval '1 second' AS created"
                         + " FROM generate_series(?::bigint, ?::bigint) g"
