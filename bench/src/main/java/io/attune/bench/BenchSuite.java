@@ -5,6 +5,10 @@ import io.attune.standalone.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -23,6 +27,8 @@ import java.util.Optional;
  */
 public final class BenchSuite {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    private static final HttpClient METRICS = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
@@ -134,6 +140,36 @@ public final class BenchSuite {
             // not Linux, or the process is gone
         }
         return Optional.empty();
+    }
+
+    /**
+     * A counter of a service's {@code /actuator/prometheus} (summed over its labels): the benchmark follows the
+     * services' progress there rather than by polling the database, which would compete with what it measures.
+     */
+    public double metric(String service, String name) {
+        HttpResponse<String> response;
+        try {
+            response = METRICS.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                            + service(service).port() + "/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the metrics of " + service + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        return sum(response.body(), name);
+    }
+
+    /** The sum of every sample of {@code name} in a Prometheus text exposition. */
+    static double sum(String exposition, String name) {
+        double sum = 0;
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     /** SIGTERM to every service, then waits for each (killing what does not stop within 20 s). */

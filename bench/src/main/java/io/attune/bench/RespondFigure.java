@@ -57,11 +57,14 @@ final class RespondFigure {
         try (NotificationListener listener = NotificationListener.subscribe(run.api().http(), run.suite().notifierUrl(),
                 run.adminToken(), responded)) {
             Run.progress("warm-up: %,d answers (not counted) …", warm);
+            long resumedBefore = run.executorCounter(Run.RESUMED);
             answerAll(run, warmUp);
-            awaitCompleted(db, warmUp);
+            awaitCompleted(run, warmUp, resumedBefore);
+            awaitNotified(listener, warmUp);
             Run.progress("answering %,d inquiries with %d clients …", measured.size(), options.clients());
+            resumedBefore = run.executorCounter(Run.RESUMED);
             long[] span = answerAll(run, measured);
-            long completedAt = awaitCompleted(db, measured);
+            long completedAt = awaitCompleted(run, measured, resumedBefore);
             long notifiedBy = awaitNotified(listener, measured);
             report(run, measured, span, completedAt, notifiedBy, listener);
         }
@@ -117,19 +120,20 @@ final class RespondFigure {
     }
 
     /**
-     * Waits until every answered execution is completed; returns when that was seen. Polling counts what is still
-     * paused in the range of their ids (cheap: the services should not pay for the measuring), minus the executions
-     * in that range nobody answers, counted once.
+     * Waits until the executor has resumed every answered execution (its {@code attune_executions_resumed_total},
+     * which moves after the commit: polling the database would compete with what is measured), then checks in the
+     * database that they are all completed. Returns when the counter got there.
      */
-    private static long awaitCompleted(Database db, List<Answer> answers) {
+    private static long awaitCompleted(Run run, List<Answer> answers, long resumedBefore) {
         List<Long> ids = answers.stream().filter(a -> a.status == 200).map(a -> a.execution).toList();
-        long first = ids.stream().mapToLong(Long::longValue).min().orElse(0);
-        long last = ids.stream().mapToLong(Long::longValue).max().orElse(-1);
-        long others = db.queryLong("SELECT count(*) FROM attune.execution WHERE id BETWEEN ? AND ? "
-                + "AND status = 'paused' AND NOT (id = ANY(?))", first, last, db.bigints(ids));
-        return Run.awaitCount("executions resumed", ids.size(), 100, 60, () -> ids.size() + others
-                - db.queryLong("SELECT count(*) FROM attune.execution WHERE id BETWEEN ? AND ? AND status = 'paused'",
-                first, last));
+        long at = Run.awaitCount("executions resumed", resumedBefore + ids.size(), 50, 60,
+                () -> run.executorCounter(Run.RESUMED));
+        long completed = run.db().queryLong("SELECT count(*) FROM attune.execution WHERE id = ANY(?) "
+                + "AND status = 'completed'", run.db().bigints(ids));
+        if (completed != ids.size()) {
+            throw new IllegalStateException(completed + " of " + ids.size() + " answered executions are completed");
+        }
+        return at;
     }
 
     /** Waits (up to 30 s without progress) until a notification arrived for every answered inquiry. */

@@ -7,6 +7,22 @@ import java.nio.file.Path;
 /** What every figure works with during one run. */
 public record Run(BenchOptions options, Endpoints endpoints, Path logs, Database db, Broker broker, ApiClient api,
                   BenchSuite suite, Report report, TokenResponse admin) {
+    /** Counters the services move after the commit of what they count (docs/executor.md, Metrics). */
+    static final String EXECUTOR = "executor-service";
+    static final String OPENED = "attune_inquiries_opened_total";
+    static final String RESUMED = "attune_executions_resumed_total";
+    static final String TIMED_OUT = "attune_inquiries_timed_out_total";
+    static final String PUBLISHED = "attune_outbox_published_total";
+
+    /** A counter of the executor. */
+    public long executorCounter(String name) {
+        return Math.round(suite.metric(EXECUTOR, name));
+    }
+
+    /** Events published by every outbox relay (api-service's and the executor's; the notifier has none). */
+    public long published() {
+        return Math.round(suite.metric("api-service", PUBLISHED) + suite.metric(EXECUTOR, PUBLISHED));
+    }
 
     public String adminToken() {
         return admin.accessToken();
