@@ -166,9 +166,25 @@ public final class Bench {
         } finally {
             CpuMeter.Snapshot after = cpu.snapshot();
             String usage = CpuMeter.describe(before, after);
+            long others = otherSessions();
+            if (others > 0) {
+                run.report().note("(" + number + ") " + others + " session(s) of other databases were active on the "
+                        + "Postgres server at the end of this figure: it may have been disturbed");
+            }
             run.report().note("(" + number + ") CPU in cores, averaged over the figure's "
                     + Format.seconds((after.nanos() - before.nanos()) / 1e9) + " (set-up included): " + usage);
             Run.progress("(%s; CPU: %s)", Format.seconds((after.nanos() - before.nanos()) / 1e9), usage);
+        }
+    }
+
+    /** Sessions of other databases busy on the server right now: the figures want a quiet machine. */
+    private long otherSessions() {
+        try {
+            return db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                    + "AND datname NOT IN (?, ?, 'postgres') AND pid <> pg_backend_pid()", Endpoints.DATABASE,
+                    Endpoints.CEILING_DATABASE);
+        } catch (RuntimeException e) {
+            return 0;
         }
     }
 
