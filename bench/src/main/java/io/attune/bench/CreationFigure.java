@@ -39,11 +39,11 @@ final class CreationFigure {
                 Format.seconds((published.lastConfirmNanos() - published.firstPublishNanos()) / 1e9),
                 Format.rate(published.perSecond()));
         // the executor's counter moves once an inquiry is committed; the database is checked once afterwards
-        long done = Run.awaitCount("inquiries opened", openedBefore + n, 50, 60,
+        long done = Run.awaitCount("inquiries opened", openedBefore + n, 100, 60,
                 () -> run.executorCounter(Run.OPENED));
         double seconds = (done - published.firstPublishNanos()) / 1e9;
         double rate = n / seconds;
-        long eventsDone = Run.awaitCount("events of figure 1 published", publishedBefore + 2L * n, 50, 120,
+        long eventsDone = Run.awaitCount("events of figure 1 published", publishedBefore + 2L * n, 100, 120,
                 run::published);
         // statistics as they are now (all paused), as autovacuum would have them before long: figure 3 resumes these
         db.execute("ANALYZE attune.execution, attune.inquiry");

@@ -126,7 +126,7 @@ final class RespondFigure {
      */
     private static long awaitCompleted(Run run, List<Answer> answers, long resumedBefore) {
         List<Long> ids = answers.stream().filter(a -> a.status == 200).map(a -> a.execution).toList();
-        long at = Run.awaitCount("executions resumed", resumedBefore + ids.size(), 50, 60,
+        long at = Run.awaitCount("executions resumed", resumedBefore + ids.size(), 100, 60,
                 () -> run.executorCounter(Run.RESUMED));
         long completed = run.db().queryLong("SELECT count(*) FROM attune.execution WHERE id = ANY(?) "
                 + "AND status = 'completed'", run.db().bigints(ids));

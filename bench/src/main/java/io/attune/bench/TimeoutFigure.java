@@ -41,9 +41,9 @@ final class TimeoutFigure {
         Database.sleep(Math.max(0, (dueMicros - nowMicros()) / 1000 - 200));
         // the executor's counter moves after each batch's commit (inquiries and executions together): it is
         // followed instead of the database, which the sweep needs for itself; the database is checked afterwards
-        Run.awaitCount("inquiries timed out", timedOutBefore + n, 50, 60, () -> run.executorCounter(Run.TIMED_OUT));
+        Run.awaitCount("inquiries timed out", timedOutBefore + n, 100, 60, () -> run.executorCounter(Run.TIMED_OUT));
         double seconds = (nowMicros() - startMicros) / 1e6;
-        Run.awaitCount("events of the sweep published", publishedBefore + 2L * n, 50, 120, run::published);
+        Run.awaitCount("events of the sweep published", publishedBefore + 2L * n, 100, 120, run::published);
         double eventsSeconds = (nowMicros() - startMicros) / 1e6;
 
         long timedOut = db.queryLong("SELECT count(*) FROM attune.inquiry WHERE id BETWEEN ? AND ? AND status = 'timeout'",
