@@ -77,26 +77,8 @@ public final class BenchSuite {
             }
             service.start(env);
         }
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        List<ServiceProcess> waiting = new ArrayList<>(services.values());
-        while (!waiting.isEmpty()) {
-            for (ServiceProcess service : List.copyOf(waiting)) {
-                if (!service.isAlive()) {
-                    throw new IllegalStateException(service.name() + " exited during start-up; its log ("
-                            + service.log() + ") ends with:\n    " + String.join("\n    ", service.logTail(30)));
-                }
-                if (service.isHealthy()) {
-                    System.out.printf("  ready: %s on port %d (pid %d)%n", service.name(), service.port(),
-                            service.process().pid());
-                    waiting.remove(service);
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not healthy after " + READY_TIMEOUT.toSeconds() + " s: "
-                        + waiting.stream().map(ServiceProcess::name).toList() + " (logs in " + logs + ")");
-            }
-            Database.sleep(250);
-        }
+        ServiceProcess.awaitHealthy(List.copyOf(services.values()), READY_TIMEOUT, service -> System.out.printf(
+                "  ready: %s on port %d (pid %d)%n", service.name(), service.port(), service.process().pid()));
     }
 
     public String adminPassword() {

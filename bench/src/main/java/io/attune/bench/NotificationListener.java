@@ -10,8 +10,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +33,7 @@ public final class NotificationListener implements AutoCloseable {
         try {
             socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
                     .connectTimeout(Duration.ofSeconds(10))
-                    .buildAsync(URI.create(url), new Collector()).get(20, TimeUnit.SECONDS);
+                    .buildAsync(URI.create(url), new Frames()).get(20, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot open the WebSocket " + url + ": " + e, e);
         }
@@ -69,13 +70,18 @@ public final class NotificationListener implements AutoCloseable {
         return closedWith;
     }
 
+    /** Says goodbye (waiting at most a few seconds for it to leave), then drops the connection. */
     @Override
     public void close() {
-        if (!socket.isOutputClosed()) {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS)
-                    .exceptionally(e -> null).join();
+        try {
+            if (!socket.isOutputClosed()) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "benchmark done").get(5, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            // the socket goes anyway
+        } finally {
+            socket.abort();
         }
-        socket.abort();
     }
 
     private void onMessage(long arrived, String text) {
@@ -90,35 +96,38 @@ public final class NotificationListener implements AutoCloseable {
         arrivals.putIfAbsent(Long.parseLong(notification.entity()), arrived);
     }
 
-    /** Assembles text frames into messages. */
-    private final class Collector implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
-        private long firstFrame;
+    /**
+     * Receives the socket's frames: a message's arrival is its first frame's, the frames of one message are joined
+     * before it is read; one message at a time is asked for.
+     */
+    private final class Frames implements WebSocket.Listener {
+        private final List<CharSequence> parts = new ArrayList<>();
+        private long firstFrameNanos;
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            if (partial.isEmpty()) {
-                firstFrame = System.nanoTime();
+            if (parts.isEmpty()) {
+                firstFrameNanos = System.nanoTime();
             }
-            partial.append(data);
+            parts.add(data.toString());
             if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                onMessage(firstFrame, text);
+                String text = String.join("", parts);
+                parts.clear();
+                onMessage(firstFrameNanos, text);
             }
             webSocket.request(1);
-            return CompletableFuture.completedFuture(null);
+            return null;
         }
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closedWith = statusCode + " " + reason;
+            closedWith = "closed by the notifier: " + statusCode + (reason.isEmpty() ? "" : " " + reason);
             return null;
         }
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
-            closedWith = "error " + error;
+            closedWith = "failed: " + error;
         }
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -107,6 +108,38 @@ public final class ServiceProcess {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits until each of {@code services} answers healthy, telling {@code ready} about each as it does; throws when
+     * one exits first (with the end of its log) or when {@code timeout} has passed.
+     */
+    public static void awaitHealthy(List<ServiceProcess> services, Duration timeout, Consumer<ServiceProcess> ready) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ServiceProcess> waiting = new ArrayList<>(services);
+        while (!waiting.isEmpty()) {
+            for (ServiceProcess service : List.copyOf(waiting)) {
+                if (!service.isAlive()) {
+                    throw new IllegalStateException(service.name() + " exited during start-up; its log ("
+                            + service.log() + ") ends with:\n    " + String.join("\n    ", service.logTail(25)));
+                }
+                if (service.isHealthy()) {
+                    ready.accept(service);
+                    waiting.remove(service);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not healthy after " + timeout.toSeconds() + " s: "
+                        + waiting.stream().map(ServiceProcess::name).toList() + " (logs in "
+                        + waiting.get(0).log().getParent() + ")");
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + waiting, e);
+            }
         }
     }
 
