@@ -74,9 +74,12 @@ final class CpuMeter {
         }
         int cores = Runtime.getRuntime().availableProcessors();
         double busy = (double) (after.busy() - before.busy()) / (after.total() - before.total()) * cores;
-        String groups = after.ticks().entrySet().stream()
-                .map(e -> Map.entry(e.getKey(), (e.getValue() - before.ticks().getOrDefault(e.getKey(), 0L)) / TICKS
-                        / seconds))
+        Map<String, Double> used = new LinkedHashMap<>();
+        after.ticks().forEach((name, ticks) -> used.put(name,
+                (ticks - before.ticks().getOrDefault(name, 0L)) / TICKS / seconds));
+        // whatever else ran: pgbench and processes that ended within the figure, or another user of the machine
+        used.put("rest of the machine", Math.max(0, busy - used.values().stream().mapToDouble(d -> d).sum()));
+        String groups = used.entrySet().stream()
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
                 .collect(Collectors.joining(", "));
