@@ -12,10 +12,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 
-/** One service of the suite as a child JVM: started from its jar, watched through its health endpoint, stopped. */
-final class ServiceProcess {
+/**
+ * One service of the suite as a child JVM: started from its jar, watched through its health endpoint, stopped.
+ * Public because the benchmark ({@code bench}) starts the services the same way.
+ */
+public final class ServiceProcess {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -24,30 +28,30 @@ final class ServiceProcess {
     private final Path log;
     private Process process;
 
-    ServiceProcess(String name, Path jar, int port, Path logDir) {
+    public ServiceProcess(String name, Path jar, int port, Path logDir) {
         this.name = name;
         this.jar = jar;
         this.port = port;
         this.log = logDir.resolve(name + ".log");
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
-    Process process() {
+    public Process process() {
         return process;
     }
 
-    void start(Map<String, String> environment) {
+    public void start(Map<String, String> environment) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java));
         String options = environment.getOrDefault("ATTUNE_JAVA_OPTS", "");
@@ -68,7 +72,7 @@ final class ServiceProcess {
     }
 
     /** True once {@code /actuator/health} answers UP (database and broker reachable). */
-    boolean isHealthy() {
+    public boolean isHealthy() {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + port + "/actuator/health"))
@@ -82,18 +86,18 @@ final class ServiceProcess {
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process != null && process.isAlive();
     }
 
     /** Asks the service to stop (SIGTERM, a graceful Spring shutdown); does not wait. */
-    void requestStop() {
+    public void requestStop() {
         if (isAlive()) {
             process.destroy();
         }
     }
 
-    void awaitStop(Duration grace) {
+    public void awaitStop(Duration grace) {
         if (process == null) {
             return;
         }
@@ -107,8 +111,40 @@ final class ServiceProcess {
         }
     }
 
+    /**
+     * Waits until each of {@code services} answers healthy, telling {@code ready} about each as it does; throws when
+     * one exits first (with the end of its log) or when {@code timeout} has passed.
+     */
+    public static void awaitHealthy(List<ServiceProcess> services, Duration timeout, Consumer<ServiceProcess> ready) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ServiceProcess> waiting = new ArrayList<>(services);
+        while (!waiting.isEmpty()) {
+            for (ServiceProcess service : List.copyOf(waiting)) {
+                if (!service.isAlive()) {
+                    throw new IllegalStateException(service.name() + " exited during start-up; its log ("
+                            + service.log() + ") ends with:\n    " + String.join("\n    ", service.logTail(25)));
+                }
+                if (service.isHealthy()) {
+                    ready.accept(service);
+                    waiting.remove(service);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not healthy after " + timeout.toSeconds() + " s: "
+                        + waiting.stream().map(ServiceProcess::name).toList() + " (logs in "
+                        + waiting.get(0).log().getParent() + ")");
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + waiting, e);
+            }
+        }
+    }
+
     /** The last lines of the service's log, to show why it failed. */
-    List<String> logTail(int lines) {
+    public List<String> logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(log);
             return all.subList(Math.max(0, all.size() - lines), all.size());

@@ -133,25 +133,8 @@ public final class StandaloneSuite {
     }
 
     private void awaitHealthy(List<ServiceProcess> group) {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        List<ServiceProcess> waiting = new ArrayList<>(group);
-        while (!waiting.isEmpty()) {
-            for (ServiceProcess service : List.copyOf(waiting)) {
-                if (!service.isAlive()) {
-                    throw new IllegalStateException(service.name() + " exited during start-up; its log ("
-                            + service.log() + ") ends with:\n    " + String.join("\n    ", service.logTail(25)));
-                }
-                if (service.isHealthy()) {
-                    System.out.println("  ready:    " + service.name() + " on port " + service.port());
-                    waiting.remove(service);
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not healthy after " + READY_TIMEOUT.toSeconds() + " s: "
-                        + waiting.stream().map(ServiceProcess::name).toList() + " (logs in " + state.logs() + ")");
-            }
-            sleep(250);
-        }
+        ServiceProcess.awaitHealthy(group, READY_TIMEOUT,
+                service -> System.out.println("  ready:    " + service.name() + " on port " + service.port()));
     }
 
     private void printBanner(double seconds, int apiPort, int notifierPort, String adminPassword) {

@@ -1,0 +1,115 @@
+package io.attune.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code ./bench.sh} was asked to do: the sizes of each figure and where the report goes.
+ *
+ * @param creation  ExecutionCompleted messages published for figure 1 (and executions pre-created for pgbench)
+ * @param responses answers measured in figures 3 and 4
+ * @param clients   concurrent HTTP clients answering
+ * @param timeouts  inquiries expiring at the same moment in figure 5
+ * @param stored    inquiries stored when the listing of figure 6 is measured
+ * @param requests  sequential requests measured per listing variant
+ * @param profile   record each service with Java Flight Recorder (target/bench-logs/&lt;service&gt;.jfr)
+ * @param autoExplainMillis log the plan of every statement of the services slower than this (auto_explain, in the
+ *                  Postgres server log); 0 = off
+ */
+public record BenchOptions(boolean quick, Path out, int creation, int responses, int clients, int timeouts,
+                           int stored, int requests, boolean profile, int autoExplainMillis, List<String> arguments) {
+
+    public static final Path DEFAULT_OUT = Path.of("docs", "benchmarks.md");
+    public static final Path QUICK_OUT = Path.of("target", "benchmarks-quick.md");
+
+    static final String USAGE = """
+            Usage: ./bench.sh [--quick] [--out FILE] [--creation N] [--responses N] [--clients N] [--timeouts N]
+                              [--stored N] [--requests N]
+
+              --quick          small sizes, a smoke run of a minute or two; writes target/benchmarks-quick.md
+              --out FILE       where the Markdown report goes (default docs/benchmarks.md)
+              --creation N     ExecutionCompleted messages published for figure 1 (default 20000)
+              --responses N    answers sent by the HTTP clients for figures 3 and 4 (default 5000)
+              --clients N      concurrent HTTP clients answering (default 50)
+              --timeouts N     inquiries expiring at the same moment for figure 5 (default 100000)
+              --stored N       inquiries stored for the listing of figure 6 (default 1000000)
+              --requests N     requests measured per listing variant (default 200)
+              --profile        record each service with Java Flight Recorder: target/bench-logs/<service>.jfr
+              --auto-explain MS  log the plan of every service statement slower than MS milliseconds
+                               (auto_explain, to the Postgres server log; attune_bench only)
+
+            Needs Postgres on 127.0.0.1:5432 (user postgres) and RabbitMQ on 127.0.0.1:5672 (guest/guest), or
+            ATTUNE_DB_URL / ATTUNE_DB_USER / ATTUNE_DB_PASSWORD / ATTUNE_AMQP_URL pointing elsewhere (the database
+            used is always attune_bench on that server: it is dropped and created again).
+            """;
+
+    public static BenchOptions parse(String... args) {
+        boolean quick = List.of(args).contains("--quick");
+        Path out = null;
+        int creation = quick ? 2_000 : 20_000;
+        int responses = quick ? 500 : 5_000;
+        int clients = 50;
+        int timeouts = quick ? 5_000 : 100_000;
+        int stored = quick ? 50_000 : 1_000_000;
+        int requests = quick ? 50 : 200;
+        boolean profile = false;
+        int autoExplain = 0;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--quick" -> {
+                }
+                case "--out" -> out = Path.of(value(args, ++i, arg));
+                case "--creation" -> creation = positive(args, ++i, arg);
+                case "--responses" -> responses = positive(args, ++i, arg);
+                case "--clients" -> clients = positive(args, ++i, arg);
+                case "--timeouts" -> timeouts = positive(args, ++i, arg);
+                case "--stored" -> stored = positive(args, ++i, arg);
+                case "--requests" -> requests = positive(args, ++i, arg);
+                case "--profile" -> profile = true;
+                case "--auto-explain" -> autoExplain = positive(args, ++i, arg);
+                default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
+            }
+        }
+        if (out == null) {
+            out = quick ? QUICK_OUT : DEFAULT_OUT;
+        }
+        // the answers (and a warm-up before them) are given to inquiries figure 1 created
+        int needed = responses + warmUp(responses);
+        if (creation < needed) {
+            throw new IllegalArgumentException("--creation " + creation + " is too small for --responses " + responses
+                    + ": the answers go to inquiries figure 1 creates, and " + needed + " are needed (with the warm-up)");
+        }
+        return new BenchOptions(quick, out, creation, responses, clients, timeouts, stored, requests, profile,
+                autoExplain, List.of(args));
+    }
+
+    /** Answers sent before the measured ones, not counted: the services' JIT and connection pools warm up. */
+    public static int warmUp(int responses) {
+        return Math.min(500, Math.max(50, responses / 10));
+    }
+
+    public int warmUpResponses() {
+        return warmUp(responses);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int positive(String[] args, int i, String option) {
+        String value = value(args, i, option).replace("_", "").replace(",", "");
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a positive integer, not '" + args[i] + "'");
+        }
+    }
+}

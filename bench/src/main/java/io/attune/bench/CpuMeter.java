@@ -1,0 +1,107 @@
+package io.attune.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Where the CPU went during a figure, from {@code /proc} (Linux; elsewhere it says nothing): the machine's busy
+ * time, and each service, Postgres (every {@code postgres} process), RabbitMQ ({@code beam.smp}) and the benchmark
+ * itself. Tells whether a figure is bounded by the machine or by something waiting.
+ */
+final class CpuMeter {
+    /** Clock ticks per second of {@code /proc} times: 100 on every Linux the suite runs on. */
+    private static final double TICKS = 100.0;
+
+    private final Map<String, Long> pids;
+
+    /** A moment's accumulated CPU ticks per group, and the machine's busy and total ticks. */
+    record Snapshot(long nanos, Map<String, Long> ticks, long busy, long total) {
+    }
+
+    CpuMeter(Map<String, Long> pids) {
+        this.pids = new LinkedHashMap<>(pids);
+        this.pids.put("bench", ProcessHandle.current().pid());
+    }
+
+    Snapshot snapshot() {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> ticks.put(name, processTicks(Path.of("/proc", Long.toString(pid), "stat"))));
+        long postgres = 0;
+        long rabbit = 0;
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                String comm = comm(proc.resolve("stat"));
+                if ("postgres".equals(comm)) {
+                    postgres += processTicks(proc.resolve("stat"));
+                } else if ("beam.smp".equals(comm)) {
+                    rabbit += processTicks(proc.resolve("stat"));
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        ticks.put("postgres", postgres);
+        ticks.put("rabbitmq", rabbit);
+        long busy = 0;
+        long total = 0;
+        try {
+            List<String> cpu = List.of(Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+"));
+            for (int i = 1; i < cpu.size() && i <= 8; i++) {
+                long value = Long.parseLong(cpu.get(i));
+                total += value;
+                if (i != 4 && i != 5) { // idle, iowait
+                    busy += value;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return new Snapshot(System.nanoTime(), ticks, busy, total);
+    }
+
+    /** {@code machine 1.93 of 2 cores busy; api-service 0.81, postgres 0.52, …}, biggest first. */
+    static String describe(Snapshot before, Snapshot after) {
+        double seconds = (after.nanos() - before.nanos()) / 1e9;
+        if (seconds <= 0 || after.total() == before.total()) {
+            return "no CPU figures (no /proc)";
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        double busy = (double) (after.busy() - before.busy()) / (after.total() - before.total()) * cores;
+        Map<String, Double> used = new LinkedHashMap<>();
+        after.ticks().forEach((name, ticks) -> used.put(name,
+                (ticks - before.ticks().getOrDefault(name, 0L)) / TICKS / seconds));
+        // whatever else ran: pgbench and processes that ended within the figure, or another user of the machine
+        used.put("rest of the machine", Math.max(0, busy - used.values().stream().mapToDouble(d -> d).sum()));
+        String groups = used.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", "));
+        return String.format(Locale.ROOT, "machine %.2f of %d cores busy; %s", busy, cores, groups);
+    }
+
+    private static long processTicks(Path stat) {
+        try {
+            String text = Files.readString(stat);
+            String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        } catch (IOException | RuntimeException e) {
+            return 0; // gone
+        }
+    }
+
+    private static String comm(Path stat) {
+        try {
+            String text = Files.readString(stat);
+            return text.substring(text.indexOf('(') + 1, text.lastIndexOf(')'));
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.attune.bench;
+
+import io.attune.model.message.MessageEnvelope;
+import io.attune.model.message.MessageType;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Figure 1: N ExecutionCompleted messages with {@code __inquiry}, published as fast as the broker takes them, until
+ * N inquiries are pending — end to end, through the broker, the completion listener and Postgres.
+ */
+final class CreationFigure {
+    private CreationFigure() {
+    }
+
+    /** Returns the inquiries pending per second. */
+    static double run(Run run) {
+        int n = run.options().creation();
+        Database db = run.db();
+        Seed.Range executions = Seed.runningExecutions(db, n);
+        db.execute("ANALYZE attune.execution");
+        List<MessageEnvelope<?>> envelopes = new ArrayList<>(n);
+        for (long id = executions.first(); id <= executions.last(); id++) {
+            envelopes.add(Workload.completed(id));
+        }
+        // figure 2 starts from a checkpoint as well: neither pays for the other's dirty pages
+        db.execute("CHECKPOINT");
+        long pendingBefore = db.queryLong("SELECT count(*) FROM attune.inquiry WHERE status = 'pending'");
+        long openedBefore = run.executorCounter(Run.OPENED);
+        long publishedBefore = run.published();
+        Run.progress("publishing %,d ExecutionCompleted …", n);
+        Broker.Published published = run.broker().publishAll(Endpoints.EXCHANGE,
+                MessageType.EXECUTION_COMPLETED.routingKey(), envelopes);
+        if (published.nacked() > 0) {
+            throw new IllegalStateException(published.nacked() + " messages were refused by the broker");
+        }
+        Run.progress("published in %s (%s messages/s); waiting for the inquiries …",
+                Format.seconds((published.lastConfirmNanos() - published.firstPublishNanos()) / 1e9),
+                Format.rate(published.perSecond()));
+        // the executor's counter moves once an inquiry is committed; the database is checked once afterwards
+        long done = Run.awaitCount("inquiries opened", openedBefore + n, 100, 60,
+                () -> run.executorCounter(Run.OPENED));
+        double seconds = (done - published.firstPublishNanos()) / 1e9;
+        double rate = n / seconds;
+        long eventsDone = Run.awaitCount("events of figure 1 published", publishedBefore + 2L * n, 100, 120,
+                run::published);
+        // statistics as they are now (all paused), as autovacuum would have them before long: figure 3 resumes these
+        db.execute("ANALYZE attune.execution, attune.inquiry");
+        long pending = db.queryLong("SELECT count(*) FROM attune.inquiry WHERE status = 'pending'") - pendingBefore;
+        long failed = db.queryLong("SELECT count(*) FROM attune.execution WHERE id BETWEEN ? AND ? "
+                + "AND status <> 'paused'", executions.first(), executions.last());
+        if (pending != n || failed > 0) {
+            throw new IllegalStateException("after figure 1, " + pending + " inquiries are pending (expected " + n
+                    + ") and " + failed + " executions did not pause");
+        }
+        Run.progress("%,d inquiries pending after %s: %s inquiries/s", n, Format.seconds(seconds), Format.rate(rate));
+
+        Report report = run.report();
+        report.note(String.format("(1) publishing: %,d persistent messages with publisher confirms in %s: "
+                        + "%s messages/s", n, Format.seconds((published.lastConfirmNanos() - published.firstPublishNanos()) / 1e9),
+                Format.rate(published.perSecond())));
+        report.note(String.format("(1) %,d inquiries pending %s after the first publish (followed through the "
+                        + "executor's `attune_inquiries_opened_total`, then counted in the database); their %,d events "
+                        + "(InquiryCreated, ExecutionStatusChanged) all published by the outbox relay after %s",
+                n, Format.seconds(seconds), 2 * n, Format.seconds((eventsDone - published.firstPublishNanos()) / 1e9)));
+        return rate;
+    }
+}

@@ -1,0 +1,73 @@
+package io.attune.bench;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Figure 5: T pending inquiries expiring at the same moment, inserted directly (one transaction, rows like the
+ * services' own), until every one is {@code timeout} with its execution — the executor's timeout sweep at work.
+ */
+final class TimeoutFigure {
+    private static final double TARGET_SECONDS = 10;
+
+    private TimeoutFigure() {
+    }
+
+    static void run(Run run) {
+        int n = run.options().timeouts();
+        Database db = run.db();
+        // time enough to insert them all before they are due: about 15 s, more for big sizes
+        long leadSeconds = Math.max(15, 5 + n / 10_000);
+        long dueMicros = db.queryLong("SELECT (extract(epoch FROM now() + make_interval(secs => ?)) * 1000000)::bigint",
+                leadSeconds);
+        Run.progress("inserting %,d pending inquiries due in %d s …", n, leadSeconds);
+        long insertStart = System.nanoTime();
+        Seed.Range inquiries = db.inTransaction(true, () -> Seed.expiringInquiries(db, n, dueMicros));
+        long committedMicros = nowMicros();
+        // statistics that know these rows, as they would after inquiries opened over time
+        db.execute("ANALYZE attune.execution, attune.inquiry");
+        double insertSeconds = (System.nanoTime() - insertStart) / 1e9;
+        long[] executionIds = db.queryPairs("SELECT min(execution), max(execution) FROM attune.inquiry "
+                + "WHERE id BETWEEN ? AND ?", inquiries.first(), inquiries.last()).get(0);
+        Seed.Range executions = new Seed.Range(executionIds[0], executionIds[1]);
+        long startMicros = Math.max(dueMicros, committedMicros);
+        if (committedMicros > dueMicros) {
+            run.report().note(String.format("(5) the insert committed %s after the due moment: measured from the commit",
+                    Format.seconds((committedMicros - dueMicros) / 1e6)));
+        }
+        long timedOutBefore = run.executorCounter(Run.TIMED_OUT);
+        long publishedBefore = run.published();
+        Run.progress("inserted in %s; waiting for the moment and the sweep …", Format.seconds(insertSeconds));
+        Database.sleep(Math.max(0, (dueMicros - nowMicros()) / 1000 - 200));
+        // the executor's counter moves after each batch's commit (inquiries and executions together): it is
+        // followed instead of the database, which the sweep needs for itself; the database is checked afterwards
+        Run.awaitCount("inquiries timed out", timedOutBefore + n, 100, 60, () -> run.executorCounter(Run.TIMED_OUT));
+        double seconds = (nowMicros() - startMicros) / 1e6;
+        Run.awaitCount("events of the sweep published", publishedBefore + 2L * n, 100, 120, run::published);
+        double eventsSeconds = (nowMicros() - startMicros) / 1e6;
+
+        long timedOut = db.queryLong("SELECT count(*) FROM attune.inquiry WHERE id BETWEEN ? AND ? AND status = 'timeout'",
+                inquiries.first(), inquiries.last());
+        long executionsTimedOut = db.queryLong("SELECT count(*) FROM attune.execution WHERE id BETWEEN ? AND ? "
+                + "AND status = 'timeout'", executions.first(), executions.last());
+        long events = db.queryLong("SELECT count(*) FROM attune.event WHERE inquiry_id BETWEEN ? AND ? "
+                + "AND message_type = 'InquiryTimedOut' AND published_at IS NOT NULL", inquiries.first(), inquiries.last());
+        Report report = run.report();
+        boolean complete = timedOut == n && executionsTimedOut == n && events == n;
+        report.row("5", String.format("Timeouts: %,d inquiries expiring at the same moment → all `timeout` with their "
+                        + "executions", n), Format.seconds(seconds) + (complete ? "" : " (incomplete, see below)"),
+                "< 10 s", Report.Verdict.of(complete && seconds < TARGET_SECONDS));
+        report.note(String.format("(5) every InquiryTimedOut and ExecutionStatusChanged event of the sweep published "
+                + "%s after the moment", Format.seconds(eventsSeconds)));
+        report.note(String.format("(5) %,d rows inserted in one transaction in %s (with their executions and "
+                        + "`created` audit entries); afterwards %,d inquiries and %,d executions `timeout`, %,d "
+                        + "InquiryTimedOut events published", n, Format.seconds(insertSeconds), timedOut,
+                executionsTimedOut, events));
+        Run.progress("all %,d timed out %s after the moment; events published after %s", n, Format.seconds(seconds),
+                Format.seconds(eventsSeconds));
+    }
+
+    private static long nowMicros() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    }
+}

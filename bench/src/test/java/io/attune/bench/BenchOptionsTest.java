@@ -1,0 +1,63 @@
+package io.attune.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BenchOptionsTest {
+
+    @Test
+    void defaultsAreTheIssueSizes() {
+        BenchOptions options = BenchOptions.parse();
+        assertThat(options.quick()).isFalse();
+        assertThat(options.out()).isEqualTo(Path.of("docs/benchmarks.md"));
+        assertThat(options.creation()).isEqualTo(20_000);
+        assertThat(options.responses()).isEqualTo(5_000);
+        assertThat(options.clients()).isEqualTo(50);
+        assertThat(options.timeouts()).isEqualTo(100_000);
+        assertThat(options.stored()).isEqualTo(1_000_000);
+        assertThat(options.profile()).isFalse();
+        assertThat(options.autoExplainMillis()).isZero();
+    }
+
+    @Test
+    void diagnostics() {
+        BenchOptions options = BenchOptions.parse("--profile", "--auto-explain", "20");
+        assertThat(options.profile()).isTrue();
+        assertThat(options.autoExplainMillis()).isEqualTo(20);
+    }
+
+    @Test
+    void quickIsSmallAndWritesUnderTarget() {
+        BenchOptions options = BenchOptions.parse("--quick");
+        assertThat(options.quick()).isTrue();
+        assertThat(options.out()).isEqualTo(Path.of("target/benchmarks-quick.md"));
+        assertThat(options.creation()).isLessThan(20_000);
+        assertThat(BenchOptions.parse("--quick", "--out", "x.md").out()).isEqualTo(Path.of("x.md"));
+    }
+
+    @Test
+    void sizesCanBeOverridden() {
+        BenchOptions options = BenchOptions.parse("--creation", "30,000", "--responses", "1000", "--timeouts", "10_000",
+                "--stored", "200000", "--clients", "10", "--requests", "20");
+        assertThat(options.creation()).isEqualTo(30_000);
+        assertThat(options.responses()).isEqualTo(1_000);
+        assertThat(options.timeouts()).isEqualTo(10_000);
+        assertThat(options.stored()).isEqualTo(200_000);
+        assertThat(options.clients()).isEqualTo(10);
+        assertThat(options.requests()).isEqualTo(20);
+        assertThat(options.arguments()).startsWith("--creation", "30,000");
+    }
+
+    @Test
+    void refusesWhatItCannotDo() {
+        assertThatThrownBy(() -> BenchOptions.parse("--creation")).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> BenchOptions.parse("--creation", "-3")).hasMessageContaining("positive integer");
+        assertThatThrownBy(() -> BenchOptions.parse("--fast")).hasMessageContaining("unknown option");
+        assertThatThrownBy(() -> BenchOptions.parse("--creation", "1000", "--responses", "1000"))
+                .hasMessageContaining("too small");
+    }
+}

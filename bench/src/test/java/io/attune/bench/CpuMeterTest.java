@@ -1,0 +1,35 @@
+package io.attune.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CpuMeterTest {
+
+    @Test
+    void coresPerGroupBiggestFirstWithTheRestOfTheMachine() {
+        Map<String, Long> before = new LinkedHashMap<>();
+        before.put("api-service", 1_000L);
+        before.put("postgres", 500L);
+        Map<String, Long> after = new LinkedHashMap<>();
+        after.put("api-service", 1_080L); // 80 ticks in 1 s: 0.8 cores
+        after.put("postgres", 550L);      // 0.5 cores
+        int cores = Runtime.getRuntime().availableProcessors();
+        // the machine: 150 of 200 ticks busy per core-second pair, i.e. 75 % of every core
+        CpuMeter.Snapshot first = new CpuMeter.Snapshot(0, before, 0, 0);
+        CpuMeter.Snapshot second = new CpuMeter.Snapshot(1_000_000_000L, after, 150, 200);
+        String described = CpuMeter.describe(first, second);
+        assertThat(described).startsWith(String.format(java.util.Locale.ROOT, "machine %.2f of %d cores busy; ",
+                0.75 * cores, cores)).contains("api-service 0.80, postgres 0.50");
+        assertThat(described.indexOf("api-service")).isLessThan(described.indexOf("postgres"));
+    }
+
+    @Test
+    void saysSoWithoutProc() {
+        CpuMeter.Snapshot same = new CpuMeter.Snapshot(1, Map.of(), 0, 0);
+        assertThat(CpuMeter.describe(same, new CpuMeter.Snapshot(2, Map.of(), 0, 0))).contains("no CPU figures");
+    }
+}

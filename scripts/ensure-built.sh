@@ -1,0 +1,22 @@
+# Sourced by run.sh and bench.sh (bash): ensure_built MODULE... builds the suite (./mvnw -q -B package -DskipTests)
+# when one of the modules' jars (<module>/target/<module>.jar) is missing or older than any source, resource or pom.
+ensure_built() {
+  local stale=false module oldest_jar
+  for module in "$@"; do
+    if [ ! -f "$module/target/$module.jar" ]; then
+      stale=true
+    fi
+  done
+  if ! $stale; then
+    # any source, resource or pom newer than the oldest jar means a rebuild
+    oldest_jar=$(ls -tr "${@/%//target}"/*.jar 2>/dev/null | head -n 1)
+    if [ -n "$(find . -path ./.git -prune -o -path '*/target' -prune -o \( -name '*.java' -o -name 'pom.xml' \
+          -o -path '*/src/main/resources/*' \) -newer "$oldest_jar" -print -quit)" ]; then
+      stale=true
+    fi
+  fi
+  if $stale; then
+    echo "Building the suite (the first build downloads dependencies and takes a few minutes)..."
+    ./mvnw -q -B package -DskipTests
+  fi
+}
