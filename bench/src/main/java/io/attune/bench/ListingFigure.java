@@ -1,5 +1,7 @@
 package io.attune.bench;
 
+import io.attune.model.json.Json;
+import io.attune.model.rest.PageResponse;
 import io.attune.model.rest.TokenResponse;
 
 import java.net.http.HttpResponse;
@@ -135,7 +137,7 @@ final class ListingFigure {
             long elapsed = System.nanoTime() - start;
             if (i < WARM_UP) {
                 if (total < 0 && response.statusCode() == 200 && !variant.execution()) {
-                    total = io.attune.model.json.Json.tree(response.body()).path("total").asLong();
+                    total = Json.read(response.body(), PageResponse.class).total();
                 }
                 continue;
             }

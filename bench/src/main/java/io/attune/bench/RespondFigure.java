@@ -198,7 +198,8 @@ final class RespondFigure {
         report.note(String.format("(3) respond → completed is the execution's `updated` (set by the database in the "
                 + "resuming transaction) minus the request's send time, same clock; max %s", Format.millis(toCompleted.max())));
         report.note(String.format("(4) one client subscribed to `{\"entity_type\": \"inquiry\", \"activity\": "
-                + "\"responded\"}`; %,d of %,d notifications arrived, max %s%s", notified.size(), answers.size() - refused,
+                + "\"responded\"}`; %,d of %,d notifications arrived, the last %s after the first answer, max %s%s",
+                notified.size(), answers.size() - refused, Format.seconds((notifiedBy - span[0]) / 1e9),
                 Format.millis(toNotified.max()), listener.closedWith() == null ? "" : "; socket " + listener.closedWith()));
         if (firstError != null) {
             report.note("(3) first refused answer: " + firstError);

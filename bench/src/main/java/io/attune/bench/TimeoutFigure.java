@@ -24,9 +24,9 @@ final class TimeoutFigure {
         long insertStart = System.nanoTime();
         Seed.Range inquiries = db.inTransaction(true, () -> Seed.expiringInquiries(db, n, dueMicros));
         long committedMicros = nowMicros();
+        double insertSeconds = (System.nanoTime() - insertStart) / 1e9;
         // statistics that know these rows, as they would after inquiries opened over time
         db.execute("ANALYZE attune.execution, attune.inquiry");
-        double insertSeconds = (System.nanoTime() - insertStart) / 1e9;
         long[] executionIds = db.queryPairs("SELECT min(execution), max(execution) FROM attune.inquiry "
                 + "WHERE id BETWEEN ? AND ?", inquiries.first(), inquiries.last()).get(0);
         Seed.Range executions = new Seed.Range(executionIds[0], executionIds[1]);
