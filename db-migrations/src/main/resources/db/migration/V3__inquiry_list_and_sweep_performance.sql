@@ -9,6 +9,10 @@ CREATE INDEX idx_inquiry_pending_timeout ON attune.inquiry (timeout_at) WHERE st
 -- of fetching and sorting every row of the assignee in that status.
 CREATE INDEX idx_inquiry_assignee_status_id ON attune.inquiry (assigned_to, status, id);
 
+-- No query reads executions by status alone, and with statistics that still counted few paused executions after a
+-- burst, the planner resumed each execution by walking this index through every paused one instead of by its id.
+DROP INDEX attune.idx_execution_status;
+
 -- How many inquiries there are per status and assignee, so that the list's "total" does not count a million rows on
 -- every page. Statement triggers keep it in the transaction of every change, so it is exact for every reader. Each
 -- writer adds its deltas to one of 16 shards (by backend), so concurrent transactions rarely wait on the same row.
