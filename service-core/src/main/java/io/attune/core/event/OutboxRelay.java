@@ -131,6 +131,11 @@ public class OutboxRelay implements SmartLifecycle {
                 return;
             }
             try {
+                try (Statement s = c.createStatement()) {
+                    // The event table grows from empty to millions between two ANALYZEs; a plan cached while it was
+                    // small (a sequential scan to mark a batch published) would stay for the connection's life.
+                    s.execute("SET plan_cache_mode = force_custom_plan");
+                }
                 List<Row> batch;
                 while (!(batch = nextBatch(c)).isEmpty()) {
                     publish(batch);
@@ -139,6 +144,7 @@ public class OutboxRelay implements SmartLifecycle {
                 purgeIfDue(c);
             } finally {
                 try (Statement s = c.createStatement()) {
+                    s.execute("RESET plan_cache_mode");
                     s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
                 }
             }
