@@ -14,7 +14,8 @@ import java.util.Optional;
  */
 @Component
 public class InquiryFactsCache {
-    private static final int CAPACITY = 10_000;
+    /** Room for the inquiries of a busy day (a few hundred bytes each): answers to older ones cost a query. */
+    private static final int CAPACITY = 100_000;
 
     private final JdbcClient jdbc;
     private final Cache<Long, InquiryFacts> cache = Caffeine.newBuilder().maximumSize(CAPACITY).build();
