@@ -9,11 +9,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if ! command -v java >/dev/null 2>&1; then
-  echo "Java 17 or newer is needed (java is not on the PATH)." >&2
-  exit 1
-fi
-
 . scripts/ensure-built.sh
 ensure_built api-service executor-service notifier-service bench
 

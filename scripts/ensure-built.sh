@@ -1,5 +1,11 @@
 # Sourced by run.sh and bench.sh (bash): ensure_built MODULE... builds the suite (./mvnw -q -B package -DskipTests)
 # when one of the modules' jars (<module>/target/<module>.jar) is missing or older than any source, resource or pom.
+# Sourcing it stops the script at once when there is no java to build or run with.
+if ! command -v java >/dev/null 2>&1; then
+  echo "Java 17 or newer is needed (java is not on the PATH)." >&2
+  exit 1
+fi
+
 ensure_built() {
   local stale=false module oldest_jar
   for module in "$@"; do

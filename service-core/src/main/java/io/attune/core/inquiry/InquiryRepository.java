@@ -93,17 +93,48 @@ public class InquiryRepository {
 
     /** A page of the inquiries the actor may see, newest first, and how many match in all. */
     public Page page(InquiryQuery query, Actor actor) {
+        Filter rowsWanted = filter(query, actor, "(assigned_to IS NULL OR assigned_to = ?)", true);
+        long total;
+        if (query.execution() != null) {
+            // an execution has a handful of inquiries: counting them is cheap
+            total = jdbc.sql("SELECT count(*) FROM attune.inquiry" + rowsWanted.where()).params(rowsWanted.params())
+                    .query(Long.class).single();
+        } else if (query.assignedTo() != null && query.assignedTo() < 1) {
+            total = 0; // no identity has such an id, and 0 means "nobody" in the tally
+        } else {
+            // the same number from inquiry_tally (kept by triggers in every writing transaction, see V3) instead of
+            // counting up to a million rows for every page
+            Filter tallied = filter(query, actor, "assigned_to IN (0, ?)", false);
+            total = jdbc.sql("SELECT coalesce(sum(inquiries), 0) FROM attune.inquiry_tally" + tallied.where())
+                    .params(tallied.params()).query(Long.class).single();
+        }
+        List<Object> pageParams = new ArrayList<>(rowsWanted.params());
+        pageParams.add(query.perPage());
+        pageParams.add(query.offset());
+        List<Inquiry> rows = total == 0 ? List.of()
+                : jdbc.sql("SELECT " + COLUMNS + " FROM attune.inquiry" + rowsWanted.where()
+                        + " ORDER BY id DESC LIMIT ? OFFSET ?")
+                .params(pageParams).query(ROW).list();
+        return new Page(rows, total);
+    }
+
+    /**
+     * The WHERE clause of the list's filters, over the inquiry table or the tally (which has the same status and
+     * assigned_to columns, no execution, and 0 for "assigned to nobody"): {@code visibleToActor} is how a user who
+     * is not admin sees only theirs and the unassigned ones.
+     */
+    private static Filter filter(InquiryQuery query, Actor actor, String visibleToActor, boolean byExecution) {
         StringBuilder where = new StringBuilder(" WHERE true");
         List<Object> params = new ArrayList<>();
         if (!actor.isAdmin()) {
-            where.append(" AND (assigned_to IS NULL OR assigned_to = ?)");
+            where.append(" AND ").append(visibleToActor);
             params.add(actor.id());
         }
         if (query.status() != null) {
             where.append(" AND status = ?::attune.inquiry_status_enum");
             params.add(query.status().wire());
         }
-        if (query.execution() != null) {
+        if (byExecution && query.execution() != null) {
             where.append(" AND execution = ?");
             params.add(query.execution());
         }
@@ -111,43 +142,10 @@ public class InquiryRepository {
             where.append(" AND assigned_to = ?");
             params.add(query.assignedTo());
         }
-        long total = query.execution() != null
-                // an execution has a handful of inquiries: counting them is cheap
-                ? jdbc.sql("SELECT count(*) FROM attune.inquiry" + where).params(params).query(Long.class).single()
-                : countFromTally(query, actor);
-        List<Object> pageParams = new ArrayList<>(params);
-        pageParams.add(query.perPage());
-        pageParams.add(query.offset());
-        List<Inquiry> rows = total == 0 ? List.of()
-                : jdbc.sql("SELECT " + COLUMNS + " FROM attune.inquiry" + where + " ORDER BY id DESC LIMIT ? OFFSET ?")
-                .params(pageParams).query(ROW).list();
-        return new Page(rows, total);
+        return new Filter(where.toString(), params);
     }
 
-    /**
-     * The same count as {@code count(*)} over the filters without an execution, read from {@code inquiry_tally}
-     * (kept by triggers in every writing transaction, see V3) instead of counting up to a million rows per page.
-     */
-    private long countFromTally(InquiryQuery query, Actor actor) {
-        if (query.assignedTo() != null && query.assignedTo() < 1) {
-            return 0; // no identity has such an id, and 0 means "nobody" in the tally
-        }
-        StringBuilder where = new StringBuilder(" WHERE true");
-        List<Object> params = new ArrayList<>();
-        if (!actor.isAdmin()) {
-            where.append(" AND assigned_to IN (0, ?)");
-            params.add(actor.id());
-        }
-        if (query.status() != null) {
-            where.append(" AND status = ?::attune.inquiry_status_enum");
-            params.add(query.status().wire());
-        }
-        if (query.assignedTo() != null) {
-            where.append(" AND assigned_to = ?");
-            params.add(query.assignedTo());
-        }
-        return jdbc.sql("SELECT coalesce(sum(inquiries), 0) FROM attune.inquiry_tally" + where).params(params)
-                .query(Long.class).single();
+    private record Filter(String where, List<Object> params) {
     }
 
     static String columns(String alias) {
