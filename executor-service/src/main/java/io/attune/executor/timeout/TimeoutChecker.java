@@ -4,7 +4,6 @@ import io.attune.core.inquiry.InquiryTransitions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -14,20 +13,13 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The timeout checker (CONTRACT §3.4): every {@code attune.inquiry.timeout-check-interval} it times out the pending
  * inquiries whose {@code timeout_at} has passed, with their executions, a batch per transaction, until none is left.
- * Every replica runs one, and each runs up to {@code timeout-sweep-workers} batches side by side; the core's sweep
- * skips the rows another transaction is working on, so each inquiry is timed out exactly once. A failed sweep (database down) is logged and tried again on the next tick.
+ * Every replica runs one; the core's sweep skips the rows another replica is working on, so each inquiry is timed out
+ * exactly once. A failed sweep (database down) is logged and tried again on the next tick.
  */
 @Component
 @EnableScheduling
@@ -41,7 +33,6 @@ public class TimeoutChecker {
     private final Counter timedOut;
     private final Timer sweeps;
     private final Counter failures;
-    private final ExecutorService workers;
     private Instant failingSince;
     private Instant lastWarning;
 
@@ -55,14 +46,8 @@ public class TimeoutChecker {
         this.failures = Counter.builder("attune.inquiry.timeout.check.failures")
                 .description("timeout checks that failed (database unavailable, say) and wait for the next tick")
                 .register(meters);
-        AtomicInteger worker = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(settings.timeoutSweepWorkers(), task -> {
-            Thread thread = new Thread(task, "timeout-sweep-" + worker.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        log.info("Timeout checker: every {}, batches of {}, up to {} at a time", settings.timeoutCheckInterval(),
-                settings.timeoutBatchSize(), settings.timeoutSweepWorkers());
+        log.info("Timeout checker: every {}, batches of {}", settings.timeoutCheckInterval(),
+                settings.timeoutBatchSize());
     }
 
     @Scheduled(fixedDelayString = "${attune.inquiry.timeout-check-interval:1s}")
@@ -92,58 +77,18 @@ public class TimeoutChecker {
     /** Times out every expired pending inquiry, batch after batch; returns how many this replica took. */
     public int sweep() {
         return sweeps.record(() -> {
-            int total = sweepBatches();
-            if (total == settings.timeoutBatchSize() && settings.timeoutSweepWorkers() > 1) {
-                // a full batch: more may be waiting, so every worker takes batches until one comes back short
-                List<Future<Integer>> running = new ArrayList<>();
-                for (int i = 0; i < settings.timeoutSweepWorkers(); i++) {
-                    running.add(workers.submit(this::sweepBatches));
-                }
-                total += collect(running);
-            }
+            int total = 0;
+            int batch;
+            do {
+                batch = transitions.timeOutExpired(settings.timeoutBatchSize(), UUID.randomUUID());
+                timedOut.increment(batch);
+                total += batch;
+            } while (batch == settings.timeoutBatchSize());
             if (total > 0) {
                 log.info("Timed out {} inquiries", total);
             }
             return total;
         });
-    }
-
-    private int sweepBatches() {
-        int total = 0;
-        int batch;
-        do {
-            batch = transitions.timeOutExpired(settings.timeoutBatchSize(), UUID.randomUUID());
-            timedOut.increment(batch);
-            total += batch;
-        } while (batch == settings.timeoutBatchSize());
-        return total;
-    }
-
-    /** Waits for every worker, then passes on the first failure (the others' work is committed and counted). */
-    private static int collect(List<Future<Integer>> running) {
-        int total = 0;
-        RuntimeException failure = null;
-        for (Future<Integer> future : running) {
-            try {
-                total += future.get();
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while timing out inquiries", e);
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        return total;
-    }
-
-    @PreDestroy
-    void stop() {
-        workers.shutdownNow();
     }
 
     private static String rootMessage(Throwable e) {
