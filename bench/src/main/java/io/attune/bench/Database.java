@@ -65,68 +65,67 @@ public final class Database implements AutoCloseable {
     }
 
     public long queryLong(String sql, Object... params) {
-        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+        return query(sql, rs -> {
             rs.next();
             return rs.getLong(1);
-        } catch (SQLException e) {
-            throw failed(sql, e);
-        }
+        }, params);
     }
 
     public boolean queryBoolean(String sql, Object... params) {
-        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+        return query(sql, rs -> {
             rs.next();
             return rs.getBoolean(1);
-        } catch (SQLException e) {
-            throw failed(sql, e);
-        }
+        }, params);
     }
 
     public String queryText(String sql, Object... params) {
-        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getString(1) : null;
-        } catch (SQLException e) {
-            throw failed(sql, e);
-        }
+        return query(sql, rs -> rs.next() ? rs.getString(1) : null, params);
     }
 
     /** The first two columns of every row, as longs. */
     public List<long[]> queryPairs(String sql, Object... params) {
-        List<long[]> rows = new ArrayList<>();
-        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+        return query(sql, rs -> {
+            List<long[]> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(new long[]{rs.getLong(1), rs.getLong(2)});
             }
             return rows;
-        } catch (SQLException e) {
-            throw failed(sql, e);
-        }
+        }, params);
     }
 
     /** The first column of every row, as longs. */
     public List<Long> queryLongs(String sql, Object... params) {
-        List<Long> values = new ArrayList<>();
-        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+        return query(sql, rs -> {
+            List<Long> values = new ArrayList<>();
             while (rs.next()) {
                 values.add(rs.getLong(1));
             }
             return values;
+        }, params);
+    }
+
+    /** Every row of a one-column result as text (an EXPLAIN, say), one line each. */
+    public String queryLines(String sql, Object... params) {
+        return query(sql, rs -> {
+            StringBuilder out = new StringBuilder();
+            while (rs.next()) {
+                out.append(rs.getString(1)).append('\n');
+            }
+            return out.toString();
+        }, params);
+    }
+
+    private <T> T query(String sql, ResultReader<T> reader, Object... params) {
+        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+            return reader.read(rs);
         } catch (SQLException e) {
             throw failed(sql, e);
         }
     }
 
-    /** Every row of a one-column result as text (an EXPLAIN, say), one line each. */
-    public String queryLines(String sql, Object... params) {
-        StringBuilder out = new StringBuilder();
-        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.append(rs.getString(1)).append('\n');
-            }
-            return out.toString();
-        } catch (SQLException e) {
-            throw failed(sql, e);
-        }
+    @FunctionalInterface
+    private interface ResultReader<T> {
+        T read(ResultSet rs) throws SQLException;
     }
 
     public Array bigints(List<Long> ids) {
