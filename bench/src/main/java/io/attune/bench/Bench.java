@@ -78,6 +78,7 @@ public final class Bench {
         System.out.println("  Postgres " + endpoints.dbHost() + ":" + endpoints.dbPort() + " (database "
                 + Endpoints.DATABASE + ", dropped and created again), RabbitMQ " + endpoints.amqpUrlForDisplay()
                 + " (exchange " + Endpoints.EXCHANGE + ", queues " + Endpoints.QUEUE_PREFIX + "*)");
+        refuseIfAnotherRunIsGoing();
         cleanLogs();
         broker = Broker.connect(endpoints.amqpUrl());
         broker.deleteBenchNamespace(); // what a run that was killed may have left
@@ -127,6 +128,23 @@ public final class Bench {
         System.out.println(report.summary());
         System.out.println("Written to " + out + (problems.isEmpty() ? "" : "; WARN/ERROR lines in the logs:"));
         problems.stream().limit(10).forEach(p -> System.out.println("  " + p));
+    }
+
+    /**
+     * Two runs on one server would drop each other's database and queues: a run starts only when nobody is connected
+     * to the benchmark's databases (a run killed with SIGKILL leaves no session behind: its services die with it or
+     * are still running — stop them first).
+     */
+    private void refuseIfAnotherRunIsGoing() {
+        try (Database admin = Database.connect(endpoints, "postgres")) {
+            long sessions = admin.queryLong("SELECT count(*) FROM pg_stat_activity WHERE datname IN (?, ?) "
+                    + "AND pid <> pg_backend_pid()", Endpoints.DATABASE, Endpoints.CEILING_DATABASE);
+            if (sessions > 0) {
+                throw new IllegalStateException(sessions + " session(s) are connected to " + Endpoints.DATABASE + " or "
+                        + Endpoints.CEILING_DATABASE + ": another benchmark seems to be running on this server (or its "
+                        + "services outlived it). Nothing was changed; stop it first.");
+            }
+        }
     }
 
     /** The optional diagnostics: they cost a little speed, so the report says they were on. */

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RespondFigure {
     private static final double TARGET_MILLIS = 50;
+    private static final String NOTIFIER = "notifier-service";
 
     private RespondFigure() {
     }
@@ -61,12 +62,20 @@ final class RespondFigure {
             answerAll(run, warmUp);
             awaitCompleted(run, warmUp, resumedBefore);
             awaitNotified(listener, warmUp);
+            long warmNotified = warmUp.stream().filter(a -> listener.arrival(a.inquiry) != null).count();
             Run.progress("answering %,d inquiries with %d clients …", measured.size(), options.clients());
             resumedBefore = run.executorCounter(Run.RESUMED);
             long[] span = answerAll(run, measured);
             long completedAt = awaitCompleted(run, measured, resumedBefore);
             long notifiedBy = awaitNotified(listener, measured);
             report(run, measured, span, completedAt, notifiedBy, listener);
+            // what the notifier says it did, for when notifications are missing
+            run.report().note(String.format("(4) the notifier's own counters afterwards: %d session(s) open, %,d "
+                            + "notifications handed to clients, %d slow-client closes; of the warm-up's %,d answers %,d "
+                            + "were notified", Math.round(run.suite().metric(NOTIFIER, "attune_notifier_sessions")),
+                    Math.round(run.suite().metric(NOTIFIER, "attune_notifier_notifications_sent_total")),
+                    Math.round(run.suite().metric(NOTIFIER, "attune_notifier_slow_client_closes_total")),
+                    warmUp.size(), warmNotified));
         }
     }
 
