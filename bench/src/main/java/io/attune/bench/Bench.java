@@ -1,5 +1,6 @@
 package io.attune.bench;
 
+import io.attune.model.message.ConsumerQueues;
 import io.attune.standalone.ServiceProcess;
 
 import java.io.IOException;
@@ -210,7 +211,8 @@ public final class Bench {
         if (pgbench.isEmpty()) {
             throw new IllegalStateException("pgbench is not installed (PATH, /usr/lib/postgresql/*/bin)");
         }
-        int clients = Ceiling.executorConsumers();
+        // as many clients as the running executor has consumers on execution.completed, however it is configured
+        int clients = run.broker().consumerCount(Endpoints.QUEUE_PREFIX + ConsumerQueues.EXECUTOR_COMPLETED);
         int perClient = Math.max(500, options.creation() / clients);
         Run.progress("pgbench: %d clients × %,d transactions in %s …", clients, perClient,
                 Endpoints.CEILING_DATABASE);

@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.attune.model.message.ConsumerQueues;
 import io.attune.model.message.MessageEnvelope;
 import io.attune.model.message.Messages;
 
@@ -22,15 +23,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Broker implements AutoCloseable {
     /** Messages published but not yet confirmed, at most: enough to keep the broker busy, bounded memory. */
     private static final int WINDOW = 2_000;
-
-    /**
-     * The durable queues the services declare under the benchmark's prefix, with their dead-letter queues: the
-     * executor's completion listener and inquiry handler ({@code CompletionConsumer.NAME},
-     * {@code InquiryResponseConsumer.NAME}) and the worker's ({@code WorkerConfiguration.CONSUMER}, not started by
-     * the benchmark, removed in case). The notifier's queue is exclusive and auto-delete: it goes with the notifier.
-     */
-    static final List<String> SERVICE_QUEUES = List.of("executor.execution.completed", "executor.inquiry.responded",
-            "worker.execution.requested");
 
     private final Connection connection;
 
@@ -118,18 +110,18 @@ public final class Broker implements AutoCloseable {
         return settled;
     }
 
-    /** Messages waiting in a queue, or -1 when it does not exist. */
-    public long messageCount(String queue) {
+    /** How many consumers a queue has right now. */
+    public int consumerCount(String queue) {
         try (Channel channel = connection.createChannel()) {
-            return channel.queueDeclarePassive(queue).getMessageCount();
+            return channel.queueDeclarePassive(queue).getConsumerCount();
         } catch (IOException | java.util.concurrent.TimeoutException e) {
-            return -1;
+            throw new IllegalStateException("cannot look at queue " + queue + ": " + e.getMessage(), e);
         }
     }
 
     /** The benchmark's queues (each service queue and its {@code .dlq}) and its exchange: gone afterwards. */
     public void deleteBenchNamespace() {
-        for (String name : SERVICE_QUEUES) {
+        for (String name : ConsumerQueues.DURABLE) {
             deleteQueue(Endpoints.QUEUE_PREFIX + name);
             deleteQueue(Endpoints.QUEUE_PREFIX + name + ".dlq");
         }

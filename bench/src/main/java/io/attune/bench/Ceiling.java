@@ -36,16 +36,6 @@ public final class Ceiling {
     private Ceiling() {
     }
 
-    /**
-     * The executor's consumers per queue: {@code attune.amqp.concurrency} in executor-service's
-     * application.properties (4), unless {@code ATTUNE_AMQP_CONCURRENCY} (which the services inherit from the
-     * benchmark's environment) says otherwise.
-     */
-    public static int executorConsumers() {
-        String configured = System.getenv("ATTUNE_AMQP_CONCURRENCY");
-        return configured == null || configured.isBlank() ? 4 : Integer.parseInt(configured.trim());
-    }
-
     /** pgbench on the PATH, else the newest under /usr/lib/postgresql/&lt;version&gt;/bin. */
     public static Optional<Path> findPgbench() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {

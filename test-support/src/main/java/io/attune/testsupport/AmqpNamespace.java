@@ -2,6 +2,7 @@ package io.attune.testsupport;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import io.attune.model.message.ConsumerQueues;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +16,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class AmqpNamespace {
     private static final List<AmqpNamespace> all = new ArrayList<>();
-    /** The durable queues the services declare under their prefix (notifier queues delete themselves). */
-    private static final List<String> SERVICE_QUEUES = List.of("executor.execution.completed",
-            "executor.inquiry.responded", "worker.execution.requested");
 
     private final AmqpEndpoint broker;
     private final String id;
@@ -62,7 +60,7 @@ public final class AmqpNamespace {
         try (Connection connection = all.get(0).broker.connect()) {
             for (AmqpNamespace namespace : all) {
                 List<String> queues = new ArrayList<>(namespace.queues);
-                for (String queue : SERVICE_QUEUES) {
+                for (String queue : ConsumerQueues.DURABLE) {
                     queues.add(namespace.queuePrefix() + queue);
                     queues.add(namespace.queuePrefix() + queue + ".dlq");
                 }

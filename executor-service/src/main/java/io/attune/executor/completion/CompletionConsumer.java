@@ -1,6 +1,7 @@
 package io.attune.executor.completion;
 
 import io.attune.core.messaging.Consumers;
+import io.attune.model.message.ConsumerQueues;
 import io.attune.model.message.ExecutionCompleted;
 import io.attune.model.message.MalformedMessageException;
 import io.attune.model.message.MessageType;
@@ -20,7 +21,7 @@ import java.util.Map;
  */
 @Configuration(proxyBeanMethods = false)
 class CompletionConsumer {
-    static final String NAME = "executor.execution.completed";
+    static final String NAME = ConsumerQueues.EXECUTOR_COMPLETED;
 
     @Bean
     Declarables completionQueues(Consumers consumers) {

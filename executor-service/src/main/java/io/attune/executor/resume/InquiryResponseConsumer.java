@@ -1,6 +1,7 @@
 package io.attune.executor.resume;
 
 import io.attune.core.messaging.Consumers;
+import io.attune.model.message.ConsumerQueues;
 import io.attune.model.message.InquiryResponded;
 import io.attune.model.message.MalformedMessageException;
 import io.attune.model.message.MessageType;
@@ -17,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 class InquiryResponseConsumer {
-    static final String NAME = "executor.inquiry.responded";
+    static final String NAME = ConsumerQueues.EXECUTOR_RESPONDED;
 
     @Bean
     Declarables inquiryResponseQueues(Consumers consumers) {

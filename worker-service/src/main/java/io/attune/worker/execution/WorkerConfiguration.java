@@ -1,6 +1,7 @@
 package io.attune.worker.execution;
 
 import io.attune.core.messaging.Consumers;
+import io.attune.model.message.ConsumerQueues;
 import io.attune.model.message.MessageType;
 import io.attune.worker.WorkerSettings;
 import io.attune.worker.action.ActionCatalog;
@@ -17,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(WorkerSettings.class)
 public class WorkerConfiguration {
     /** Queue {@code <prefix>worker.execution.requested}, shared by every worker replica. */
-    public static final String CONSUMER = "worker.execution.requested";
+    public static final String CONSUMER = ConsumerQueues.WORKER_REQUESTED;
 
     @Bean(destroyMethod = "close")
     PacksDirectory packsDirectory(WorkerSettings settings) {
