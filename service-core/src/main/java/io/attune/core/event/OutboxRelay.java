@@ -5,6 +5,7 @@ import io.attune.model.json.Json;
 import io.attune.model.message.MessageEnvelope;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.postgresql.PGStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
@@ -131,11 +132,6 @@ public class OutboxRelay implements SmartLifecycle {
                 return;
             }
             try {
-                try (Statement s = c.createStatement()) {
-                    // The event table grows from empty to millions between two ANALYZEs; a plan cached while it was
-                    // small (a sequential scan to mark a batch published) would stay for the connection's life.
-                    s.execute("SET plan_cache_mode = force_custom_plan");
-                }
                 List<Row> batch;
                 while (!(batch = nextBatch(c)).isEmpty()) {
                     publish(batch);
@@ -144,7 +140,6 @@ public class OutboxRelay implements SmartLifecycle {
                 purgeIfDue(c);
             } finally {
                 try (Statement s = c.createStatement()) {
-                    s.execute("RESET plan_cache_mode");
                     s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
                 }
             }
@@ -177,7 +172,7 @@ public class OutboxRelay implements SmartLifecycle {
 
     private List<Row> query(Connection c, String sql) throws SQLException {
         List<Row> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = planEachTime(c, sql)) {
             ps.setInt(1, settings.batchSize());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -220,7 +215,7 @@ public class OutboxRelay implements SmartLifecycle {
 
     private void markPublished(Connection c, List<Row> batch) throws SQLException {
         Long[] ids = batch.stream().map(r -> r.id).toArray(Long[]::new);
-        try (PreparedStatement ps = c.prepareStatement(MARK)) {
+        try (PreparedStatement ps = planEachTime(c, MARK)) {
             Array array = c.createArrayOf("bigint", ids);
             ps.setArray(1, array);
             ps.executeUpdate();
@@ -232,12 +227,28 @@ public class OutboxRelay implements SmartLifecycle {
             return;
         }
         nextPurge = Instant.now().plusSeconds(600);
-        try (PreparedStatement ps = c.prepareStatement(PURGE)) {
+        try (PreparedStatement ps = planEachTime(c, PURGE)) {
             ps.setLong(1, settings.retention().toSeconds());
             int purged = ps.executeUpdate();
             if (purged > 0) {
                 log.info("Purged {} published events older than {}", purged, settings.retention());
             }
+        }
+    }
+
+    /**
+     * A statement Postgres plans for its values every time, never from a plan cached on the connection: the event
+     * table grows from empty to millions between two ANALYZEs, and a plan made while it was small (a sequential scan
+     * to mark a batch published) would otherwise stay for the connection's life.
+     */
+    private static PreparedStatement planEachTime(Connection c, String sql) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        try {
+            ps.unwrap(PGStatement.class).setPrepareThreshold(0);
+            return ps;
+        } catch (SQLException e) {
+            ps.close();
+            throw e;
         }
     }
 
