@@ -26,7 +26,7 @@ import java.util.Arrays;
                         + "in $XDG_CONFIG_HOME/attune/credentials.json (~/.config/attune/ by default), readable by "
                         + "you alone (0600). ATTUNE_URL and ATTUNE_TOKEN override what is kept."},
         footerHeading = "%nExamples:%n",
-        footer = {"  attune login                                   # asks for the server, login and password",
+        footer = {"  attune login          # asks for the server, the login and the password",
                 "  attune login --url http://localhost:8080 --user ada",
                 "  printf '%s\\n' \"$PASSWORD\" | attune login --url https://attune.example.com --user ci --password-stdin"})
 public class LoginCommand extends ApiCommand {

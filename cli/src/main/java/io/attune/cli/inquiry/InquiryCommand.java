@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
         footer = {"  attune inquiry list --status pending --mine",
                 "  attune inquiry show 7",
                 "  attune inquiry respond 7",
-                "  attune inquiry respond --all --status pending --mine --set approved=true --yes",
+                "  attune inquiry respond --all --mine --set approved=true --yes",
                 "  attune inquiry watch --mine"})
 public class InquiryCommand implements Runnable {
     @Spec

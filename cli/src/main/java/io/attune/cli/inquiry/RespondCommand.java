@@ -44,11 +44,11 @@ import java.util.Map;
                         + "through POST /api/v1/inquiries/bulk where the server has it, else one call each; a "
                         + "result per inquiry either way (exit 1 if any was refused)."},
         footerHeading = "%nExamples:%n",
-        footer = {"  attune inquiry respond 7                                  # asks the questions",
+        footer = {"  attune inquiry respond 7                      # asks the questions",
                 "  attune inquiry respond 7 --set approved=true --set comments='LGTM'",
-                "  attune inquiry respond 7 --data '{\"approved\": false, \"comments\": \"not on a Friday\"}'",
+                "  attune inquiry respond 7 --data '{\"approved\": false, \"comments\": \"Friday\"}'",
                 "  attune inquiry respond 7 --data @answer.json -o json",
-                "  attune inquiry respond --all --status pending --mine --set approved=true --yes"})
+                "  attune inquiry respond --all --mine --set approved=true --yes"})
 public class RespondCommand extends ApiCommand {
     private static final int BULK_LIMIT = 100;
 

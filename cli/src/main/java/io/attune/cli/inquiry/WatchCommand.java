@@ -25,7 +25,7 @@ import java.util.Optional;
         footerHeading = "%nExamples:%n",
         footer = {"  attune inquiry watch", "  attune inquiry watch --mine --activity created",
                 "  attune inquiry watch --since 1200 -o json | jq -c 'select(.activity == \"responded\")'",
-                "  attune inquiry watch --inquiry 7 --count 1     # wait for the next thing that happens to 7"})
+                "  attune inquiry watch --inquiry 7 --count 1   # the next thing that happens to 7"})
 public class WatchCommand extends ApiCommand {
     @Option(names = "--activity", paramLabel = "ACTIVITY", description = "created, responded, timeout, cancelled…")
     String activity;

@@ -34,7 +34,7 @@ import java.util.Set;
                         + "answer it right there; otherwise it says which inquiry waits and keeps following.",
                 "Exit code with --wait: 0 completed, 4 failed, timed out or cancelled."},
         footerHeading = "%nExamples:%n",
-        footer = {"  attune run examples.deploy_approval --param service=billing --param version=2.5.0 --wait",
+        footer = {"  attune run examples.deploy_approval --param service=billing --wait",
                 "  attune run examples.data_import --param max_amount:=5000 --wait",
                 "  attune run examples.deploy_approval --params '{\"approver_id\": 5}' -o json | jq .data.id"})
 public class RunCommand extends ApiCommand {

@@ -45,11 +45,13 @@ public final class Answers {
                 if (!trimmed.matches("[-+]?\\d+")) {
                     throw new InvalidAnswer("a whole number is needed, not '" + trimmed + "'");
                 }
-                yield NODES.numberNode(new BigInteger(trimmed.startsWith("+") ? trimmed.substring(1) : trimmed));
+                yield integer(trimmed.startsWith("+") ? trimmed.substring(1) : trimmed);
             }
             case NUMBER -> {
                 try {
-                    yield NODES.numberNode(new BigDecimal(trimmed));
+                    BigDecimal number = new BigDecimal(trimmed);
+                    yield trimmed.matches("[-+]?\\d+") ? integer(number.toBigInteger().toString())
+                            : NODES.numberNode(number);
                 } catch (NumberFormatException e) {
                     throw new InvalidAnswer("a number is needed, not '" + trimmed + "'");
                 }
@@ -59,6 +61,11 @@ public final class Answers {
             case LIST -> list(question, trimmed);
             case JSON -> json(trimmed);
         };
+    }
+
+    /** The smallest node that holds it (an int where an int will do), as the server's parser would read it. */
+    private static JsonNode integer(String digits) {
+        return Json.tree(new BigInteger(digits).toString());
     }
 
     private static JsonNode choice(Question question, String typed) throws InvalidAnswer {
