@@ -41,7 +41,6 @@ public class Attune implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed");
     }
 
@@ -57,6 +56,8 @@ public class Attune implements Runnable {
         commandLine.setExecutionExceptionHandler(Attune::report);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setUsageHelpAutoWidth(true);
+        // @file.json is ours (--data, --params), not picocli's argument files
+        commandLine.setExpandAtFiles(false);
         return commandLine;
     }
 

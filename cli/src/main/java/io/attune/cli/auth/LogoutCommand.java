@@ -3,7 +3,6 @@ package io.attune.cli.auth;
 import io.attune.cli.ApiCommand;
 import io.attune.cli.CliContext;
 import io.attune.cli.client.ApiClient;
-import io.attune.cli.client.Credentials;
 import io.attune.cli.client.Refused;
 import io.attune.model.json.Json;
 import picocli.CommandLine.Command;
@@ -26,17 +25,15 @@ public class LogoutCommand extends ApiCommand {
 
     @Override
     public Integer call() {
-        Optional<Credentials> stored = context.credentials().load();
-        boolean hasToken = context.variable("ATTUNE_TOKEN") != null
-                || stored.filter(s -> serverUrl() != null).isPresent();
-        String revoked = "not logged in";
-        if (hasToken && serverUrl() != null) {
-            revoked = revoke(client());
-        }
+        // the token in use: ATTUNE_TOKEN at the chosen server, else the kept one at the server that issued it
+        Optional<ApiClient> holder = context.variable("ATTUNE_TOKEN") != null && serverUrl() != null
+                ? Optional.of(client())
+                : context.credentials().load().map(kept -> new ApiClient(kept.url(), kept.accessToken()));
+        String revoked = holder.map(LogoutCommand::revoke).orElse("not logged in");
         boolean forgotten = context.credentials().delete();
         if (json()) {
             ObjectNode result = Json.object();
-            result.put("url", serverUrl());
+            result.put("url", holder.map(ApiClient::baseUrl).orElse(null));
             result.put("revoked", revoked.equals("revoked"));
             result.put("server", revoked);
             result.put("forgotten", forgotten);

@@ -21,7 +21,6 @@ public class InquiryCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is needed: list, show, respond, "
                 + "cancel or watch");
     }

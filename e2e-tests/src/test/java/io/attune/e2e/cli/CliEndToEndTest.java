@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * interactive questions answered through a pseudo-terminal ({@code script} from util-linux).
  */
 class CliEndToEndTest {
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
     private static final Map<String, Object> APPROVAL = Map.of("type", "object",
             "properties", Map.of("approved", Map.of("type", "boolean"),
                     "comments", Map.of("type", "string", "minLength", 3)),
@@ -54,8 +54,11 @@ class CliEndToEndTest {
 
     @BeforeAll
     static void start() {
-        suite = RunningSuite.start(Map.of("ATTUNE_PACKS_DIR", TestPacks.create().toString()),
-                "notifier", "api", "executor", "worker");
+        // one at a time, each with the harness's full start-up patience: the machine may be busy
+        suite = RunningSuite.start(Map.of("ATTUNE_PACKS_DIR", TestPacks.create().toString()), "notifier");
+        suite.launchAndAwait("api-1", "api");
+        suite.launchAndAwait("executor-1", "executor");
+        suite.launchAndAwait("worker-1", "worker");
         adminToken = suite.adminToken();
         adaId = suite.createIdentity("ada", "ada-password");
         bobId = suite.createIdentity("bob", "bob-password");
@@ -293,14 +296,17 @@ class CliEndToEndTest {
     @Test
     void respondAsksTheSchemasQuestionsAtATerminalAndAsksAgainWhatTheServerRefused() {
         assumeTrue(Pty.available(), "util-linux script is needed for a pseudo-terminal");
-        Map<String, Object> schema = Map.of("type", "object",
-                "properties", Map.of(
-                        "approved", Map.of("type", "boolean", "description", "Go ahead with the change?"),
-                        "environment", Map.of("enum", List.of("staging", "production")),
-                        "replicas", Map.of("type", "integer", "minimum", 1, "default", 2),
-                        "tags", Map.of("type", "array", "items", Map.of("type", "string")),
-                        "comments", Map.of("type", "string")),
-                "required", List.of("approved", "environment"));
+        // properties in this order, as a schema file would have them: the questions follow it, required first
+        Map<String, Object> schema = Json.convert(Json.tree("""
+                {"type": "object",
+                 "properties": {
+                   "approved": {"type": "boolean", "description": "Go ahead with the change?"},
+                   "environment": {"enum": ["staging", "production"]},
+                   "replicas": {"type": "integer", "minimum": 1, "default": 2},
+                   "tags": {"type": "array", "items": {"type": "string"}},
+                   "comments": {"type": "string"}},
+                 "required": ["approved", "environment"]}
+                """), Map.class);
         Opened opened = openInquiry(schema, adaId);
         try (Pty pty = Pty.start(ada.environment(), Pty.command("inquiry", "respond",
                 Long.toString(opened.inquiry())))) {
@@ -358,7 +364,7 @@ class CliEndToEndTest {
         Result nothingLeft = bob.run("inquiry", "respond", "--all", "--mine", "--set", "approved=true",
                 "--set", "reason=ok", "--yes");
         assertThat(nothingLeft.exitCode()).as(nothingLeft.toString()).isZero();
-        assertThat(nothingLeft.out()).contains(needsReason + "  answered", "1 of 1 answered");
+        assertThat(nothingLeft.out()).containsPattern("(?m)^" + needsReason + " +answered$").contains("1 of 1 answered");
     }
 
     // --- cancel ---------------------------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ final class Pty implements AutoCloseable {
     }
 
     String expect(String text) {
-        return expect(text, Duration.ofSeconds(60));
+        return expect(text, Duration.ofSeconds(120));
     }
 
     /** Types a line and Enter. */
