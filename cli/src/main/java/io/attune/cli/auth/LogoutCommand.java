@@ -40,12 +40,15 @@ public class LogoutCommand extends ApiCommand {
             printJson(result);
         } else {
             out().println(switch (revoked) {
-                case "revoked" -> "Logged out: the token is revoked";
-                case "already refused" -> "Logged out: the server no longer accepted the token";
-                case "unsupported" -> "Logged out here: this server cannot revoke tokens (no /auth/logout), "
-                        + "so the token stays valid until it expires";
-                default -> "Not logged in";
-            } + (forgotten ? " and forgotten (" + context.credentials().file() + " removed)." : "."));
+                case "revoked" -> "Logged out: the server revoked the token.";
+                case "already refused" -> "Logged out: the server no longer accepted the token.";
+                case "unsupported" -> "Logged out here: this server cannot revoke tokens (no /auth/logout), so the "
+                        + "token stays valid until it expires.";
+                default -> "Not logged in.";
+            });
+            if (forgotten) {
+                out().println("Forgotten: " + context.credentials().file() + " removed.");
+            }
             if (context.variable("ATTUNE_TOKEN") != null) {
                 out().println("ATTUNE_TOKEN is still set in your environment: unset it.");
             }

@@ -112,7 +112,8 @@ public class WatchCommand extends ApiCommand {
                 .append("  ").append(notification.path("entity_type").asString("")).append(' ')
                 .append(notification.path("entity").asString("")).append(' ')
                 .append(notification.path("activity").asString(""));
-        if (content.path("status").isString()) {
+        if (content.path("status").isString()
+                && !content.path("status").asString().equals(notification.path("activity").asString())) {
             line.append(" · ").append(content.path("status").asString());
         }
         if (content.has("assigned_to")) {

@@ -91,8 +91,11 @@ public class RunCommand extends ApiCommand {
 
     /** Polls until the execution is final; offers to answer each inquiry it pauses on, once. */
     private JsonNode follow(ApiClient client, long id) throws InterruptedException {
-        String lastStatus = null;
+        err().println("[execution " + id + " requested]");
+        err().flush();
+        String lastStatus = "requested";
         Set<Long> offered = new HashSet<>();
+        boolean toldHidden = false;
         InquiryPrompt prompt = new InquiryPrompt(client, context, out(), err(), myId());
         while (true) {
             JsonNode execution = client.get("/api/v1/executions/" + id).path("data");
@@ -107,6 +110,16 @@ public class RunCommand extends ApiCommand {
             }
             if (status.equals("paused")) {
                 JsonNode pending = client.get("/api/v1/inquiries?status=pending&execution=" + id).path("data");
+                if (pending.isEmpty() && !toldHidden) {
+                    // someone else's inquiry is invisible to us; what the action asked is in its result
+                    JsonNode asked = execution.path("result").path("__inquiry");
+                    JsonNode assignee = asked.path("assigned_to");
+                    err().printf("[paused on an inquiry for %s: \"%s\" — not one you may answer; waiting]%n",
+                            assignee.isIntegralNumber() ? "#" + assignee.asLong() : assignee.toString(),
+                            asked.path("prompt").asString(""));
+                    err().flush();
+                    toldHidden = true;
+                }
                 for (JsonNode inquiry : pending) {
                     long inquiryId = inquiry.path("id").asLong();
                     if (offered.add(inquiryId)) {

@@ -320,12 +320,13 @@ class CliEndToEndTest {
             pty.expect("1) staging 2) production");
             pty.expect("* Environment (one of: staging, production): ");
             pty.type("2");
-            pty.expect("  Replicas (whole number) [2]: ");
-            pty.type("0");
+            // optional ones in the order the server keeps the schema's keys (jsonb: shorter keys first)
             pty.expect("  Tags (list of text, comma-separated): ");
             pty.type("blue, green");
             pty.expect("  Comments (text): ");
             pty.type("");
+            pty.expect("  Replicas (whole number) [2]: ");
+            pty.type("0");
             // the server's minimum: shown by its field, and only that field asked again
             pty.expect("The server did not accept the answer:");
             pty.expect("Replicas (/replicas): ");
@@ -453,9 +454,10 @@ class CliEndToEndTest {
                 "__inquiry", Map.of("prompt", "Bob, restart the cache?", "response_schema", APPROVAL,
                         "assigned_to", bobId, "timeout_seconds", 1800))));
         Running run = Running.start(ada, "run", TestPacks.ECHO, "--params", "@" + parameters, "--wait");
-        String paused = run.awaitErr("answer it with: attune inquiry respond ");
-        long inquiry = Long.parseLong(paused.replaceAll("(?s).*paused on inquiry (\\d+).*", "$1"));
-        assertThat(paused).contains("for #" + bobId, "Bob, restart the cache?");
+        // bob's inquiry is invisible to ada: she is told what it asks and for whom, from the execution's result
+        String paused = run.awaitErr("not one you may answer; waiting]");
+        assertThat(paused).contains("[paused on an inquiry for #" + bobId + ": \"Bob, restart the cache?\"");
+        long inquiry = pendingInquiryOf(executionOf(paused));
         assertThat(bob.run("inquiry", "respond", Long.toString(inquiry), "--set", "approved=true").exitCode())
                 .isZero();
         Result answered = run.finish();
@@ -463,8 +465,7 @@ class CliEndToEndTest {
         assertThat(answered.out()).contains("completed");
 
         Running cancelledRun = Running.start(ada, "run", TestPacks.ECHO, "--params", "@" + parameters, "--wait");
-        String second = cancelledRun.awaitErr("answer it with: attune inquiry respond ");
-        long other = Long.parseLong(second.replaceAll("(?s).*paused on inquiry (\\d+).*", "$1"));
+        long other = pendingInquiryOf(executionOf(cancelledRun.awaitErr("not one you may answer; waiting]")));
         assertThat(admin.run("inquiry", "cancel", Long.toString(other)).exitCode()).isZero();
         Result cancelled = cancelledRun.finish();
         assertThat(cancelled.exitCode()).as(cancelled.toString()).isEqualTo(4);
@@ -549,6 +550,15 @@ class CliEndToEndTest {
                         .path("data"), data -> data.size() == 1)
                 .get(0).path("id").asLong();
         return new Opened(id, execution, prompt);
+    }
+
+    private static long executionOf(String runOutput) {
+        return Long.parseLong(runOutput.replaceAll("(?s).*\\[execution (\\d+) requested\\].*", "$1"));
+    }
+
+    private static long pendingInquiryOf(long execution) {
+        return suite.call("GET", "/api/v1/inquiries?status=pending&execution=" + execution, adminToken, null)
+                .path("data").get(0).path("id").asLong();
     }
 
     private static JsonNode inquiry(long id) {
