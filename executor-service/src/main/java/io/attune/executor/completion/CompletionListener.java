@@ -66,6 +66,13 @@ public class CompletionListener {
         Execution locked = executions.lock(report.executionId())
                 .orElseThrow(() -> DomainException.notFound("execution " + report.executionId() + " does not exist"));
         if (!ExecutionTransitions.AWAITING_REPORT.contains(locked.status())) {
+            if (ExecutionTransitions.isWorkerLost(locked)) {
+                // The worker was declared lost and came back (a pause, a partition): the failure already announced
+                // stands, so that nobody sees an execution end twice.
+                log.warn("ExecutionCompleted ({}) for execution {} arrived after it was failed as worker lost: "
+                        + "ignored, the execution stays failed", report.status().wire(), locked.id());
+                return Outcome.DUPLICATE;
+            }
             log.info("ExecutionCompleted for execution {} which is already {}: a duplicate, ignored", locked.id(),
                     locked.status().wire());
             return Outcome.DUPLICATE;

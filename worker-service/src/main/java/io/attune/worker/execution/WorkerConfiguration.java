@@ -1,5 +1,6 @@
 package io.attune.worker.execution;
 
+import io.attune.core.execution.ExecutionLeases;
 import io.attune.core.messaging.Consumers;
 import io.attune.model.message.ConsumerQueues;
 import io.attune.model.message.MessageType;
@@ -12,10 +13,12 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** The worker's parts: where actions come from, how they run, and the consumer of ExecutionRequested. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(WorkerSettings.class)
+@EnableScheduling
 public class WorkerConfiguration {
     /** Queue {@code <prefix>worker.execution.requested}, shared by every worker replica. */
     public static final String CONSUMER = ConsumerQueues.WORKER_REQUESTED;
@@ -33,6 +36,11 @@ public class WorkerConfiguration {
     @Bean(destroyMethod = "close")
     ActionRunner actionRunner(WorkerSettings settings) {
         return new ActionRunner(settings.maxOutput().toBytes());
+    }
+
+    @Bean
+    LeaseKeeper leaseKeeper(ExecutionLeases leases) {
+        return new LeaseKeeper(leases);
     }
 
     @Bean
