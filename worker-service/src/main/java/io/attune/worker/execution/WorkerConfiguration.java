@@ -6,6 +6,8 @@ import io.attune.model.message.ConsumerQueues;
 import io.attune.model.message.MessageType;
 import io.attune.worker.WorkerSettings;
 import io.attune.worker.action.ActionCatalog;
+import io.attune.worker.action.ActionEnvironment;
+import io.attune.worker.action.ActionUser;
 import io.attune.worker.action.ActionRunner;
 import io.attune.worker.action.PacksDirectory;
 import org.springframework.amqp.core.Declarables;
@@ -35,7 +37,8 @@ public class WorkerConfiguration {
 
     @Bean(destroyMethod = "close")
     ActionRunner actionRunner(WorkerSettings settings) {
-        return new ActionRunner(settings.maxOutput().toBytes());
+        return new ActionRunner(settings.maxOutput().toBytes(), ActionUser.resolve(settings.actionUser()),
+                new ActionEnvironment(settings.actionEnvPassthrough()));
     }
 
     @Bean
