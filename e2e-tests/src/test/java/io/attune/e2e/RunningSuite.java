@@ -43,11 +43,14 @@ public final class RunningSuite implements AutoCloseable {
 
     private final AttuneTestEnvironment environment;
     private final Map<String, String> variables;
+    private final Map<String, Map<String, String>> variablesByKind;
     private final Map<String, Service> services = new LinkedHashMap<>();
 
-    private RunningSuite(AttuneTestEnvironment environment, Map<String, String> variables) {
+    private RunningSuite(AttuneTestEnvironment environment, Map<String, String> variables,
+                         Map<String, Map<String, String>> variablesByKind) {
         this.environment = environment;
         this.variables = variables;
+        this.variablesByKind = variablesByKind;
     }
 
     /** Starts the given services, e.g. {@code start("api", "executor", "executor", "notifier", "worker")}. */
@@ -57,11 +60,19 @@ public final class RunningSuite implements AutoCloseable {
 
     /** As {@link #start(String...)}, with extra environment variables for every service. */
     public static RunningSuite start(Map<String, String> extraVariables, String... kinds) {
-        AttuneTestEnvironment environment = AttuneTestEnvironment.create();
+        return start(AttuneTestEnvironment.create(), extraVariables, Map.of(), kinds);
+    }
+
+    /**
+     * On an environment the test prepared (roles created in its database, say), with extra variables for every
+     * service and, by kind ({@code "worker"}), variables for that kind's processes only.
+     */
+    public static RunningSuite start(AttuneTestEnvironment environment, Map<String, String> extraVariables,
+                                     Map<String, Map<String, String>> variablesByKind, String... kinds) {
         Map<String, String> variables = new LinkedHashMap<>(environment.variables());
         variables.put("ATTUNE_ADMIN_PASSWORD", ADMIN_PASSWORD);
         variables.putAll(extraVariables);
-        RunningSuite suite = new RunningSuite(environment, variables);
+        RunningSuite suite = new RunningSuite(environment, variables, variablesByKind);
         try {
             Map<String, Integer> counts = new LinkedHashMap<>();
             for (String kind : kinds) {
@@ -200,6 +211,7 @@ public final class RunningSuite implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(variables);
+        builder.environment().putAll(variablesByKind.getOrDefault(kind, Map.of()));
         builder.environment().put("SERVER_PORT", Integer.toString(port));
         if (kind.equals("api") && !variables.containsKey("ATTUNE_NOTIFIER_PUBLIC_URL")
                 && services.containsKey("notifier-1")) {
