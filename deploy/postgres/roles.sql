@@ -1,4 +1,4 @@
--- The suite's database roles (docs/security.md, docs/worker.md): one owner that runs the migrations and owns every
+-- The suite's database roles (deploy/postgres/README.md): one owner that runs the migrations and owns every
 -- object, and one login role per service with only the privileges that service uses (granted by
 -- grants/afterMigrate.sql after each migration). Run once, by a superuser, in the suite's database, with psql
 -- variables owner_password, api_password, executor_password, notifier_password, worker_password

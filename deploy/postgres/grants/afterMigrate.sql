@@ -1,7 +1,7 @@
 -- Flyway runs this after every migrate (a callback, not a versioned migration), as the owner: each service role gets
 -- what that service's statements use, on the tables as they are after the migration (a table a later migration
 -- adds is covered by the loops below; the worker's tables are named one by one). No role but the owner may create, alter, drop or truncate
--- anything, or read the migration history. docs/security.md lists what each role may do and why.
+-- anything, or read the migration history. deploy/postgres/README.md lists what each role may do and why.
 
 GRANT USAGE ON SCHEMA attune TO attune_api, attune_executor, attune_notifier, attune_worker;
 

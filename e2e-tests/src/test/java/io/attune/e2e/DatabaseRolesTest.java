@@ -15,12 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -99,7 +102,7 @@ class DatabaseRolesTest {
     }
 
     @Test
-    void everyServiceDoesItsPartOfTheLoopWithItsOwnRole() {
+    void everyServiceDoesItsPartOfTheLoopWithItsOwnRole() throws SQLException {
         String adminToken = suite.adminToken(); // the api created the bootstrap admin
         long approverId = suite.createIdentity("ada", "ada-password");
         String approverToken = suite.login("ada", "ada-password");
@@ -131,6 +134,21 @@ class DatabaseRolesTest {
         for (RunningSuite.Service service : suite.services()) {
             assertThat(service.logTail(3000)).as("%s log", service.name()).doesNotContain("permission denied");
         }
+        assertThat(connectedRoles()).as("who is connected to the database")
+                .contains(role("api"), role("executor"), role("notifier"), role("worker"))
+                .doesNotContain(environment.database().user());
+    }
+
+    private static Set<String> connectedRoles() throws SQLException {
+        Set<String> roles = new HashSet<>();
+        try (Connection c = DriverManager.getConnection(environment.database().jdbcUrl(), role("owner"), "o");
+             ResultSet rs = c.createStatement().executeQuery("SELECT DISTINCT usename FROM pg_stat_activity "
+                     + "WHERE datname = current_database() AND pid <> pg_backend_pid()")) {
+            while (rs.next()) {
+                roles.add(rs.getString(1));
+            }
+        }
+        return roles;
     }
 
     @Test
