@@ -45,6 +45,8 @@ class WorkerLostSweepTest extends ExecutorIntegrationTest {
         lease(lost, "gone-host/1/aa", "now() - interval '1 hour'");
         lease(alive, "live-host/2/bb", "now()");
         Thread.sleep(2_100); // the sweeper has been reaching the database for its grace since start-up
+        jdbc.sql("UPDATE attune.execution_lease SET renewed_at = now() WHERE execution_id = ?").param(alive.id())
+                .update(); // the live worker's heartbeat
 
         sweeper.sweep();
 
