@@ -10,18 +10,17 @@ import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
-import java.io.OutputStream;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -33,13 +32,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 /**
  * Runs an action as a child process, as the {@link ActionUser} with the {@link ActionEnvironment} (an allow-list: no
  * secret of the worker's), a fresh directory of its own as HOME and TMPDIR: the parameters as JSON on stdin,
  * {@code ATTUNE_EXECUTION_ID} and {@code ATTUNE_ACTION_REF} in its environment, the pack's directory as working
- * directory. Its stdout must be one
- * JSON object, the result; its stderr goes to the log line by line. Every way a run can end becomes an
+ * directory. Its stdout must be one JSON object, the result; its stderr goes to the log line by line. Every way a run can end becomes an
  * {@link ActionOutcome} — nothing an action does can break the worker.
  */
 public class ActionRunner implements AutoCloseable {
@@ -261,12 +260,9 @@ public class ActionRunner implements AutoCloseable {
             return true;
         }
         try {
-            Path real = program.toRealPath();
-            if (!othersMay(real, PosixFilePermission.OTHERS_EXECUTE)) {
-                return false;
-            }
-            for (Path directory = real.getParent(); directory != null; directory = directory.getParent()) {
-                if (!othersMay(directory, PosixFilePermission.OTHERS_EXECUTE)) {
+            // the program and every directory above it must be searchable by the action's user
+            for (Path file = program.toRealPath(); file != null; file = file.getParent()) {
+                if (!actionUserMayExecute(file)) {
                     return false;
                 }
             }
@@ -276,14 +272,12 @@ public class ActionRunner implements AutoCloseable {
         }
     }
 
-    /** Whether the action's user may: by the owner's bits if it owns the file, else by everyone's. */
-    private boolean othersMay(Path file, PosixFilePermission othersPermission) throws IOException {
-        Integer owner = (Integer) Files.getAttribute(file, "unix:uid");
+    /** By the owner's bits if the action's user owns the file, else by everyone's (it has no groups). */
+    private boolean actionUserMayExecute(Path file) throws IOException {
         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-        if (owner == user.uid()) {
-            return permissions.contains(PosixFilePermission.valueOf(othersPermission.name().replace("OTHERS", "OWNER")));
-        }
-        return permissions.contains(othersPermission);
+        return Integer.valueOf(user.uid()).equals(Files.getAttribute(file, "unix:uid"))
+                ? permissions.contains(PosixFilePermission.OWNER_EXECUTE)
+                : permissions.contains(PosixFilePermission.OTHERS_EXECUTE);
     }
 
     /** A directory of the run's own, writable by the action's user only: its HOME and TMPDIR. */
