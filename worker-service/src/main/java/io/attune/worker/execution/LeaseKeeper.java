@@ -55,15 +55,19 @@ public class LeaseKeeper {
      * had taken it already (the execution was failed as "worker lost"; the outcome stored will be ignored).
      */
     synchronized boolean release(long executionId, TransactionTemplate transactions, Runnable storeOutcome) {
-        Boolean held = transactions.execute(tx -> {
+        Boolean stillHeld = transactions.execute(tx -> {
             storeOutcome.run();
             return leases.release(executionId, worker);
         });
-        this.held.remove(executionId);
-        return Boolean.TRUE.equals(held);
+        held.remove(executionId);
+        return Boolean.TRUE.equals(stillHeld);
     }
 
-    /** Stops renewing the lease (a claim whose transaction failed, say). */
+    /**
+     * Stops renewing the lease, whatever became of the run: after {@link #release} this changes nothing; when the
+     * outcome could not be stored, the lease lapses and the execution fails as "worker lost" instead of staying
+     * {@code running} while this worker lives on.
+     */
     void forget(long executionId) {
         held.remove(executionId);
     }
