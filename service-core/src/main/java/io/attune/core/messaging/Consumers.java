@@ -91,11 +91,20 @@ public class Consumers {
         container.setMissingQueuesFatal(false);
         container.setDefaultRequeueRejected(true);
         container.setMessageListener(new ReliableListener(queueName, handler, publisher, settings));
-        container.setErrorHandler(failure -> log.error("{}: a message's failure escaped its handling; the message "
-                + "is redelivered when its channel closes", queueName, failure));
+        return neverStopped(container, queueName);
+    }
+
+    /**
+     * Sets a container's error handlers so that nothing a message causes stops it for good or stops the JVM: a
+     * listener's failure is logged; an {@code Error} in a consumer thread — which Spring AMQP answers by default with
+     * {@code System.exit} — is logged and the container, stopped by it, started again. Every container of the suite
+     * goes through here.
+     */
+    public static SimpleMessageListenerContainer neverStopped(SimpleMessageListenerContainer container, String name) {
+        container.setErrorHandler(failure -> log.error("{}: a message's failure escaped its handling", name, failure));
         container.setJavaLangErrorHandler(error -> {
-            log.error("{}: {} reached the listener container; restarting it", queueName, error.toString());
-            restartWhenStopped(container, queueName, 30);
+            log.error("{}: {} reached the listener container; restarting it", name, error.toString());
+            restartWhenStopped(container, name, 30);
         });
         return container;
     }
