@@ -82,6 +82,11 @@ public class ReliableListener implements ChannelAwareMessageListener {
             deadLetter(message, "malformed message: " + e.getMessage(), attempt(message));
             channel.basicAck(tag, false);
             return;
+        } catch (Error e) {
+            // reading it exhausted something (a body too deeply nested, too large): it would do so again
+            deadLetter(message, e.getClass().getSimpleName() + " while reading the message", attempt(message));
+            channel.basicAck(tag, false);
+            return;
         }
         try {
             handler.handle(envelope);
