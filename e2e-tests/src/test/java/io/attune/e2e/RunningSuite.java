@@ -35,6 +35,8 @@ public final class RunningSuite implements AutoCloseable {
     /** Postgres refusing a connection because max_connections is reached (SQLSTATE 53300). */
     private static final String DATABASE_FULL = "too many clients already";
     private static final int MAX_RESTARTS = 3;
+    /** How long services may take to become healthy; a machine shared with other builds may need more (-D). */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("attune.e2e.start-seconds", 120));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static {
@@ -79,7 +81,7 @@ public final class RunningSuite implements AutoCloseable {
                 int n = counts.merge(kind, 1, Integer::sum);
                 suite.launch(kind + "-" + n, kind);
             }
-            suite.awaitHealthy(Duration.ofSeconds(120));
+            suite.awaitHealthy(START_TIMEOUT);
             return suite;
         } catch (RuntimeException | Error e) {
             suite.close();
@@ -116,7 +118,7 @@ public final class RunningSuite implements AutoCloseable {
     /** Starts one more service process (e.g. a replacement executor) and waits until it is healthy. */
     public Service launchAndAwait(String name, String kind) {
         Service service = launch(name, kind);
-        awaitHealthy(Duration.ofSeconds(120));
+        awaitHealthy(START_TIMEOUT);
         return service;
     }
 

@@ -1,5 +1,6 @@
 package io.attune.notifier.feed;
 
+import io.attune.core.error.Failures;
 import io.attune.model.message.MalformedMessageException;
 import io.attune.model.message.MessageEnvelope;
 import io.attune.model.message.MessagePayload;
@@ -13,8 +14,6 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageListener;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionListener;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
@@ -110,7 +109,10 @@ public class LiveFeed implements MessageListener, ConnectionListener {
         while (true) {
             try {
                 return query.get();
-            } catch (TransientDataAccessException | DataAccessResourceFailureException e) {
+            } catch (RuntimeException e) {
+                if (!Failures.isOutage(e) && !Failures.isContention(e)) {
+                    throw e;
+                }
                 log.warn("Database unavailable for the notifier feed, retrying in {} ms: {}", backoff, e.getMessage());
                 try {
                     Thread.sleep(backoff);

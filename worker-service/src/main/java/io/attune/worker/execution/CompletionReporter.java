@@ -2,7 +2,7 @@ package io.attune.worker.execution;
 
 import io.attune.core.event.Outbox;
 import io.attune.core.execution.Execution;
-import io.attune.core.messaging.ReliableListener;
+import io.attune.core.error.Failures;
 import io.attune.model.json.Json;
 import io.attune.model.message.ExecutionCompleted;
 import io.attune.worker.action.ActionOutcome;
@@ -64,7 +64,7 @@ public class CompletionReporter {
                 }
                 return;
             } catch (RuntimeException e) {
-                if (!ReliableListener.isOutage(e) || stopping || lastTry) {
+                if (!Failures.isOutage(e) || stopping || lastTry) {
                     log.error("Execution {}: its outcome could not be stored and is lost; the execution stays "
                             + "running. Outcome: {}", execution.id(), Json.write(completed), e);
                     throw e;
