@@ -95,6 +95,13 @@ final class ClientSession {
         return socket.getId();
     }
 
+    /** Characters of replayed notifications waiting for this client (bounded by the replay buffer, plus one). */
+    long replayQueued() {
+        synchronized (lock) {
+            return replayQueued;
+        }
+    }
+
     Actor actor() {
         return actor;
     }
@@ -245,7 +252,7 @@ final class ClientSession {
                 long pruned = registry.trail().prunedThrough();
                 if (since < pruned) {
                     expiredThrough = pruned;
-                    note = "events up to id " + pruned + " are older than the retention (" + limits.retention()
+                    note = "events up to id " + pruned + " are older than the retention (" + limits.retentionText()
                             + ") and cannot be replayed: some notifications after since=" + since + " are lost; "
                             + "reload the current state through the API";
                     registry.expiredReplay();
@@ -313,19 +320,25 @@ final class ClientSession {
             if (closing != null || replay != current || subscription != current.subscription) {
                 return;
             }
+            int queued = 0;
             for (Outbound notification : replayed) {
+                if (queued > 0 && replayQueued >= limits.replayBuffer()) {
+                    break; // the rest of the page is read again once the client has taken its share
+                }
                 enqueue(notification, true);
                 replayQueued += notification.text().length();
+                queued++;
             }
-            current.remaining -= replayed.size();
+            current.remaining -= queued;
             current.after = lastQueuedId;
-            if (truncated) {
+            boolean wholePage = queued == replayed.size(); // else the next step goes on from the last one queued
+            if (wholePage && truncated) {
                 paused = true;
                 enqueue(control(ServerMessage.replayStopped(lastQueuedId, "replay truncated after "
                         + limits.replayLimit() + " notifications; subscribe again with since=" + lastQueuedId
                         + " for the rest")), true);
                 finishReplay();
-            } else if (page.size() < fetch) {
+            } else if (wholePage && page.size() < fetch) {
                 releaseHeld();
                 finishReplay();
             }

@@ -96,6 +96,10 @@ public class SessionRegistry implements SmartLifecycle, DisposableBean {
         ((ThreadPoolExecutor) background).allowCoreThreadTimeOut(true);
         Gauge.builder("attune.notifier.sessions", sessions, Map::size).description("open WebSocket sessions")
                 .register(meters);
+        Gauge.builder("attune.notifier.replay.queued", sessions,
+                        all -> all.values().stream().mapToLong(ClientSession::replayQueued).sum())
+                .description("characters of replayed notifications waiting for clients").baseUnit("chars")
+                .register(meters);
         this.notificationsSent = Counter.builder("attune.notifier.notifications.sent")
                 .description("notifications handed to clients").register(meters);
         this.notificationsReplayed = Counter.builder("attune.notifier.notifications.replayed")
