@@ -97,7 +97,7 @@ class PositionTest extends NotifierIntegrationTest {
         try (WsClient client = connect(admin)) {
             JsonNode subscribed = client.subscribe(SubscriptionFilters.NONE, before);
             assertThat(subscribed.get("expired_through").asLong()).isEqualTo(prunedThrough);
-            assertThat(subscribed.get("message").asString()).contains("older than the retention (1s)")
+            assertThat(subscribed.get("message").asString()).contains("older than the retention (7d)")
                     .contains("since=" + before).contains("cannot be replayed");
             assertThat(ids(client.notifications(1))).containsExactly(kept);
             assertThat(meters.get("attune.notifier.replays.expired").counter().count()).isEqualTo(expiredBefore + 1);
