@@ -76,7 +76,7 @@ class ReplayFlowTest extends NotifierIntegrationTest {
         long start = lastEventId();
         List<Inquiry> forAda = new ArrayList<>();
         List<Inquiry> forBob = new ArrayList<>();
-        for (int i = 0; i < 150; i++) {
+        for (int i = 0; i < 120; i++) { // more than one page of the replay each
             forAda.add(open(ada.id()));
             forBob.add(open(bob.id()));
         }
@@ -91,11 +91,11 @@ class ReplayFlowTest extends NotifierIntegrationTest {
             JsonNode first = client.next();
             assertThat(first.get("type").asString()).isEqualTo("subscribed");
             assertThat(first.get("filters").get("user_id").asLong()).isEqualTo(ada.id());
-            assertThat(ids(client.notifications(150))).containsExactlyElementsOf(adas);
+            assertThat(ids(client.notifications(120))).containsExactlyElementsOf(adas);
             JsonNode second = client.next();
             assertThat(second.get("type").asString()).isEqualTo("subscribed");
             assertThat(second.get("filters").get("user_id").asLong()).isEqualTo(bob.id());
-            assertThat(ids(client.notifications(150))).containsExactlyElementsOf(bobs);
+            assertThat(ids(client.notifications(120))).containsExactlyElementsOf(bobs);
             assertThat(client.next().get("type").asString()).isEqualTo("pong");
         }
     }
