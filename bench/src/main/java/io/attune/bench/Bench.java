@@ -98,21 +98,23 @@ public final class Bench {
         Machine.describe(report, db, broker, pgbench.map(Ceiling::version).orElse("not found"));
         sizes(report);
 
-        Double creation = figure(run, "1", "Creation", () -> CreationFigure.run(run));
-        Ceiling.Result ceiling = figure(run, "2", "The database's ceiling (pgbench)", () -> ceiling(run, pgbench));
-        creationRows(report, creation, ceiling);
-        figure(run, "3-4", "Respond and notification", () -> {
-            RespondFigure.run(run);
-            return null;
-        });
-        figure(run, "5", "Timeouts", () -> {
-            TimeoutFigure.run(run);
-            return null;
-        });
-        figure(run, "6", "Listing", () -> {
-            ListingFigure.run(run);
-            return null;
-        });
+        if (!options.retentionOnly()) {
+            Double creation = figure(run, "1", "Creation", () -> CreationFigure.run(run));
+            Ceiling.Result ceiling = figure(run, "2", "The database's ceiling (pgbench)", () -> ceiling(run, pgbench));
+            creationRows(report, creation, ceiling);
+            figure(run, "3-4", "Respond and notification", () -> {
+                RespondFigure.run(run);
+                return null;
+            });
+            figure(run, "5", "Timeouts", () -> {
+                TimeoutFigure.run(run);
+                return null;
+            });
+            figure(run, "6", "Listing", () -> {
+                ListingFigure.run(run);
+                return null;
+            });
+        }
         figure(run, "8", "Retention", () -> {
             RetentionFigure.run(run);
             return null;

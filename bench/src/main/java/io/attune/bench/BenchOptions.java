@@ -19,11 +19,12 @@ import java.util.List;
  * @param retentionLoadSeconds  how long figure 8 creates inquiries at a constant rate
  * @param retentionRate         inquiries per second figure 8 creates
  * @param pruneBacklog          expired events figure 8 inserts at once to measure the prune rate
+ * @param retentionOnly         run figure 8 alone (and the memory row), for a look at retention without the rest
  */
 public record BenchOptions(boolean quick, Path out, int creation, int responses, int clients, int timeouts,
                            int stored, int requests, boolean profile, int autoExplainMillis,
                            int eventRetentionSeconds, int retentionLoadSeconds, int retentionRate, int pruneBacklog,
-                           List<String> arguments) {
+                           boolean retentionOnly, List<String> arguments) {
 
     public static final Path DEFAULT_OUT = Path.of("docs", "benchmarks.md");
     public static final Path QUICK_OUT = Path.of("target", "benchmarks-quick.md");
@@ -44,6 +45,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
               --retention-load S  seconds of constant load in figure 8 (default 600)
               --retention-rate N  inquiries per second in figure 8 (default 150)
               --prune-backlog N   expired events inserted at once in figure 8 (default 500000)
+              --retention-only figure 8 alone (with --out, so that docs/benchmarks.md keeps the full run)
               --profile        record each service with Java Flight Recorder: target/bench-logs/<service>.jfr
               --auto-explain MS  log the plan of every service statement slower than MS milliseconds
                                (auto_explain, to the Postgres server log; attune_bench only)
@@ -66,6 +68,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
         int retentionLoad = quick ? 45 : 600;
         int retentionRate = quick ? 100 : 150;
         int pruneBacklog = quick ? 50_000 : 500_000;
+        boolean retentionOnly = false;
         boolean profile = false;
         int autoExplain = 0;
         for (int i = 0; i < args.length; i++) {
@@ -86,6 +89,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
                 case "--retention-load" -> retentionLoad = positive(args, ++i, arg);
                 case "--retention-rate" -> retentionRate = positive(args, ++i, arg);
                 case "--prune-backlog" -> pruneBacklog = positive(args, ++i, arg);
+                case "--retention-only" -> retentionOnly = true;
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
         }
@@ -99,7 +103,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
                     + ": the answers go to inquiries figure 1 creates, and " + needed + " are needed (with the warm-up)");
         }
         return new BenchOptions(quick, out, creation, responses, clients, timeouts, stored, requests, profile,
-                autoExplain, retention, retentionLoad, retentionRate, pruneBacklog, List.of(args));
+                autoExplain, retention, retentionLoad, retentionRate, pruneBacklog, retentionOnly, List.of(args));
     }
 
     /** Answers sent before the measured ones, not counted: the services' JIT and connection pools warm up. */

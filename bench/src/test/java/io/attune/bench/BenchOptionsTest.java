@@ -67,6 +67,8 @@ class BenchOptionsTest {
         assertThat(chosen.retentionLoadSeconds()).isEqualTo(120);
         assertThat(chosen.retentionRate()).isEqualTo(300);
         assertThat(chosen.pruneBacklog()).isEqualTo(100_000);
+        assertThat(chosen.retentionOnly()).isFalse();
+        assertThat(BenchOptions.parse("--retention-only").retentionOnly()).isTrue();
     }
 
     @Test
