@@ -26,7 +26,8 @@ import java.util.Optional;
  * {@link ServiceProcess} the standalone launcher uses.
  */
 public final class BenchSuite {
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    /** Generous: on a machine busy with other work the three JVMs took over three minutes to start. */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(360);
     private static final HttpClient METRICS = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
