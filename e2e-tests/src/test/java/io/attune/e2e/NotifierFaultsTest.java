@@ -116,7 +116,8 @@ class NotifierFaultsTest {
         await("the backlog is pruned").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> single("SELECT count(*) FROM attune.event WHERE published_at < now() - interval '1 hour'"),
                         n -> n == 0);
-        System.out.printf("%,d expired events pruned within %d ms%n", BACKLOG, (System.nanoTime() - started) / 1_000_000);
+        System.out.printf("%,d expired events pruned within %d ms%n", BACKLOG,
+                (System.nanoTime() - started) / 1_000_000);
         assertThat(single("SELECT pruned_through FROM attune.event_retention")).isEqualTo(lastExpired);
 
         long inquiry = openInquiries(1).get(0);

@@ -20,8 +20,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Reads notifications back from the stored event trail ({@code attune.event}, kept for {@code ATTUNE_EVENT_RETENTION},
- * 7 days by default). Filters and visibility are applied in SQL, exactly as {@link Subscription#matches} applies them live.
+ * Reads notifications back from the stored event trail ({@code attune.event}, kept for
+ * {@code ATTUNE_EVENT_RETENTION}, 7 days by default). Filters and visibility are applied in SQL, exactly as
+ * {@link Subscription#matches} applies them live.
  * Event ids are assigned in commit order, so a read that sees id N sees every smaller id too: reading "after N" in id
  * order never skips an event that a later read could still find.
  */

@@ -38,7 +38,8 @@ public class EventPruner implements SmartLifecycle {
                 AND published_at < now() - make_interval(secs => ?)
                 RETURNING id),
             horizon AS (
-                UPDATE attune.event_retention SET pruned_through = greatest(pruned_through, (SELECT max(id) FROM doomed))
+                UPDATE attune.event_retention
+                SET pruned_through = greatest(pruned_through, (SELECT max(id) FROM doomed))
                 WHERE EXISTS (SELECT 1 FROM doomed))
             SELECT count(*), coalesce(max(id), 0) FROM doomed""";
 
@@ -92,7 +93,8 @@ public class EventPruner implements SmartLifecycle {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) { // the next run tries again; nothing is lost by waiting
-                log.warn("Pruning the event trail failed, next try in {}: {}", settings.pruneInterval(), e.getMessage());
+                log.warn("Pruning the event trail failed, next try in {}: {}", settings.pruneInterval(),
+                        e.getMessage());
             }
         }
     }

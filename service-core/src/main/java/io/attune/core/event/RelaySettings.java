@@ -6,7 +6,8 @@ import java.time.Duration;
 
 /**
  * {@code attune.outbox.*}: how often the relay looks for events other processes stored (it is woken at once for this
- * process's own) and how many it publishes per confirm round. How long published events are kept is {@link RetentionSettings}.
+ * process's own) and how many it publishes per confirm round. How long published events are kept is
+ * {@link RetentionSettings}.
  */
 @ConfigurationProperties("attune.outbox")
 public record RelaySettings(Boolean relayEnabled, Duration pollInterval, Integer batchSize) {
