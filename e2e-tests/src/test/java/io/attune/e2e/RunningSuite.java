@@ -117,7 +117,15 @@ public final class RunningSuite implements AutoCloseable {
 
     /** Starts one more service process (e.g. a replacement executor) and waits until it is healthy. */
     public Service launchAndAwait(String name, String kind) {
-        Service service = launch(name, kind);
+        return launchAndAwait(name, kind, Map.of());
+    }
+
+    /**
+     * As {@link #launchAndAwait(String, String)}, with variables of its own on top of the suite's (say, a broker URL
+     * through a proxy). A name already used (a killed process) is taken over by the new process.
+     */
+    public Service launchAndAwait(String name, String kind, Map<String, String> ownVariables) {
+        Service service = launch(name, kind, freePort(), 0, ownVariables);
         awaitHealthy(START_TIMEOUT);
         return service;
     }
@@ -192,10 +200,10 @@ public final class RunningSuite implements AutoCloseable {
     }
 
     private Service launch(String name, String kind) {
-        return launch(name, kind, freePort(), 0);
+        return launch(name, kind, freePort(), 0, Map.of());
     }
 
-    private Service launch(String name, String kind, int port, int restarts) {
+    private Service launch(String name, String kind, int port, int restarts, Map<String, String> ownVariables) {
         String module = kind + "-service";
         Path jar = ROOT.resolve(module).resolve("target").resolve(module + ".jar");
         if (!Files.isRegularFile(jar)) {
@@ -214,6 +222,7 @@ public final class RunningSuite implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(variables);
         builder.environment().putAll(variablesByKind.getOrDefault(kind, Map.of()));
+        builder.environment().putAll(ownVariables);
         builder.environment().put("SERVER_PORT", Integer.toString(port));
         if (kind.equals("api") && !variables.containsKey("ATTUNE_NOTIFIER_PUBLIC_URL")
                 && services.containsKey("notifier-1")) {
@@ -224,7 +233,7 @@ public final class RunningSuite implements AutoCloseable {
             long logStart = Files.exists(log) ? Files.size(log) : 0;
             Process process = builder.start();
             ALL.add(process);
-            Service service = new Service(name, kind, port, process, log, logStart, restarts);
+            Service service = new Service(name, kind, port, process, log, logStart, restarts, ownVariables);
             services.put(name, service);
             return service;
         } catch (IOException e) {
@@ -245,7 +254,8 @@ public final class RunningSuite implements AutoCloseable {
                         System.out.printf("%s could not connect: the shared Postgres is full; starting it again%n",
                                 service.name);
                         sleep(2_000);
-                        waiting.add(launch(service.name, service.kind, service.port, service.restarts + 1));
+                        waiting.add(launch(service.name, service.kind, service.port, service.restarts + 1,
+                                service.ownVariables));
                         continue;
                     }
                     throw new IllegalStateException(service.name + " exited during start-up:\n" + service.logTail(40));
@@ -286,8 +296,10 @@ public final class RunningSuite implements AutoCloseable {
         private final Path log;
         private final long logStart;
         private final int restarts;
+        private final Map<String, String> ownVariables;
 
-        Service(String name, String kind, int port, Process process, Path log, long logStart, int restarts) {
+        Service(String name, String kind, int port, Process process, Path log, long logStart, int restarts,
+                Map<String, String> ownVariables) {
             this.name = name;
             this.kind = kind;
             this.port = port;
@@ -295,6 +307,7 @@ public final class RunningSuite implements AutoCloseable {
             this.log = log;
             this.logStart = logStart;
             this.restarts = restarts;
+            this.ownVariables = Map.copyOf(ownVariables);
         }
 
         public String name() {
