@@ -35,6 +35,8 @@ public final class RunningSuite implements AutoCloseable {
     /** Postgres refusing a connection because max_connections is reached (SQLSTATE 53300). */
     private static final String DATABASE_FULL = "too many clients already";
     private static final int MAX_RESTARTS = 3;
+    /** Generous: on a machine shared with other builds, a service took over two minutes to start. */
+    private static final Duration START_UP = Duration.ofSeconds(240);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static {
@@ -68,7 +70,7 @@ public final class RunningSuite implements AutoCloseable {
                 int n = counts.merge(kind, 1, Integer::sum);
                 suite.launch(kind + "-" + n, kind);
             }
-            suite.awaitHealthy(Duration.ofSeconds(120));
+            suite.awaitHealthy(START_UP);
             return suite;
         } catch (RuntimeException | Error e) {
             suite.close();
@@ -113,7 +115,7 @@ public final class RunningSuite implements AutoCloseable {
      */
     public Service launchAndAwait(String name, String kind, Map<String, String> ownVariables) {
         Service service = launch(name, kind, freePort(), 0, ownVariables);
-        awaitHealthy(Duration.ofSeconds(120));
+        awaitHealthy(START_UP);
         return service;
     }
 
