@@ -160,20 +160,23 @@ public class WorkflowEngine {
         JsonNode tasks = tasksVariable(workflow.id());
         Expression.Variables variables = new Expression.Variables(workflow.parameters(), result.result(), tasks);
         List<Transition> matched = new ArrayList<>();
-        try {
-            for (Transition transition : task.next()) {
+        List<String> evaluationErrors = new ArrayList<>();
+        for (Transition transition : task.next()) {
+            try {
                 if (transition.unconditional() || transition.when().evaluate(variables).asBoolean(false)) {
                     matched.add(transition);
                 }
+            } catch (EvaluationException e) {
+                // does not match (a timed-out inquiry has no response to read); said if nothing else matches
+                evaluationErrors.add(e.getMessage());
             }
-        } catch (EvaluationException e) {
-            fail(workflow, taskRun, task.name(), "task " + task.name() + ": " + e.getMessage(), correlationId);
-            return Outcome.STEPPED;
         }
         if (matched.isEmpty()) {
-            if (!"completed".equals(result.status())) {
+            if (!"completed".equals(result.status()) || !evaluationErrors.isEmpty()) {
                 fail(workflow, taskRun, task.name(), "task " + task.name() + " ended " + result.status()
-                        + " and no 'next' entry matched" + reasonOf(result), correlationId);
+                        + " and no 'next' entry matched" + reasonOf(result)
+                        + (evaluationErrors.isEmpty() ? "" : " (" + String.join("; ", evaluationErrors) + ")"),
+                        correlationId);
                 return Outcome.STEPPED;
             }
             workflows.decide(workflow.id(), taskRun.id(), task.name(), "branch_ended", null, null);
