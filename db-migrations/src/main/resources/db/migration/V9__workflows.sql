@@ -15,6 +15,8 @@ CREATE TABLE attune.workflow_definition (
     input      TEXT[]      NOT NULL DEFAULT '{}',
     -- null when valid, else [{"file", "line", "message"}]
     errors     JSONB,
+    -- what people are shown: the tasks in order with their kind and their `next` entries (for the web UI)
+    outline    JSONB,
     registered TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 
@@ -25,6 +27,7 @@ CREATE TABLE attune.workflow_run (
     file      TEXT        NOT NULL,
     source    TEXT        NOT NULL,
     checksum  TEXT        NOT NULL,
+    outline   JSONB,
     created   TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 

@@ -7,7 +7,11 @@ import io.attune.core.execution.ExecutionRepository;
 import io.attune.core.execution.ExecutionTransitions;
 import io.attune.core.inquiry.Inquiry;
 import io.attune.core.inquiry.InquiryRepository;
+import io.attune.core.error.DomainException;
 import io.attune.core.workflow.WorkflowLaunch;
+import io.attune.core.workflow.WorkflowRepository;
+import io.attune.model.ExecutionStatus;
+import io.attune.model.rest.WorkflowView;
 import io.attune.model.rest.InquiryView;
 import io.attune.core.identity.Actor;
 import io.attune.model.rest.CreateExecutionRequest;
@@ -28,7 +32,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 @RestController
@@ -40,10 +46,12 @@ public class ExecutionController {
     private final ExecutionRepository executions;
     private final InquiryRepository inquiries;
     private final ExecutionCancellation cancellation;
+    private final WorkflowRepository workflowRuns;
 
     public ExecutionController(ExecutionTransitions transitions, WorkflowLaunch workflows,
                                ExecutionRepository executions, InquiryRepository inquiries,
-                               ExecutionCancellation cancellation) {
+                               ExecutionCancellation cancellation, WorkflowRepository workflowRuns) {
+        this.workflowRuns = workflowRuns;
         this.transitions = transitions;
         this.workflows = workflows;
         this.executions = executions;
@@ -84,6 +92,38 @@ public class ExecutionController {
         return DataResponse.of(transitions.visible(id, actor).toView());
     }
 
+    @GetMapping("/{id}/workflow")
+    @Operation(summary = "A workflow as people follow it: its tasks and their next entries, its runs, its decisions",
+            description = "Readable by whoever may read the workflow execution, and by whoever may see one of its "
+                    + "inquiries (an approver sees the workflow around the question).")
+    @ApiResponse(responseCode = "200", description = "the workflow")
+    @ApiResponse(responseCode = "404", description = "no such workflow execution, or not yours to read")
+    public DataResponse<WorkflowView> workflow(@PathVariable long id,
+                                               @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
+        Execution execution = readableChain(id, actor);
+        WorkflowRepository.Run run = workflowRuns.run(id)
+                .orElseThrow(() -> DomainException.notFound("execution " + id + " is not a workflow"));
+        Map<Long, ExecutionStatus> statuses = new HashMap<>();
+        executions.children(id).forEach(child -> statuses.put(child.id(), child.status()));
+        return DataResponse.of(new WorkflowView(id, run.ref(), execution.status(), run.outline(),
+                workflowRuns.taskRuns(id).stream().map(r -> new WorkflowView.TaskRun(r.id(), r.task(),
+                        r.execution(), statuses.get(r.execution()), r.causedBy(), r.finished())).toList(),
+                workflowRuns.decisions(id).stream().map(d -> new WorkflowView.Decision(d.task(), d.outcome(),
+                        d.chosen(), d.reason(), d.created())).toList()));
+    }
+
+    /** The execution if the actor may read it, or may see an inquiry anywhere in its chain; else 404. */
+    private Execution readableChain(long id, Actor actor) {
+        try {
+            return transitions.visible(id, actor);
+        } catch (DomainException notVisible) {
+            if (inquiries.ofChain(id).stream().anyMatch(i -> actor.canSee(i.assignedTo()))) {
+                return executions.find(id).orElseThrow(() -> notVisible);
+            }
+            throw notVisible;
+        }
+    }
+
     @GetMapping("/{id}/children")
     @Operation(summary = "A workflow's task runs, oldest first", description = "Each is an execution with parent "
             + "set; an inquiry task's run has action_ref core.ask and the inquiry as asked in its parameters.")
@@ -91,7 +131,7 @@ public class ExecutionController {
     @ApiResponse(responseCode = "404", description = "no such execution, or not yours to read")
     public DataResponse<List<ExecutionView>> children(@PathVariable long id,
                                                       @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
-        transitions.visible(id, actor);
+        readableChain(id, actor);
         return DataResponse.of(executions.children(id).stream().map(Execution::toView).toList());
     }
 
@@ -103,7 +143,7 @@ public class ExecutionController {
     @ApiResponse(responseCode = "404", description = "no such execution, or not yours to read")
     public DataResponse<List<InquiryView>> inquiries(@PathVariable long id,
                                                      @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
-        transitions.visible(id, actor);
+        readableChain(id, actor);
         return DataResponse.of(inquiries.ofChain(id).stream().filter(i -> actor.canSee(i.assignedTo()))
                 .map(Inquiry::toView).toList());
     }

@@ -40,10 +40,10 @@ class WorkflowApiTest extends ApiIntegrationTest {
     @BeforeEach
     void definitions() {
         workflows.register("tests.deploy", "tests/workflows/deploy.yaml", "input: [service, version]\ntasks: {}",
-                "c0ffee", List.of("service", "version"), null);
+                "c0ffee", List.of("service", "version"), null, Json.tree("{\"tasks\": []}"));
         workflows.register("tests.broken", "tests/workflows/broken.yaml", "tasks: ...", "invalid", List.of(),
                 Json.tree("[{\"file\": \"tests/workflows/broken.yaml\", \"line\": 4, "
-                        + "\"message\": \"task 'a': next names unknown task 'b'\"}]"));
+                        + "\"message\": \"task 'a': next names unknown task 'b'\"}]"), null);
     }
 
     @Test
@@ -55,6 +55,11 @@ class WorkflowApiTest extends ApiIntegrationTest {
         long id = created.data().get("id").asLong();
         assertThat(created.data().get("status").asString()).isEqualTo("requested");
         assertThat(workflows.run(id)).hasValueSatisfying(run -> assertThat(run.checksum()).isEqualTo("c0ffee"));
+        Response workflow = api().get("/api/v1/executions/" + id + "/workflow", token(ada));
+        assertThat(workflow.status()).as("%s", workflow).isEqualTo(200);
+        assertThat(workflow.data().get("ref").asString()).isEqualTo("tests.deploy");
+        assertThat(workflow.data().get("outline")).isEqualTo(Json.tree("{\"tasks\": []}"));
+        assertError(api().get("/api/v1/executions/" + id + "/workflow", token(identity())), 404, "NOT_FOUND");
 
         JsonNode missing = assertError(api().post("/api/v1/executions", token(ada),
                 "{\"action_ref\": \"tests.deploy\", \"parameters\": {\"service\": \"billing\"}}"), 422,
@@ -75,10 +80,11 @@ class WorkflowApiTest extends ApiIntegrationTest {
         Execution workflow = executions.insert("tests.deploy", Json.object(), requester.id());
         Execution first = executions.insertChild(workflow.id(), "core.ask", Json.object(), requester.id());
         Execution second = executions.insertChild(workflow.id(), "core.ask", Json.object(), requester.id());
-        Inquiry answeredEarlier = ask(first, null);
+        Identity third = identity();
+        Inquiry answeredEarlier = ask(first, other.id());
         inquiryTransitions.respond(answeredEarlier.id(), new Actor(other.id(), other.login(), Set.of(Role.USER)),
                 Json.tree("{\"approved\": true}"), null);
-        Inquiry assignedToOther = ask(second, other.id());
+        Inquiry assignedToOther = ask(second, third.id());
 
         Response children = api().get("/api/v1/executions/" + workflow.id() + "/children", token(requester));
         assertThat(children.status()).isEqualTo(200);
@@ -88,10 +94,13 @@ class WorkflowApiTest extends ApiIntegrationTest {
         Response asAdmin = api().get("/api/v1/executions/" + workflow.id() + "/inquiries", token(admin()));
         assertThat(asAdmin.data()).extracting(i -> i.get("id").asLong())
                 .containsExactly(answeredEarlier.id(), assignedToOther.id());
-        Response asRequester = api().get("/api/v1/executions/" + workflow.id() + "/inquiries", token(requester));
-        assertThat(asRequester.data()).extracting(i -> i.get("id").asLong()).containsExactly(answeredEarlier.id());
+        Response asOther = api().get("/api/v1/executions/" + workflow.id() + "/inquiries", token(other));
+        assertThat(asOther.data()).extracting(i -> i.get("id").asLong()).containsExactly(answeredEarlier.id());
         assertError(api().get("/api/v1/executions/" + workflow.id() + "/children", token(identity())), 404,
                 "NOT_FOUND");
+        // the approver of a question in the chain sees the workflow around it
+        Response asApprover = api().get("/api/v1/executions/" + workflow.id() + "/children", token(other));
+        assertThat(asApprover.status()).isEqualTo(200);
     }
 
     @Test

@@ -265,7 +265,8 @@ class WorkflowEngineTest extends ExecutorIntegrationTest {
 
     private Execution start(String ref, String yaml, String parameters) {
         WorkflowDefinition definition = WorkflowParser.parse(ref, ref + ".yaml", yaml);
-        workflows.register(ref, ref + ".yaml", yaml, definition.checksum(), definition.input(), null);
+        workflows.register(ref, ref + ".yaml", yaml, definition.checksum(), definition.input(), null,
+                definition.outline());
         return launch.start(workflows.definition(ref).orElseThrow(), Json.tree(parameters), actor(requester),
                 UUID.randomUUID());
     }

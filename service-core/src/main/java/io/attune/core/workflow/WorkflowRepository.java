@@ -22,14 +22,14 @@ import static io.attune.core.JsonColumns.text;
 public class WorkflowRepository {
     /** A definition as a worker registered it; {@code errors} is null when it is valid. */
     public record Definition(String ref, String file, String source, String checksum, List<String> input,
-                             JsonNode errors) {
+                             JsonNode errors, JsonNode outline) {
         public boolean valid() {
             return errors == null || errors.isNull();
         }
     }
 
     /** The definition a workflow execution started with. */
-    public record Run(long execution, String ref, String file, String source, String checksum) {
+    public record Run(long execution, String ref, String file, String source, String checksum, JsonNode outline) {
     }
 
     /** One run of a task: its child execution, the run that caused it, its result once finished. */
@@ -44,9 +44,9 @@ public class WorkflowRepository {
 
     private static final RowMapper<Definition> DEFINITION = (rs, n) -> new Definition(rs.getString("ref"),
             rs.getString("file"), rs.getString("source"), rs.getString("checksum"), strings(rs.getArray("input")),
-            json(rs, "errors"));
+            json(rs, "errors"), json(rs, "outline"));
     private static final RowMapper<Run> RUN = (rs, n) -> new Run(rs.getLong("execution"), rs.getString("ref"),
-            rs.getString("file"), rs.getString("source"), rs.getString("checksum"));
+            rs.getString("file"), rs.getString("source"), rs.getString("checksum"), json(rs, "outline"));
     private static final String TASK_RUN_COLUMNS = "id, workflow, task, execution, caused_by, result::text AS result, "
             + "finished";
     private static final RowMapper<TaskRun> TASK_RUN = (rs, n) -> new TaskRun(rs.getLong("id"),
@@ -63,17 +63,18 @@ public class WorkflowRepository {
 
     /** Registers (or replaces) a definition as found in a pack. */
     public void register(String ref, String file, String source, String checksum, List<String> input,
-                         JsonNode errors) {
-        jdbc.sql("INSERT INTO attune.workflow_definition (ref, file, source, checksum, input, errors) "
-                        + "VALUES (?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (ref) DO UPDATE SET file = EXCLUDED.file, "
-                        + "source = EXCLUDED.source, checksum = EXCLUDED.checksum, input = EXCLUDED.input, "
-                        + "errors = EXCLUDED.errors, registered = now()")
-                .params(ref, file, source, checksum, input.toArray(String[]::new), text(errors))
+                         JsonNode errors, JsonNode outline) {
+        jdbc.sql("INSERT INTO attune.workflow_definition (ref, file, source, checksum, input, errors, outline) "
+                        + "VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb) ON CONFLICT (ref) DO UPDATE SET "
+                        + "file = EXCLUDED.file, source = EXCLUDED.source, checksum = EXCLUDED.checksum, "
+                        + "input = EXCLUDED.input, errors = EXCLUDED.errors, outline = EXCLUDED.outline, "
+                        + "registered = now()")
+                .params(ref, file, source, checksum, input.toArray(String[]::new), text(errors), text(outline))
                 .update();
     }
 
     public Optional<Definition> definition(String ref) {
-        return jdbc.sql("SELECT ref, file, source, checksum, input, errors::text AS errors "
+        return jdbc.sql("SELECT ref, file, source, checksum, input, errors::text AS errors, outline::text AS outline "
                         + "FROM attune.workflow_definition WHERE ref = ?")
                 .param(ref).query(DEFINITION).optional();
     }
@@ -81,13 +82,16 @@ public class WorkflowRepository {
     // --- runs ------------------------------------------------------------------------------------------------------
 
     public void insertRun(long execution, Definition definition) {
-        jdbc.sql("INSERT INTO attune.workflow_run (execution, ref, file, source, checksum) VALUES (?, ?, ?, ?, ?)")
-                .params(execution, definition.ref(), definition.file(), definition.source(), definition.checksum())
+        jdbc.sql("INSERT INTO attune.workflow_run (execution, ref, file, source, checksum, outline) "
+                        + "VALUES (?, ?, ?, ?, ?, ?::jsonb)")
+                .params(execution, definition.ref(), definition.file(), definition.source(), definition.checksum(),
+                        text(definition.outline()))
                 .update();
     }
 
     public Optional<Run> run(long execution) {
-        return jdbc.sql("SELECT execution, ref, file, source, checksum FROM attune.workflow_run WHERE execution = ?")
+        return jdbc.sql("SELECT execution, ref, file, source, checksum, outline::text AS outline FROM attune.workflow_run "
+                        + "WHERE execution = ?")
                 .param(execution).query(RUN).optional();
     }
 

@@ -81,7 +81,8 @@ public class WorkflowRegistration implements InitializingBean {
         String source = Files.readString(file, StandardCharsets.UTF_8);
         try {
             WorkflowDefinition definition = WorkflowParser.parse(ref, relative, source);
-            workflows.register(ref, relative, source, definition.checksum(), definition.input(), null);
+            workflows.register(ref, relative, source, definition.checksum(), definition.input(), null,
+                    definition.outline());
             return ref;
         } catch (InvalidDefinitionException e) {
             e.errors().forEach(error -> log.warn("Workflow {} is invalid: {}", ref, error));
@@ -91,6 +92,6 @@ public class WorkflowRegistration implements InitializingBean {
     }
 
     private void save(String ref, String file, String source, List<String> input, List<DefinitionError> errors) {
-        workflows.register(ref, file, source, "invalid", input, Json.mapper().valueToTree(errors));
+        workflows.register(ref, file, source, "invalid", input, Json.mapper().valueToTree(errors), null);
     }
 }

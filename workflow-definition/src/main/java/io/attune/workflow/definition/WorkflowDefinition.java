@@ -1,5 +1,10 @@
 package io.attune.workflow.definition;
 
+import io.attune.model.json.Json;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +30,39 @@ public record WorkflowDefinition(String ref, String file, String description, Li
             throw new IllegalArgumentException("workflow " + ref + " has no task '" + name + "'");
         }
         return task;
+    }
+
+    /**
+     * What people are shown of it: {@code {"description", "input", "tasks": [{"name", "kind", "action"?,
+     * "prompt"?, "join"?, "next": [{"when"?, "do": [...]}]}]}}, tasks in the file's order.
+     */
+    public JsonNode outline() {
+        ObjectNode outline = Json.object();
+        outline.put("description", description);
+        ArrayNode inputs = outline.putArray("input");
+        input.forEach(inputs::add);
+        ArrayNode list = outline.putArray("tasks");
+        for (TaskDefinition task : tasks.values()) {
+            ObjectNode item = list.addObject();
+            item.put("name", task.name());
+            item.put("kind", task.kind() == TaskDefinition.Kind.ACTION ? "action" : "inquiry");
+            if (task.action() != null) {
+                item.put("action", task.action());
+            }
+            if (task.joinAll()) {
+                item.put("join", "all");
+            }
+            ArrayNode next = item.putArray("next");
+            for (Transition transition : task.next()) {
+                ObjectNode entry = next.addObject();
+                if (!transition.unconditional()) {
+                    entry.put("when", transition.when().source());
+                }
+                ArrayNode targets = entry.putArray("do");
+                transition.targets().forEach(targets::add);
+            }
+        }
+        return outline;
     }
 
     /** The tasks whose {@code next} names {@code task}: those a {@code join: all} waits for. */
