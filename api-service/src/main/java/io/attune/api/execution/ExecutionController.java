@@ -3,14 +3,10 @@ package io.attune.api.execution;
 import io.attune.api.inquiry.InquiryController;
 import io.attune.core.execution.Execution;
 import io.attune.core.execution.ExecutionCancellation;
-import io.attune.core.execution.ExecutionRepository;
 import io.attune.core.execution.ExecutionTransitions;
 import io.attune.core.inquiry.Inquiry;
-import io.attune.core.inquiry.InquiryRepository;
-import io.attune.core.error.DomainException;
 import io.attune.core.workflow.WorkflowLaunch;
-import io.attune.core.workflow.WorkflowRepository;
-import io.attune.model.ExecutionStatus;
+import io.attune.core.workflow.WorkflowQueries;
 import io.attune.model.rest.WorkflowView;
 import io.attune.model.rest.InquiryView;
 import io.attune.core.identity.Actor;
@@ -32,9 +28,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 @RestController
@@ -43,19 +37,14 @@ import java.util.UUID;
 public class ExecutionController {
     private final ExecutionTransitions transitions;
     private final WorkflowLaunch workflows;
-    private final ExecutionRepository executions;
-    private final InquiryRepository inquiries;
+    private final WorkflowQueries chains;
     private final ExecutionCancellation cancellation;
-    private final WorkflowRepository workflowRuns;
 
-    public ExecutionController(ExecutionTransitions transitions, WorkflowLaunch workflows,
-                               ExecutionRepository executions, InquiryRepository inquiries,
-                               ExecutionCancellation cancellation, WorkflowRepository workflowRuns) {
-        this.workflowRuns = workflowRuns;
+    public ExecutionController(ExecutionTransitions transitions, WorkflowLaunch workflows, WorkflowQueries chains,
+                               ExecutionCancellation cancellation) {
         this.transitions = transitions;
         this.workflows = workflows;
-        this.executions = executions;
-        this.inquiries = inquiries;
+        this.chains = chains;
         this.cancellation = cancellation;
     }
 
@@ -100,28 +89,7 @@ public class ExecutionController {
     @ApiResponse(responseCode = "404", description = "no such workflow execution, or not yours to read")
     public DataResponse<WorkflowView> workflow(@PathVariable long id,
                                                @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
-        Execution execution = readableChain(id, actor);
-        WorkflowRepository.Run run = workflowRuns.run(id)
-                .orElseThrow(() -> DomainException.notFound("execution " + id + " is not a workflow"));
-        Map<Long, ExecutionStatus> statuses = new HashMap<>();
-        executions.children(id).forEach(child -> statuses.put(child.id(), child.status()));
-        return DataResponse.of(new WorkflowView(id, run.ref(), execution.status(), run.outline(),
-                workflowRuns.taskRuns(id).stream().map(r -> new WorkflowView.TaskRun(r.id(), r.task(),
-                        r.execution(), statuses.get(r.execution()), r.causedBy(), r.finished())).toList(),
-                workflowRuns.decisions(id).stream().map(d -> new WorkflowView.Decision(d.task(), d.outcome(),
-                        d.chosen(), d.reason(), d.created())).toList()));
-    }
-
-    /** The execution if the actor may read it, or may see an inquiry anywhere in its chain; else 404. */
-    private Execution readableChain(long id, Actor actor) {
-        try {
-            return transitions.visible(id, actor);
-        } catch (DomainException notVisible) {
-            if (inquiries.ofChain(id).stream().anyMatch(i -> actor.canSee(i.assignedTo()))) {
-                return executions.find(id).orElseThrow(() -> notVisible);
-            }
-            throw notVisible;
-        }
+        return DataResponse.of(chains.workflow(id, actor));
     }
 
     @GetMapping("/{id}/children")
@@ -131,8 +99,7 @@ public class ExecutionController {
     @ApiResponse(responseCode = "404", description = "no such execution, or not yours to read")
     public DataResponse<List<ExecutionView>> children(@PathVariable long id,
                                                       @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
-        readableChain(id, actor);
-        return DataResponse.of(executions.children(id).stream().map(Execution::toView).toList());
+        return DataResponse.of(chains.children(id, actor).stream().map(Execution::toView).toList());
     }
 
     @GetMapping("/{id}/inquiries")
@@ -143,9 +110,7 @@ public class ExecutionController {
     @ApiResponse(responseCode = "404", description = "no such execution, or not yours to read")
     public DataResponse<List<InquiryView>> inquiries(@PathVariable long id,
                                                      @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
-        readableChain(id, actor);
-        return DataResponse.of(inquiries.ofChain(id).stream().filter(i -> actor.canSee(i.assignedTo()))
-                .map(Inquiry::toView).toList());
+        return DataResponse.of(chains.inquiries(id, actor).stream().map(Inquiry::toView).toList());
     }
 
     @PostMapping("/{id}/cancel")
