@@ -41,16 +41,18 @@ public class InquiryTransitions {
     private final AuditRepository audit;
     private final JsonSchemas schemas;
     private final Outbox outbox;
+    private final DecisionMetrics decisions;
 
     public InquiryTransitions(InquiryRepository inquiries, ExecutionRepository executions,
                               ExecutionTransitions executionTransitions, AuditRepository audit, JsonSchemas schemas,
-                              Outbox outbox) {
+                              Outbox outbox, DecisionMetrics decisions) {
         this.inquiries = inquiries;
         this.executions = executions;
         this.executionTransitions = executionTransitions;
         this.audit = audit;
         this.schemas = schemas;
         this.outbox = outbox;
+        this.decisions = decisions;
     }
 
     /**
@@ -104,6 +106,7 @@ public class InquiryTransitions {
         ObjectNode details = Json.object();
         details.set("response", response);
         audit.record(inquiryId, "responded", actor, details);
+        decisions.decided(responded);
         outbox.append(new InquiryResponded(responded.id(), responded.execution(), responded.response(),
                 responded.respondedBy(), responded.respondedAt()), correlationId);
         return responded;
@@ -119,6 +122,7 @@ public class InquiryTransitions {
         Inquiry cancelled = inquiries.markCancelled(inquiryId)
                 .orElseThrow(() -> conflict(inquiries.find(inquiryId).orElse(inquiry)));
         audit.record(inquiryId, "cancelled", actor, null);
+        decisions.decided(cancelled);
         outbox.append(new InquiryCancelled(cancelled.id(), cancelled.execution(), actor.id()), correlationId);
         executionTransitions.finishPaused(Map.of(cancelled.execution(),
                 InquiryOutcome.cancelled(cancelled.id(), cancelled.prompt(), actor.id())), ExecutionStatus.CANCELLED,
@@ -146,6 +150,7 @@ public class InquiryTransitions {
             outcomes.put(inquiry.execution(), InquiryOutcome.timedOut(inquiry.id(), inquiry.prompt(),
                     inquiry.timeoutAt()));
             events.add(new InquiryTimedOut(inquiry.id(), inquiry.execution(), inquiry.timeoutAt()));
+            decisions.decided(inquiry);
         }
         audit.recordAll(details, "timeout", Actor.SYSTEM);
         outbox.appendAll(events, correlationId);
