@@ -163,7 +163,7 @@ function svg(tag, attributes = {}, ...children) {
 export function decisionBars(rows, groupBy) {
   const answered = rows.filter((row) => row.decision_p50_seconds !== null);
   if (answered.length === 0) return [h('p', { class: 'muted' }, 'No inquiry was answered in this period.')];
-  const top = answered.slice().sort((a, b) => b.decision_p50_seconds - a.decision_p50_seconds).slice(0, 15);
+  const top = answered.slice().sort((a, b) => b.decision_p50_seconds - a.decision_p50_seconds).slice(0, 50);
   const max = Math.max(...top.map((row) => row.decision_p90_seconds ?? row.decision_p50_seconds)) || 1;
   const rowHeight = 30;
   const labelWidth = 170;

@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * The decision figures of the inquiries created in a period, per key, computed by Postgres from the stored data
  * (docs/audit.md): the period's inquiries are read from idx_inquiry_created_insights alone, the escalated ones from
- * a small partial index of the trail.
+ * a small partial index of the trail. Percentiles are rounded to the millisecond.
  */
 @Service
 public class Insights {
@@ -27,10 +27,10 @@ public class Insights {
                    count(*) FILTER (WHERE s.status = 'cancelled') AS cancelled,
                    count(*) FILTER (WHERE s.defaulted) AS defaulted,
                    count(esc.inquiry) AS escalated,
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY s.decision_seconds)
-                       FILTER (WHERE s.status = 'responded' AND NOT s.defaulted) AS p50,
-                   percentile_cont(0.9) WITHIN GROUP (ORDER BY s.decision_seconds)
-                       FILTER (WHERE s.status = 'responded' AND NOT s.defaulted) AS p90
+                   round(percentile_cont(0.5) WITHIN GROUP (ORDER BY s.decision_seconds)
+                       FILTER (WHERE s.status = 'responded' AND NOT s.defaulted)::numeric, 3) AS p50,
+                   round(percentile_cont(0.9) WITHIN GROUP (ORDER BY s.decision_seconds)
+                       FILTER (WHERE s.status = 'responded' AND NOT s.defaulted)::numeric, 3) AS p90
             FROM (SELECT i.id, i.assigned_to, i.execution, i.status, i.defaulted, i.created,
                          extract(epoch FROM i.responded_at - i.created)::float8 AS decision_seconds
                   FROM attune.inquiry i

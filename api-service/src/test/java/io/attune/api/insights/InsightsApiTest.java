@@ -91,7 +91,11 @@ class InsightsApiTest extends ApiIntegrationTest {
         return String.join(" ", List.of(row.get("key").isNull() ? "-" : row.get("key").asString(),
                 row.get("inquiries").asString(), row.get("answered").asString(), row.get("timed_out").asString(),
                 row.get("cancelled").asString(), row.get("defaulted").asString(), row.get("escalated").asString(),
-                row.get("decision_p50_seconds").asString(), row.get("decision_p90_seconds").asString()));
+                number(row.get("decision_p50_seconds")), number(row.get("decision_p90_seconds"))));
+    }
+
+    static String number(JsonNode value) {
+        return value.isNull() ? "null" : value.asString();
     }
 
     @Test
