@@ -13,18 +13,20 @@ import java.util.List;
  * @param stored    inquiries stored when the listing of figure 6 is measured
  * @param requests  sequential requests measured per listing variant
  * @param profile   record each service with Java Flight Recorder (target/bench-logs/&lt;service&gt;.jfr)
+ * @param auditEntries entries appended to the audit chain before it is verified and exported in figure 7
  * @param autoExplainMillis log the plan of every statement of the services slower than this (auto_explain, in the
  *                  Postgres server log); 0 = off
  */
 public record BenchOptions(boolean quick, Path out, int creation, int responses, int clients, int timeouts,
-                           int stored, int requests, boolean profile, int autoExplainMillis, List<String> arguments) {
+                           int stored, int requests, int auditEntries, boolean profile, int autoExplainMillis,
+                           List<String> arguments) {
 
     public static final Path DEFAULT_OUT = Path.of("docs", "benchmarks.md");
     public static final Path QUICK_OUT = Path.of("target", "benchmarks-quick.md");
 
     static final String USAGE = """
             Usage: ./bench.sh [--quick] [--out FILE] [--creation N] [--responses N] [--clients N] [--timeouts N]
-                              [--stored N] [--requests N]
+                              [--stored N] [--requests N] [--audit-entries N]
 
               --quick          small sizes, a smoke run of a minute or two; writes target/benchmarks-quick.md
               --out FILE       where the Markdown report goes (default docs/benchmarks.md)
@@ -34,6 +36,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
               --timeouts N     inquiries expiring at the same moment for figure 5 (default 100000)
               --stored N       inquiries stored for the listing of figure 6 (default 1000000)
               --requests N     requests measured per listing variant (default 200)
+              --audit-entries N  entries appended to the audit chain for figure 7 (default 1000000)
               --profile        record each service with Java Flight Recorder: target/bench-logs/<service>.jfr
               --auto-explain MS  log the plan of every service statement slower than MS milliseconds
                                (auto_explain, to the Postgres server log; attune_bench only)
@@ -52,6 +55,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
         int timeouts = quick ? 5_000 : 100_000;
         int stored = quick ? 50_000 : 1_000_000;
         int requests = quick ? 50 : 200;
+        int auditEntries = quick ? 50_000 : 1_000_000;
         boolean profile = false;
         int autoExplain = 0;
         for (int i = 0; i < args.length; i++) {
@@ -66,6 +70,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
                 case "--timeouts" -> timeouts = positive(args, ++i, arg);
                 case "--stored" -> stored = positive(args, ++i, arg);
                 case "--requests" -> requests = positive(args, ++i, arg);
+                case "--audit-entries" -> auditEntries = positive(args, ++i, arg);
                 case "--profile" -> profile = true;
                 case "--auto-explain" -> autoExplain = positive(args, ++i, arg);
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
@@ -80,7 +85,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
             throw new IllegalArgumentException("--creation " + creation + " is too small for --responses " + responses
                     + ": the answers go to inquiries figure 1 creates, and " + needed + " are needed (with the warm-up)");
         }
-        return new BenchOptions(quick, out, creation, responses, clients, timeouts, stored, requests, profile,
+        return new BenchOptions(quick, out, creation, responses, clients, timeouts, stored, requests, auditEntries, profile,
                 autoExplain, List.of(args));
     }
 

@@ -132,6 +132,29 @@ class AuditApiTest extends ApiIntegrationTest {
     }
 
     @Test
+    void creatingAnIdentityIsInTheChainWithoutItsPassword() {
+        Identity admin = admin();
+        Response created = api().post("/api/v1/identities", token(admin),
+                "{\"login\": \"carol\", \"password\": \"carol-secret-1\", \"roles\": [\"user\"]}");
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        long id = created.data().get("id").asLong();
+        JsonNode page = api().get("/api/v1/audit?per_page=1000", token(admin)).json().get("data");
+        JsonNode entry = null;
+        for (JsonNode e : page) {
+            if (e.get("entity_type").asString().equals("identity") && e.get("entity_id").asString().equals("" + id)) {
+                entry = e;
+            }
+        }
+        assertThat(entry).as("the identity's entry").isNotNull();
+        assertThat(entry.get("action").asString()).isEqualTo("created");
+        assertThat(entry.get("actor").asString()).isEqualTo(admin.login());
+        assertThat(entry.get("actor_id").asLong()).isEqualTo(admin.id());
+        assertThat(entry.get("details").get("login").asString()).isEqualTo("carol");
+        assertThat(entry.toString()).doesNotContain("carol-secret-1").doesNotContain("password");
+        assertThat(api().get("/api/v1/audit/verify", token(admin)).data().get("valid").asBoolean()).isTrue();
+    }
+
+    @Test
     void onlyAdminsReadTheTrail() {
         String user = token(identity());
         for (String path : List.of("/api/v1/audit", "/api/v1/audit/verify", "/api/v1/audit/export")) {

@@ -54,6 +54,8 @@ class ChainVerifierTest {
                 + "\"actor_id\":null,\"details\":null,\"entity_id\":\"8\",\"entity_type\":\"inquiry\",\"id\":101,"
                 + "\"occurred\":\"2026-01-15T10:30:01.123456Z\",\"seq\":1}");
         assertThat(first.hash()).isEqualTo(sha256Hex("0".repeat(64) + CanonicalJson.write(AuditChain.body(first))));
+        // the example of docs/audit.md
+        assertThat(first.hash()).isEqualTo("2bde44ca649466731166a458c555d8f123f3db8a03205abe0e04a90d8dda0082");
     }
 
     @Test
