@@ -106,7 +106,7 @@ public final class Bench {
             return null;
         });
         // Before figures 5 and 6: they seed inquiries and their audit rows straight into the tables, around the chain.
-        figure(run, "7", "The audit chain", () -> {
+        figure(run, "8", "The audit chain", () -> {
             AuditFigure.run(run);
             return null;
         });

@@ -13,7 +13,7 @@ import java.util.List;
  * @param stored    inquiries stored when the listing of figure 6 is measured
  * @param requests  sequential requests measured per listing variant
  * @param profile   record each service with Java Flight Recorder (target/bench-logs/&lt;service&gt;.jfr)
- * @param auditEntries entries appended to the audit chain before it is verified and exported in figure 7
+ * @param auditEntries entries appended to the audit chain before it is verified and exported in figure 8
  * @param autoExplainMillis log the plan of every statement of the services slower than this (auto_explain, in the
  *                  Postgres server log); 0 = off
  */
@@ -36,7 +36,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
               --timeouts N     inquiries expiring at the same moment for figure 5 (default 100000)
               --stored N       inquiries stored for the listing of figure 6 (default 1000000)
               --requests N     requests measured per listing variant (default 200)
-              --audit-entries N  entries appended to the audit chain for figure 7 (default 1000000)
+              --audit-entries N  entries appended to the audit chain for figure 8 (default 1000000)
               --profile        record each service with Java Flight Recorder: target/bench-logs/<service>.jfr
               --auto-explain MS  log the plan of every service statement slower than MS milliseconds
                                (auto_explain, to the Postgres server log; attune_bench only)
