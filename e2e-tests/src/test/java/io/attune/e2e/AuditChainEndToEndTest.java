@@ -1,7 +1,11 @@
 package io.attune.e2e;
 
+import io.attune.model.ExecutionStatus;
 import io.attune.model.audit.VerifyExport;
 import io.attune.model.json.Json;
+import io.attune.model.message.ExecutionCompleted;
+import io.attune.model.message.MessageEnvelope;
+import io.attune.testsupport.BrokerProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +32,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Issue 21: two api-services and two executors, each its own JVM, write the audit trail at once — executors open
  * and time out inquiries, both apis take answers and cancellations in parallel — and the result is one chain that
- * verifies online and, exported, offline.
+ * verifies online and, exported, offline. The test plays the worker (it publishes each ExecutionCompleted with
+ * {@code __inquiry} itself), so that four JVMs are enough.
  */
 class AuditChainEndToEndTest {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
@@ -42,8 +48,7 @@ class AuditChainEndToEndTest {
 
     @BeforeAll
     static void start() {
-        suite = RunningSuite.start(Map.of("ATTUNE_PACKS_DIR", TestPacks.create().toString()),
-                "api", "api", "executor", "executor", "worker");
+        suite = RunningSuite.start("api", "api", "executor", "executor");
         adminToken = suite.adminToken();
     }
 
@@ -57,13 +62,18 @@ class AuditChainEndToEndTest {
     @Test
     void severalProcessesWritingAtOnceMakeOneValidChain() throws Exception {
         // Every fourth inquiry times out after a second (the executors' sweeps write those entries).
-        for (int i = 0; i < INQUIRIES; i++) {
-            Map<String, Object> inquiry = Map.of("prompt", "Approve change " + i + "?",
-                    "response_schema", Map.of("type", "object",
-                            "properties", Map.of("approved", Map.of("type", "boolean")), "required", List.of("approved")),
-                    "timeout_seconds", i % 4 == 0 ? 1 : 3600);
-            suite.call("POST", "/api/v1/executions", adminToken, Json.write(Map.of("action_ref", TestPacks.ECHO,
-                    "parameters", Map.of("__inquiry", inquiry))));
+        try (BrokerProbe worker = new BrokerProbe(suite.environment(), "no.messages.wanted")) {
+            for (int i = 0; i < INQUIRIES; i++) {
+                Map<String, Object> inquiry = Map.of("prompt", "Approve change " + i + "?",
+                        "response_schema", Map.of("type", "object",
+                                "properties", Map.of("approved", Map.of("type", "boolean")), "required", List.of("approved")),
+                        "timeout_seconds", i % 4 == 0 ? 1 : 3600);
+                long execution = suite.call("POST", "/api/v1/executions", adminToken, Json.write(Map.of(
+                        "action_ref", "e2e.audit", "parameters", Map.of()))).path("data").path("id").asLong();
+                worker.publish(MessageEnvelope.of(new ExecutionCompleted(execution, "e2e.audit",
+                        ExecutionStatus.COMPLETED, Json.mapper().valueToTree(Map.of("__inquiry", inquiry)),
+                        Instant.now()), null, "worker-service"));
+            }
         }
         List<Long> pending = await("the inquiries opened by the executors").atMost(PATIENCE)
                 .pollInterval(Duration.ofMillis(500))

@@ -35,6 +35,8 @@ public final class RunningSuite implements AutoCloseable {
     /** Postgres refusing a connection because max_connections is reached (SQLSTATE 53300). */
     private static final String DATABASE_FULL = "too many clients already";
     private static final int MAX_RESTARTS = 3;
+    /** How long the services may take to report healthy; {@code -Dattune.e2e.startup-seconds} on a crowded machine. */
+    private static final Duration STARTUP = Duration.ofSeconds(Long.getLong("attune.e2e.startup-seconds", 120));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static {
@@ -68,7 +70,7 @@ public final class RunningSuite implements AutoCloseable {
                 int n = counts.merge(kind, 1, Integer::sum);
                 suite.launch(kind + "-" + n, kind);
             }
-            suite.awaitHealthy(Duration.ofSeconds(120));
+            suite.awaitHealthy(STARTUP);
             return suite;
         } catch (RuntimeException | Error e) {
             suite.close();
@@ -105,7 +107,7 @@ public final class RunningSuite implements AutoCloseable {
     /** Starts one more service process (e.g. a replacement executor) and waits until it is healthy. */
     public Service launchAndAwait(String name, String kind) {
         Service service = launch(name, kind);
-        awaitHealthy(Duration.ofSeconds(120));
+        awaitHealthy(STARTUP);
         return service;
     }
 

@@ -75,7 +75,7 @@ public class AuditController {
         return DataResponse.of(log.verify());
     }
 
-    @GetMapping(value = "/export", produces = JSON_LINES)
+    @GetMapping("/export")
     @Operation(summary = "The chain as JSON Lines, streamed (admin only)",
             description = "One canonical JSON entry per line, in chain order; check it offline with the command in "
                     + "docs/audit.md.")
