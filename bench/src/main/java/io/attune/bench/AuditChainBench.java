@@ -1,24 +1,32 @@
 package io.attune.bench;
 
-import io.attune.core.audit.AuditLog;
+import io.attune.model.audit.AuditChain;
+import io.attune.model.audit.AuditEntry;
 import io.attune.model.audit.AuditVerification;
 import io.attune.model.audit.ChainVerifier;
 import io.attune.model.audit.VerifyExport;
+import io.attune.model.json.Json;
 import org.flywaydb.core.Flyway;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * The audit chain on its own, without the services: a database of its own ({@code attune_bench_audit}, dropped and
- * created again), migrated, a chain of N entries appended as the services append them, then the service's
- * {@code verify} and {@code export} code ({@link AuditLog}) and the offline {@link VerifyExport} over it, timed.
+ * created again), migrated, a chain of N entries appended as the services append them, then what the service's
+ * verify and export do (a cursor in one snapshot, 1,000 rows per fetch, every hash recomputed by the same
+ * {@link ChainVerifier}; each entry written as its canonical line) and the offline {@link VerifyExport}, timed.
  * <pre>
  *   java -cp bench/target/bench.jar io.attune.bench.AuditChainBench [ENTRIES]    (default 1000000)
  * </pre>
@@ -43,21 +51,31 @@ public final class AuditChainBench {
             AuditFigure.extendChain(db, entries);
             db.execute("VACUUM ANALYZE attune.inquiry_audit");
         }
-        report("append %,d entries (20,000 per transaction, one connection)", entries, t0);
-
-        DriverManagerDataSource dataSource = new DriverManagerDataSource(url, endpoints.dbUser(), endpoints.dbPassword());
-        AuditLog log = new AuditLog(new JdbcTemplate(dataSource), new DataSourceTransactionManager(dataSource));
-        t0 = System.nanoTime();
-        AuditVerification verified = log.verify();
-        report("verify (AuditLog.verify: cursor, recompute every hash): " + verified, entries, t0);
+        report(String.format(Locale.ROOT, "append %,d entries (20,000 per transaction, one connection)", entries),
+                entries, t0);
 
         Path file = Files.createTempFile("attune-audit", ".jsonl");
-        t0 = System.nanoTime();
-        try (OutputStream out = Files.newOutputStream(file)) {
-            log.export(out);
+        try (Database db = Database.connect(endpoints, DATABASE)) {
+            t0 = System.nanoTime();
+            ChainVerifier verifier = new ChainVerifier();
+            chain(db, verifier::accept);
+            AuditVerification verified = verifier.result();
+            report("verify (cursor, every hash recomputed): " + verified, entries, t0);
+
+            t0 = System.nanoTime();
+            try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                chain(db, entry -> {
+                    try {
+                        out.write(AuditChain.exportLine(entry));
+                        out.write('\n');
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            }
+            report(String.format(Locale.ROOT, "export (canonical JSON Lines to a file): %.0f MB", Files.size(file) / 1e6),
+                    entries, t0);
         }
-        report(String.format(Locale.ROOT, "export (AuditLog.export to a file): %.0f MB", Files.size(file) / 1e6),
-                entries, t0);
 
         t0 = System.nanoTime();
         ChainVerifier offline = VerifyExport.verify(file);
@@ -66,6 +84,33 @@ public final class AuditChainBench {
         System.out.printf(Locale.ROOT, "heap in use at the end: %.0f MB (max %.0f MB)%n",
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1e6,
                 Runtime.getRuntime().maxMemory() / 1e6);
+    }
+
+    /** The chain in order, as the service reads it (AuditLog): one read-only snapshot, a cursor. */
+    private static void chain(Database db, Consumer<AuditEntry> each) {
+        Connection connection = db.connection();
+        db.inTransaction(false, () -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT id, seq, entity_type, "
+                    + "coalesce(entity_id, inquiry::text) AS entity_id, action::text AS action, actor, actor_id, "
+                    + "occurred, details::text AS details, hash FROM attune.inquiry_audit WHERE seq IS NOT NULL "
+                    + "ORDER BY seq")) {
+                query.setFetchSize(1000);
+                try (ResultSet rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        long actorId = rs.getLong("actor_id");
+                        Long actor = rs.wasNull() ? null : actorId;
+                        String details = rs.getString("details");
+                        each.accept(new AuditEntry(rs.getLong("id"), rs.getLong("seq"), rs.getString("entity_type"),
+                                rs.getString("entity_id"), rs.getString("action"), rs.getString("actor"), actor,
+                                rs.getObject("occurred", OffsetDateTime.class).toInstant(),
+                                details == null ? null : Json.tree(details), rs.getString("hash")));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading the chain failed: " + e.getMessage(), e);
+            }
+            return null;
+        });
     }
 
     private static void report(String what, int entries, long startedNanos) {
