@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Figure 8: the audit chain (docs/audit.md). Extends the chain the services wrote during figures 1-4 with
+ * Figure 9: the audit chain (docs/audit.md). Extends the chain the services wrote during figures 1-4 with
  * {@code --audit-entries} entries shaped like theirs (hashed the same way, under the same head lock), then times
  * {@code GET /api/v1/audit/verify} over all of it, the streamed export, and the offline verification of that file.
  * The chain's cost on respond throughput is figure 3 itself, compared with a run of the code before the chain
@@ -53,7 +53,7 @@ final class AuditFigure {
         }
         JsonNode result = Json.tree(verify.body()).path("data");
         long total = result.path("entries").asLong();
-        run.report().row("8a", "`GET /api/v1/audit/verify` over the whole chain",
+        run.report().row("9a", "`GET /api/v1/audit/verify` over the whole chain",
                 String.format(Locale.ROOT, "%s for %s entries (%s entries/s), valid: %s", Format.seconds(verifySeconds),
                         Format.count(total), Format.rate(total / verifySeconds), result.path("valid").asBoolean()),
                 "—", Report.Verdict.NONE);
@@ -66,14 +66,14 @@ final class AuditFigure {
             throw new IllegalStateException("export answered " + export.statusCode());
         }
         long bytes = size(file);
-        run.report().row("8b", "`GET /api/v1/audit/export` (JSON Lines, streamed)",
+        run.report().row("9b", "`GET /api/v1/audit/export` (JSON Lines, streamed)",
                 String.format(Locale.ROOT, "%s for %.0f MB (%s entries/s)", Format.seconds(exportSeconds),
                         bytes / 1e6, Format.rate(total / exportSeconds)), "—", Report.Verdict.NONE);
 
         t0 = System.nanoTime();
         AuditVerification offline = verifyOffline(file);
         double offlineSeconds = (System.nanoTime() - t0) / 1e9;
-        run.report().row("8c", "offline verification of the export (`VerifyExport`, one thread)",
+        run.report().row("9c", "offline verification of the export (`VerifyExport`, one thread)",
                 String.format(Locale.ROOT, "%s (%s entries/s), valid: %s, same head: %s", Format.seconds(offlineSeconds),
                         Format.rate(offline.entries() / offlineSeconds), offline.valid(),
                         offline.head().equals(result.path("head").asString())), "—", Report.Verdict.NONE);
