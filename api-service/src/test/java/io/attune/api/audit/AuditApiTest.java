@@ -155,6 +155,27 @@ class AuditApiTest extends ApiIntegrationTest {
     }
 
     @Test
+    void decisionsAreAHistogramOfTimeToDecisionInPrometheus() {
+        String answered = "attune_inquiry_decision_seconds_count{assigned=\"true\",outcome=\"responded\"}";
+        String cancelled = "attune_inquiry_decision_seconds_count{assigned=\"false\",outcome=\"cancelled\"}";
+        String fast = "attune_inquiry_decision_seconds_bucket{assigned=\"true\",outcome=\"responded\",le=\"10.0\"}";
+        String admin = token(admin());
+        String before = api().get("/actuator/prometheus", admin).body();
+        decisions();
+        String after = api().get("/actuator/prometheus", admin).body();
+        assertThat(sample(after, answered) - sample(before, answered)).isEqualTo(1);
+        assertThat(sample(after, cancelled) - sample(before, cancelled)).isEqualTo(1);
+        // answered within a second of its creation: in the 10 s bucket
+        assertThat(sample(after, fast) - sample(before, fast)).isEqualTo(1);
+    }
+
+    /** The value of one series in a Prometheus scrape; 0 when it is not there (yet). */
+    private static double sample(String scrape, String series) {
+        return scrape.lines().filter(line -> line.startsWith(series + " ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(series.length() + 1).trim())).orElse(0.0);
+    }
+
+    @Test
     void onlyAdminsReadTheTrail() {
         String user = token(identity());
         for (String path : List.of("/api/v1/audit", "/api/v1/audit/verify", "/api/v1/audit/export")) {
