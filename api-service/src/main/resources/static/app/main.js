@@ -4,6 +4,7 @@ import { currentSession, endSession, isAdmin, onSessionEnd } from './api.js';
 import { h } from './dom.js';
 import { startTicking } from './format.js';
 import { renderInbox } from './inbox.js';
+import { renderExecution } from './execution.js';
 import { renderInquiry } from './inquiry.js';
 import { renderInsights } from './insights.js';
 import { NotificationFeed, resolveSocketUrl } from './notifications.js';
@@ -23,6 +24,7 @@ const ROUTES = [
   [/^\/sign-in$/, renderSignIn, { public: true }],
   [/^\/inbox$/, renderInbox, {}],
   [/^\/inquiries\/(\d+)$/, renderInquiry, { param: 'id' }],
+  [/^\/executions\/(\d+)$/, renderExecution, { param: 'id' }],
   [/^\/insights$/, renderInsights, {}],
 ];
 
