@@ -1,5 +1,6 @@
 package io.attune.cli;
 
+import io.attune.cli.audit.AuditCommand;
 import io.attune.cli.auth.LoginCommand;
 import io.attune.cli.auth.LogoutCommand;
 import io.attune.cli.auth.WhoamiCommand;
@@ -25,7 +26,7 @@ import java.time.Clock;
 @Command(name = "attune", mixinStandardHelpOptions = true, versionProvider = Attune.Version.class,
         description = "Answer and follow Attune inquiries from a terminal or a script.",
         subcommands = {LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, InquiryCommand.class,
-                RunCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+                RunCommand.class, AuditCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  attune login --url http://localhost:8080 --user ada",
                 "  attune inquiry list --status pending --mine",
