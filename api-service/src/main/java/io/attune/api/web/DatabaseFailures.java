@@ -13,12 +13,12 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 
 /** Tells a database that is away (503, try again) from a request the database refused (400) and from our defects. */
-final class DatabaseFailures {
+public final class DatabaseFailures {
     private DatabaseFailures() {
     }
 
     /** The database cannot be reached or dropped the connection: nobody's mistake, worth retrying. */
-    static boolean isUnavailable(Throwable failure) {
+    public static boolean isUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof DataAccessResourceFailureException || t instanceof TransientDataAccessException
                     || t instanceof RecoverableDataAccessException || t instanceof CannotCreateTransactionException

@@ -10,6 +10,6 @@ public record Execution(long id, String actionRef, JsonNode parameters, Executio
                         Long requestedBy, Instant created, Instant updated) {
 
     public ExecutionView toView() {
-        return new ExecutionView(id, actionRef, parameters, status, result, created, updated);
+        return new ExecutionView(id, actionRef, parameters, status, result, requestedBy, created, updated);
     }
 }

@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks an action's {@code __inquiry} before anything is created (CONTRACT §3.1): prompt a non-empty string,
- * response_schema a valid JSON Schema, assigned_to an existing identity, timeout_seconds a positive integer.
+ * Checks an action's {@code __inquiry} before anything is created: prompt a non-empty string, response_schema a
+ * valid JSON Schema, assigned_to an existing identity, timeout_seconds a positive integer, allow_self_approval a
+ * boolean.
  */
 @Component
 public class InquiryRequestValidator {
@@ -68,11 +69,21 @@ public class InquiryRequestValidator {
                 timeoutSeconds = timeout.asLong();
             }
         }
+        boolean allowSelfApproval = false;
+        JsonNode selfApproval = inquiry.get("allow_self_approval");
+        if (selfApproval != null && !selfApproval.isNull()) {
+            if (!selfApproval.isBoolean()) {
+                problems.add(new ErrorDetail("/allow_self_approval", "allow_self_approval must be true or false, not "
+                        + selfApproval));
+            } else {
+                allowSelfApproval = selfApproval.booleanValue();
+            }
+        }
         if (!problems.isEmpty()) {
             return Result.invalid(problems);
         }
         return Result.valid(new InquiryRequest(prompt.asString(), schema == null || schema.isNull() ? null : schema,
-                assignedTo, timeoutSeconds));
+                assignedTo, timeoutSeconds, allowSelfApproval));
     }
 
     public record Result(InquiryRequest request, List<ErrorDetail> problems) {
