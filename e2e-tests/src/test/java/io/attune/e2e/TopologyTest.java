@@ -66,6 +66,7 @@ class TopologyTest {
             "required", List.of("approved"));
 
     private static RunningSuite suite;
+    private static String metricsToken;
     private static String adminToken;
     private static long adminId;
     private static long approverId;
@@ -495,12 +496,20 @@ class TopologyTest {
 
     // --- what an operator would look at: the executor's metrics, the database, the broker ----------------------
 
-    /** A counter of one executor, from its Prometheus endpoint. */
+    private static synchronized String metricsToken() {
+        if (metricsToken == null) {
+            metricsToken = suite.adminToken();
+        }
+        return metricsToken;
+    }
+
+    /** A counter of one executor, from its Prometheus endpoint (which needs an admin token). */
     private static double metric(RunningSuite.Service executor, String name) {
         HttpResponse<String> metrics;
         try {
             metrics = METRICS.send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + executor.port() + "/actuator/prometheus"))
+                    .header("Authorization", "Bearer " + metricsToken())
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
