@@ -82,6 +82,11 @@ final class NotificationClient implements AutoCloseable {
                 .until(() -> received.stream().filter(matching).findFirst().orElse(null), m -> m != null);
     }
 
+    /** The close code and reason the server sent ("4001 token …"), or null while the socket is open. */
+    String closedWith() {
+        return closedWith;
+    }
+
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {

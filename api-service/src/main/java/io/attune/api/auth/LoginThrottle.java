@@ -51,7 +51,9 @@ public class LoginThrottle {
      * {@link #abandoned} when the password matched or could not be checked. 429 {@code RATE_LIMITED} when refused.
      */
     public long begin(String login, String address) {
-        String name = login.length() > MAX_STORED_LOGIN ? login.substring(0, MAX_STORED_LOGIN) : login;
+        // Postgres text holds no U+0000, and a name longer than any login only needs to be told apart from others
+        String cleaned = login.replace('\u0000', '\uFFFD');
+        String name = cleaned.length() > MAX_STORED_LOGIN ? cleaned.substring(0, MAX_STORED_LOGIN) : cleaned;
         Long attempt = transactions.execute(status -> {
             jdbc.sql("SELECT pg_advisory_xact_lock(?, hashtext(?))").params(NAME_LOCK, name).query(Object.class).list();
             jdbc.sql("SELECT pg_advisory_xact_lock(?, hashtext(?))").params(ADDRESS_LOCK, address)
