@@ -87,6 +87,8 @@ class TopologyTest {
         adminId = admin.path("user").path("id").asLong();
         approverId = suite.createIdentity("ada", "ada-password");
         approverToken = suite.login("ada", "ada-password");
+        // who approves deployments is the pack's setting, not a parameter the requester chooses
+        TestPacks.exampleSettings(packs, "{\"deploy_approver_id\": " + approverId + "}");
         suite.createIdentity("release-manager", "release-password");
         requesterToken = suite.login("release-manager", "release-password");
         suite.createIdentity("outsider", "outsider-password");
@@ -120,7 +122,7 @@ class TopologyTest {
                      outsiderToken, new SubscriptionFilters("inquiry", null, null, null, null))) {
 
             long executionId = requestExecution("examples.deploy_approval", Map.of("service", "billing",
-                    "version", "v3.1.0", "changes", List.of("Add invoice export"), "approver_id", approverId));
+                    "version", "v3.1.0", "changes", List.of("Add invoice export")));
 
             // AMQP: the executor opened the inquiry the worker's report asked for.
             MessageEnvelope<InquiryCreated> created = broker.awaitMessage(InquiryCreated.class,
