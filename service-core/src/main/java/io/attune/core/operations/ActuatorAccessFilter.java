@@ -24,8 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Who may read the actuator on a service's own port: {@code /actuator/health} (and its liveness and readiness
- * groups) answers everyone, with its details only for an admin token (Spring Boot's {@code when-authorized}, which
+ * Who may read the actuator on a service's own port: {@code /actuator/health} answers everyone, with its details only for an admin token (Spring Boot's {@code when-authorized}, which
  * asks this filter's {@link #isUserInRole}); every other actuator endpoint needs an admin token (401 without a valid
  * one, 403 for a non-admin). Tokens are checked as everywhere else: signature, issuer, expiry, and the
  * {@link SessionGuard} (identity enabled, token not revoked, admin role in the database now).
@@ -37,8 +36,7 @@ import java.util.Set;
 public class ActuatorAccessFilter extends OncePerRequestFilter implements Ordered {
     static final String ADMIN_ROLE = "ADMIN";
     private static final Logger log = LoggerFactory.getLogger(ActuatorAccessFilter.class);
-    private static final Set<String> PUBLIC = Set.of("/actuator/health", "/actuator/health/liveness",
-            "/actuator/health/readiness");
+    private static final Set<String> PUBLIC = Set.of("/actuator/health");
     private static final String BEARER = "Bearer ";
 
     private final JwtDecoder decoder;
