@@ -45,7 +45,8 @@ class ManagementPortTest extends ExecutorIntegrationTest {
         HttpResponse<String> health = get(managementPort, "/actuator/health");
         assertThat(Json.tree(health.body()).path("components").path("db").path("status").asString()).isEqualTo("UP");
 
-        assertThat(get(port, "/actuator/prometheus").statusCode()).as("not on the service's port").isEqualTo(404);
+        assertThat(get(port, "/actuator/health").statusCode()).as("moved off the service's port").isEqualTo(404);
+        assertThat(get(port, "/actuator/prometheus").statusCode()).as("and never for strangers there").isEqualTo(401);
 
         Optional<InetAddress> outside = NetworkInterface.networkInterfaces().filter(this::up)
                 .flatMap(NetworkInterface::inetAddresses)
