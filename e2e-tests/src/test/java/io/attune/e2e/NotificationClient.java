@@ -82,7 +82,7 @@ final class NotificationClient implements AutoCloseable {
                 .until(() -> received.stream().filter(matching).findFirst().orElse(null), m -> m != null);
     }
 
-    /** The close code and reason the server sent ("4001 token …"), or null while the socket is open. */
+    /** How the server closed the socket ("4029 too many …"), or null while it is open. */
     String closedWith() {
         return closedWith;
     }
