@@ -6,10 +6,16 @@ import tools.jackson.databind.JsonNode;
 
 import java.time.Instant;
 
+/** An execution; {@code parent} is the workflow execution it is a task run of (null when started on its own). */
 public record Execution(long id, String actionRef, JsonNode parameters, ExecutionStatus status, JsonNode result,
-                        Long requestedBy, Instant created, Instant updated) {
+                        Long requestedBy, Instant created, Instant updated, Long parent) {
+
+    public Execution(long id, String actionRef, JsonNode parameters, ExecutionStatus status, JsonNode result,
+                     Long requestedBy, Instant created, Instant updated) {
+        this(id, actionRef, parameters, status, result, requestedBy, created, updated, null);
+    }
 
     public ExecutionView toView() {
-        return new ExecutionView(id, actionRef, parameters, status, result, requestedBy, created, updated);
+        return new ExecutionView(id, actionRef, parameters, status, result, created, updated, parent, requestedBy);
     }
 }
