@@ -68,6 +68,10 @@ public final class StandaloneSuite {
         Map<String, String> serviceEnv = new LinkedHashMap<>();
         serviceEnv.putAll(database());
         serviceEnv.put("ATTUNE_AMQP_URL", amqpUrl());
+        if (broker != null) {
+            // Qpid has no per-queue TTL dead-lettering: retries go to the tail of their queue without a delay
+            serviceEnv.put("ATTUNE_AMQP_DELAY_QUEUES", "false");
+        }
         serviceEnv.put("ATTUNE_JWT_SECRET", Optional.ofNullable(env.get("ATTUNE_JWT_SECRET"))
                 .orElseGet(() -> state.secret("jwt-secret", 48)));
         String adminPassword = Optional.ofNullable(env.get("ATTUNE_ADMIN_PASSWORD"))

@@ -61,6 +61,10 @@ public final class AttuneTestEnvironment {
         vars.put("ATTUNE_JWT_SECRET", JWT_SECRET);
         vars.put("ATTUNE_AMQP_EXCHANGE", namespace.exchange());
         vars.put("ATTUNE_AMQP_QUEUE_PREFIX", namespace.queuePrefix());
+        if (TestServices.get().amqp().kind().equals("embedded")) {
+            // the embedded Qpid broker has no per-queue TTL dead-lettering, so no delay queues (docs/limits.md)
+            vars.put("ATTUNE_AMQP_DELAY_QUEUES", "false");
+        }
         return vars;
     }
 

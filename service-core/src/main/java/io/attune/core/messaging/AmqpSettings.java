@@ -17,11 +17,14 @@ import java.util.Set;
  * @param retryDelay     the wait before a failed message's second try; each later wait doubles
  * @param maxRetryDelay  the longest wait between two tries
  * @param confirmTimeout how long a publish waits for the broker's confirm
+ * @param delayQueues    whether failed messages wait out their delay in delay queues (per-queue TTL dead-lettering
+ *                       back to the consumer's queue); off for a broker without TTL and dead-lettering (the embedded
+ *                       Qpid broker), where a retry goes straight to the tail of its queue
  */
 @ConfigurationProperties("attune.amqp")
 public record AmqpSettings(String exchange, String queuePrefix, Integer prefetch, Integer concurrency,
                            Integer maxAttempts, Duration retryDelay, Duration maxRetryDelay,
-                           Duration confirmTimeout) {
+                           Duration confirmTimeout, Boolean delayQueues) {
 
     public AmqpSettings {
         exchange = exchange == null || exchange.isBlank() ? MessageType.EXCHANGE : exchange;
@@ -32,6 +35,7 @@ public record AmqpSettings(String exchange, String queuePrefix, Integer prefetch
         retryDelay = retryDelay == null ? ConsumerQueues.DEFAULT_RETRY_DELAY : retryDelay;
         maxRetryDelay = maxRetryDelay == null ? ConsumerQueues.DEFAULT_MAX_RETRY_DELAY : maxRetryDelay;
         confirmTimeout = confirmTimeout == null ? Duration.ofSeconds(10) : confirmTimeout;
+        delayQueues = delayQueues == null || delayQueues;
         if (maxAttempts < 1 || retryDelay.isNegative() || retryDelay.isZero() || maxRetryDelay.compareTo(retryDelay) < 0) {
             throw new IllegalArgumentException("attune.amqp: max-attempts must be at least 1, retry-delay positive and "
                     + "max-retry-delay at least retry-delay");
@@ -47,9 +51,9 @@ public record AmqpSettings(String exchange, String queuePrefix, Integer prefetch
         return ConsumerQueues.retryDelay(failures, retryDelay, maxRetryDelay);
     }
 
-    /** The distinct waits, each with a delay queue of its own. */
+    /** The distinct waits, each with a delay queue of its own; none when delay queues are off. */
     public Set<Duration> retryDelays() {
-        return ConsumerQueues.retryDelays(maxAttempts, retryDelay, maxRetryDelay);
+        return delayQueues ? ConsumerQueues.retryDelays(maxAttempts, retryDelay, maxRetryDelay) : Set.of();
     }
 
     public static String deadLetterQueue(String queue) {

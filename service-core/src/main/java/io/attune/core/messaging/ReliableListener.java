@@ -130,13 +130,16 @@ public class ReliableListener implements ChannelAwareMessageListener {
         }
     }
 
-    /** Into the delay queue of {@code delay}, whence it returns to this queue when its wait is over. */
+    /**
+     * Into the delay queue of {@code delay}, whence it returns to this queue when its wait is over; without delay
+     * queues, to the tail of this queue, so that the messages behind it go first.
+     */
     private void republish(Message original, int nextAttempt, String reason, Duration delay) {
         Message copy = copy(original);
         copy.getMessageProperties().setHeader(ATTEMPT_HEADER, nextAttempt);
         copy.getMessageProperties().setHeader(ERROR_HEADER, reason);
         copy.getMessageProperties().setHeader(ROUTING_KEY_HEADER, originalRoutingKey(original));
-        sendConfirmed(ConsumerQueues.retryQueue(queue, delay), copy);
+        sendConfirmed(settings.delayQueues() ? ConsumerQueues.retryQueue(queue, delay) : queue, copy);
     }
 
     private void deadLetter(Message original, String reason, int attempts) {
