@@ -4,6 +4,7 @@ import io.attune.api.inquiry.InquiryController;
 import io.attune.core.execution.Execution;
 import io.attune.core.execution.ExecutionTransitions;
 import io.attune.core.identity.Actor;
+import io.attune.core.secret.ResultMask;
 import io.attune.model.rest.CreateExecutionRequest;
 import io.attune.model.rest.DataResponse;
 import io.attune.model.rest.ExecutionView;
@@ -29,9 +30,11 @@ import java.util.UUID;
 @Tag(name = "executions")
 public class ExecutionController {
     private final ExecutionTransitions transitions;
+    private final ResultMask results;
 
-    public ExecutionController(ExecutionTransitions transitions) {
+    public ExecutionController(ExecutionTransitions transitions, ResultMask results) {
         this.transitions = transitions;
+        this.results = results;
     }
 
     @PostMapping
@@ -46,7 +49,7 @@ public class ExecutionController {
         Execution execution = transitions.request(request.actionRef(), request.parameters(), actor, correlationId);
         return ResponseEntity.created(ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
                         .buildAndExpand(execution.id()).toUri())
-                .body(DataResponse.of(execution.toView()));
+                .body(DataResponse.of(results.view(execution)));
     }
 
     @GetMapping("/{id}")
@@ -56,6 +59,6 @@ public class ExecutionController {
     @ApiResponse(responseCode = "404", description = "no such execution, or not yours to read")
     public DataResponse<ExecutionView> get(@PathVariable long id,
                                            @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
-        return DataResponse.of(transitions.visible(id, actor).toView());
+        return DataResponse.of(results.view(transitions.visible(id, actor)));
     }
 }
