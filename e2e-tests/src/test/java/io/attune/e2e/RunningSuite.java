@@ -36,6 +36,8 @@ public final class RunningSuite implements AutoCloseable {
     private static final String DATABASE_FULL = "too many clients already";
     private static final int MAX_RESTARTS = 3;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** A JVM starts in 20 s on a quiet 2-core machine, but over 120 s when several suites start on it at once. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> ALL.forEach(Process::destroyForcibly), "e2e-cleanup"));
@@ -68,7 +70,7 @@ public final class RunningSuite implements AutoCloseable {
                 int n = counts.merge(kind, 1, Integer::sum);
                 suite.launch(kind + "-" + n, kind);
             }
-            suite.awaitHealthy(Duration.ofSeconds(120));
+            suite.awaitHealthy(START_TIMEOUT);
             return suite;
         } catch (RuntimeException | Error e) {
             suite.close();
@@ -105,7 +107,7 @@ public final class RunningSuite implements AutoCloseable {
     /** Starts one more service process (e.g. a replacement executor) and waits until it is healthy. */
     public Service launchAndAwait(String name, String kind) {
         Service service = launch(name, kind);
-        awaitHealthy(Duration.ofSeconds(120));
+        awaitHealthy(START_TIMEOUT);
         return service;
     }
 
