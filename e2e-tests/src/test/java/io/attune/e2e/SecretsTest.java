@@ -134,8 +134,8 @@ class SecretsTest {
                 assertNoSecret("the dead-lettered answer", new String(dead.getBody(), StandardCharsets.UTF_8)
                         + dead.getProps().getHeaders());
                 for (String queue : ConsumerQueues.DURABLE) {
-                    for (GetResponse other : probe.takeFrom(suite.environment().namespace().queuePrefix() + queue
-                            + ".dlq", Integer.MAX_VALUE, Duration.ofMillis(500))) {
+                    String name = suite.environment().namespace().queuePrefix() + queue + ".dlq";
+                    for (GetResponse other : probe.takeFrom(name, (int) probe.depth(name), PATIENCE)) {
                         assertNoSecret("dead letters of " + queue, new String(other.getBody(), StandardCharsets.UTF_8)
                                 + other.getProps().getHeaders());
                     }
