@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,7 +88,7 @@ public class JsonSchemas {
 
     /** The dialects with {@code secret} (see SecretMask) as a known annotation, not an unknown keyword to warn of. */
     private static List<Dialect> secretAware(Dialect... dialects) {
-        return java.util.Arrays.stream(dialects)
+        return Arrays.stream(dialects)
                 .map(d -> Dialect.builder(d).keyword(new AnnotationKeyword("secret")).build())
                 .toList();
     }
