@@ -85,7 +85,7 @@ public final class Bench {
         broker.deleteBenchNamespace(); // what a run that was killed may have left
         Database.recreate(endpoints, Endpoints.DATABASE);
         diagnostics(report);
-        suite = new BenchSuite(repository, logs, endpoints, options.profile());
+        suite = new BenchSuite(repository, logs, endpoints, options.profile(), options.eventRetentionSeconds());
         System.out.println("Starting api-service, executor-service and notifier-service (logs in " + logs + ") …");
         suite.start();
         cpu = new CpuMeter(suite.services().stream().collect(Collectors.toMap(ServiceProcess::name,
@@ -98,19 +98,25 @@ public final class Bench {
         Machine.describe(report, db, broker, pgbench.map(Ceiling::version).orElse("not found"));
         sizes(report);
 
-        Double creation = figure(run, "1", "Creation", () -> CreationFigure.run(run));
-        Ceiling.Result ceiling = figure(run, "2", "The database's ceiling (pgbench)", () -> ceiling(run, pgbench));
-        creationRows(report, creation, ceiling);
-        figure(run, "3-4", "Respond and notification", () -> {
-            RespondFigure.run(run);
-            return null;
-        });
-        figure(run, "5", "Timeouts", () -> {
-            TimeoutFigure.run(run);
-            return null;
-        });
-        figure(run, "6", "Listing", () -> {
-            ListingFigure.run(run);
+        if (!options.retentionOnly()) {
+            Double creation = figure(run, "1", "Creation", () -> CreationFigure.run(run));
+            Ceiling.Result ceiling = figure(run, "2", "The database's ceiling (pgbench)", () -> ceiling(run, pgbench));
+            creationRows(report, creation, ceiling);
+            figure(run, "3-4", "Respond and notification", () -> {
+                RespondFigure.run(run);
+                return null;
+            });
+            figure(run, "5", "Timeouts", () -> {
+                TimeoutFigure.run(run);
+                return null;
+            });
+            figure(run, "6", "Listing", () -> {
+                ListingFigure.run(run);
+                return null;
+            });
+        }
+        figure(run, "8", "Retention", () -> {
+            RetentionFigure.run(run);
             return null;
         });
         memoryRow(report);
@@ -260,6 +266,9 @@ public final class Bench {
         report.size("(5) timeouts", Format.count(options.timeouts()) + " inquiries expiring at the same moment");
         report.size("(6) listing", Format.count(options.stored()) + " stored inquiries, "
                 + Format.count(options.requests()) + " requests per variant");
+        report.size("(8) retention", "the services keep events " + options.eventRetentionSeconds() + " s for the "
+                + "whole run; " + Format.count(options.pruneBacklog()) + " expired events at once; "
+                + options.retentionRate() + " inquiries/s for " + options.retentionLoadSeconds() + " s");
     }
 
     /** Stops the services and removes the broker's exchange and queues; safe to call twice (and from the hook). */

@@ -15,9 +15,16 @@ import java.util.List;
  * @param profile   record each service with Java Flight Recorder (target/bench-logs/&lt;service&gt;.jfr)
  * @param autoExplainMillis log the plan of every statement of the services slower than this (auto_explain, in the
  *                  Postgres server log); 0 = off
+ * @param eventRetentionSeconds the services' ATTUNE_EVENT_RETENTION for the whole run (figure 8)
+ * @param retentionLoadSeconds  how long figure 8 creates inquiries at a constant rate
+ * @param retentionRate         inquiries per second figure 8 creates
+ * @param pruneBacklog          expired events figure 8 inserts at once to measure the prune rate
+ * @param retentionOnly         run figure 8 alone (and the memory row), for a look at retention without the rest
  */
 public record BenchOptions(boolean quick, Path out, int creation, int responses, int clients, int timeouts,
-                           int stored, int requests, boolean profile, int autoExplainMillis, List<String> arguments) {
+                           int stored, int requests, boolean profile, int autoExplainMillis,
+                           int eventRetentionSeconds, int retentionLoadSeconds, int retentionRate, int pruneBacklog,
+                           boolean retentionOnly, List<String> arguments) {
 
     public static final Path DEFAULT_OUT = Path.of("docs", "benchmarks.md");
     public static final Path QUICK_OUT = Path.of("target", "benchmarks-quick.md");
@@ -34,6 +41,11 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
               --timeouts N     inquiries expiring at the same moment for figure 5 (default 100000)
               --stored N       inquiries stored for the listing of figure 6 (default 1000000)
               --requests N     requests measured per listing variant (default 200)
+              --retention S    the services' event retention in seconds for the run, figure 8 (default 60)
+              --retention-load S  seconds of constant load in figure 8 (default 600)
+              --retention-rate N  inquiries per second in figure 8 (default 150)
+              --prune-backlog N   expired events inserted at once in figure 8 (default 500000)
+              --retention-only figure 8 alone (with --out, so that docs/benchmarks.md keeps the full run)
               --profile        record each service with Java Flight Recorder: target/bench-logs/<service>.jfr
               --auto-explain MS  log the plan of every service statement slower than MS milliseconds
                                (auto_explain, to the Postgres server log; attune_bench only)
@@ -52,6 +64,11 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
         int timeouts = quick ? 5_000 : 100_000;
         int stored = quick ? 50_000 : 1_000_000;
         int requests = quick ? 50 : 200;
+        int retention = quick ? 10 : 60;
+        int retentionLoad = quick ? 45 : 600;
+        int retentionRate = quick ? 100 : 150;
+        int pruneBacklog = quick ? 50_000 : 500_000;
+        boolean retentionOnly = false;
         boolean profile = false;
         int autoExplain = 0;
         for (int i = 0; i < args.length; i++) {
@@ -68,6 +85,11 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
                 case "--requests" -> requests = positive(args, ++i, arg);
                 case "--profile" -> profile = true;
                 case "--auto-explain" -> autoExplain = positive(args, ++i, arg);
+                case "--retention" -> retention = positive(args, ++i, arg);
+                case "--retention-load" -> retentionLoad = positive(args, ++i, arg);
+                case "--retention-rate" -> retentionRate = positive(args, ++i, arg);
+                case "--prune-backlog" -> pruneBacklog = positive(args, ++i, arg);
+                case "--retention-only" -> retentionOnly = true;
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
         }
@@ -81,7 +103,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
                     + ": the answers go to inquiries figure 1 creates, and " + needed + " are needed (with the warm-up)");
         }
         return new BenchOptions(quick, out, creation, responses, clients, timeouts, stored, requests, profile,
-                autoExplain, List.of(args));
+                autoExplain, retention, retentionLoad, retentionRate, pruneBacklog, retentionOnly, List.of(args));
     }
 
     /** Answers sent before the measured ones, not counted: the services' JIT and connection pools warm up. */

@@ -26,7 +26,8 @@ import java.util.Optional;
  * {@link ServiceProcess} the standalone launcher uses.
  */
 public final class BenchSuite {
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    /** Generous: on a machine busy with other work the three JVMs took over three minutes to start. */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(360);
     private static final HttpClient METRICS = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -37,7 +38,7 @@ public final class BenchSuite {
 
     private final boolean profile;
 
-    public BenchSuite(Path repository, Path logs, Endpoints endpoints, boolean profile) {
+    public BenchSuite(Path repository, Path logs, Endpoints endpoints, boolean profile, int eventRetentionSeconds) {
         this.logs = logs;
         this.profile = profile;
         this.adminPassword = random(18);
@@ -49,6 +50,8 @@ public final class BenchSuite {
         environment.put("ATTUNE_AMQP_QUEUE_PREFIX", Endpoints.QUEUE_PREFIX);
         environment.put("ATTUNE_JWT_SECRET", random(48));
         environment.put("ATTUNE_ADMIN_PASSWORD", adminPassword);
+        // short, so that figure 8 sees the event trail at its steady state within the run
+        environment.put("ATTUNE_EVENT_RETENTION", eventRetentionSeconds + "s");
         // the services' own JVM defaults, whatever the caller's shell has for ./run.sh
         environment.put("ATTUNE_JAVA_OPTS", "");
         for (String module : List.of("api-service", "executor-service", "notifier-service")) {

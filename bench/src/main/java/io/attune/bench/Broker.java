@@ -119,11 +119,10 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    /** The benchmark's queues (each service queue and its {@code .dlq}) and its exchange: gone afterwards. */
+    /** The benchmark's queues (each service queue, its {@code .dlq} and delay queues) and its exchange: gone afterwards. */
     public void deleteBenchNamespace() {
         for (String name : ConsumerQueues.DURABLE) {
-            deleteQueue(Endpoints.QUEUE_PREFIX + name);
-            deleteQueue(Endpoints.QUEUE_PREFIX + name + ".dlq");
+            ConsumerQueues.declaredWith(Endpoints.QUEUE_PREFIX + name).forEach(this::deleteQueue);
         }
         try (Channel channel = connection.createChannel()) {
             channel.exchangeDelete(Endpoints.EXCHANGE);

@@ -13,6 +13,7 @@ public record Run(BenchOptions options, Endpoints endpoints, Path logs, Database
     static final String RESUMED = "attune_executions_resumed_total";
     static final String TIMED_OUT = "attune_inquiries_timed_out_total";
     static final String PUBLISHED = "attune_outbox_published_total";
+    static final String PRUNED = "attune_event_pruned_total";
 
     /** A counter of the executor. */
     public long executorCounter(String name) {

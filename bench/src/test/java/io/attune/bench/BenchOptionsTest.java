@@ -53,6 +53,25 @@ class BenchOptionsTest {
     }
 
     @Test
+    void retentionFigureSizes() {
+        BenchOptions full = BenchOptions.parse();
+        assertThat(full.eventRetentionSeconds()).isEqualTo(60);
+        assertThat(full.retentionLoadSeconds()).isEqualTo(600);
+        assertThat(full.retentionRate()).isEqualTo(150);
+        assertThat(full.pruneBacklog()).isEqualTo(500_000);
+        BenchOptions quick = BenchOptions.parse("--quick");
+        assertThat(quick.retentionLoadSeconds()).isLessThan(60);
+        BenchOptions chosen = BenchOptions.parse("--retention", "30", "--retention-load", "120", "--retention-rate",
+                "300", "--prune-backlog", "100000");
+        assertThat(chosen.eventRetentionSeconds()).isEqualTo(30);
+        assertThat(chosen.retentionLoadSeconds()).isEqualTo(120);
+        assertThat(chosen.retentionRate()).isEqualTo(300);
+        assertThat(chosen.pruneBacklog()).isEqualTo(100_000);
+        assertThat(chosen.retentionOnly()).isFalse();
+        assertThat(BenchOptions.parse("--retention-only").retentionOnly()).isTrue();
+    }
+
+    @Test
     void refusesWhatItCannotDo() {
         assertThatThrownBy(() -> BenchOptions.parse("--creation")).hasMessageContaining("needs a value");
         assertThatThrownBy(() -> BenchOptions.parse("--creation", "-3")).hasMessageContaining("positive integer");

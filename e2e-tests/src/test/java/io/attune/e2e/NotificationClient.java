@@ -82,6 +82,11 @@ final class NotificationClient implements AutoCloseable {
                 .until(() -> received.stream().filter(matching).findFirst().orElse(null), m -> m != null);
     }
 
+    /** How the server closed the socket ("4029 too many …"), or null while it is open. */
+    String closedWith() {
+        return closedWith;
+    }
+
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {

@@ -35,9 +35,9 @@ public final class RunningSuite implements AutoCloseable {
     /** Postgres refusing a connection because max_connections is reached (SQLSTATE 53300). */
     private static final String DATABASE_FULL = "too many clients already";
     private static final int MAX_RESTARTS = 3;
+    /** How long services may take to become healthy; a machine shared with other builds may need more (-D). */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("attune.e2e.start-seconds", 120));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    /** A JVM starts in 20 s on a quiet 2-core machine, but over 120 s when several suites start on it at once. */
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> ALL.forEach(Process::destroyForcibly), "e2e-cleanup"));
@@ -45,11 +45,14 @@ public final class RunningSuite implements AutoCloseable {
 
     private final AttuneTestEnvironment environment;
     private final Map<String, String> variables;
+    private final Map<String, Map<String, String>> variablesByKind;
     private final Map<String, Service> services = new LinkedHashMap<>();
 
-    private RunningSuite(AttuneTestEnvironment environment, Map<String, String> variables) {
+    private RunningSuite(AttuneTestEnvironment environment, Map<String, String> variables,
+                         Map<String, Map<String, String>> variablesByKind) {
         this.environment = environment;
         this.variables = variables;
+        this.variablesByKind = variablesByKind;
     }
 
     /** Starts the given services, e.g. {@code start("api", "executor", "executor", "notifier", "worker")}. */
@@ -59,11 +62,19 @@ public final class RunningSuite implements AutoCloseable {
 
     /** As {@link #start(String...)}, with extra environment variables for every service. */
     public static RunningSuite start(Map<String, String> extraVariables, String... kinds) {
-        AttuneTestEnvironment environment = AttuneTestEnvironment.create();
+        return start(AttuneTestEnvironment.create(), extraVariables, Map.of(), kinds);
+    }
+
+    /**
+     * On an environment the test prepared (roles created in its database, say), with extra variables for every
+     * service and, by kind ({@code "worker"}), variables for that kind's processes only.
+     */
+    public static RunningSuite start(AttuneTestEnvironment environment, Map<String, String> extraVariables,
+                                     Map<String, Map<String, String>> variablesByKind, String... kinds) {
         Map<String, String> variables = new LinkedHashMap<>(environment.variables());
         variables.put("ATTUNE_ADMIN_PASSWORD", ADMIN_PASSWORD);
         variables.putAll(extraVariables);
-        RunningSuite suite = new RunningSuite(environment, variables);
+        RunningSuite suite = new RunningSuite(environment, variables, variablesByKind);
         try {
             Map<String, Integer> counts = new LinkedHashMap<>();
             for (String kind : kinds) {
@@ -106,7 +117,15 @@ public final class RunningSuite implements AutoCloseable {
 
     /** Starts one more service process (e.g. a replacement executor) and waits until it is healthy. */
     public Service launchAndAwait(String name, String kind) {
-        Service service = launch(name, kind);
+        return launchAndAwait(name, kind, Map.of());
+    }
+
+    /**
+     * As {@link #launchAndAwait(String, String)}, with variables of its own on top of the suite's (say, a broker URL
+     * through a proxy). A name already used (a killed process) is taken over by the new process.
+     */
+    public Service launchAndAwait(String name, String kind, Map<String, String> ownVariables) {
+        Service service = launch(name, kind, freePort(), 0, ownVariables);
         awaitHealthy(START_TIMEOUT);
         return service;
     }
@@ -181,10 +200,10 @@ public final class RunningSuite implements AutoCloseable {
     }
 
     private Service launch(String name, String kind) {
-        return launch(name, kind, freePort(), 0);
+        return launch(name, kind, freePort(), 0, Map.of());
     }
 
-    private Service launch(String name, String kind, int port, int restarts) {
+    private Service launch(String name, String kind, int port, int restarts, Map<String, String> ownVariables) {
         String module = kind + "-service";
         Path jar = ROOT.resolve(module).resolve("target").resolve(module + ".jar");
         if (!Files.isRegularFile(jar)) {
@@ -202,6 +221,8 @@ public final class RunningSuite implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(variables);
+        builder.environment().putAll(variablesByKind.getOrDefault(kind, Map.of()));
+        builder.environment().putAll(ownVariables);
         builder.environment().put("SERVER_PORT", Integer.toString(port));
         if (kind.equals("api") && !variables.containsKey("ATTUNE_NOTIFIER_PUBLIC_URL")
                 && services.containsKey("notifier-1")) {
@@ -212,7 +233,7 @@ public final class RunningSuite implements AutoCloseable {
             long logStart = Files.exists(log) ? Files.size(log) : 0;
             Process process = builder.start();
             ALL.add(process);
-            Service service = new Service(name, kind, port, process, log, logStart, restarts);
+            Service service = new Service(name, kind, port, process, log, logStart, restarts, ownVariables);
             services.put(name, service);
             return service;
         } catch (IOException e) {
@@ -233,7 +254,8 @@ public final class RunningSuite implements AutoCloseable {
                         System.out.printf("%s could not connect: the shared Postgres is full; starting it again%n",
                                 service.name);
                         sleep(2_000);
-                        waiting.add(launch(service.name, service.kind, service.port, service.restarts + 1));
+                        waiting.add(launch(service.name, service.kind, service.port, service.restarts + 1,
+                                service.ownVariables));
                         continue;
                     }
                     throw new IllegalStateException(service.name + " exited during start-up:\n" + service.logTail(40));
@@ -274,8 +296,10 @@ public final class RunningSuite implements AutoCloseable {
         private final Path log;
         private final long logStart;
         private final int restarts;
+        private final Map<String, String> ownVariables;
 
-        Service(String name, String kind, int port, Process process, Path log, long logStart, int restarts) {
+        Service(String name, String kind, int port, Process process, Path log, long logStart, int restarts,
+                Map<String, String> ownVariables) {
             this.name = name;
             this.kind = kind;
             this.port = port;
@@ -283,6 +307,7 @@ public final class RunningSuite implements AutoCloseable {
             this.log = log;
             this.logStart = logStart;
             this.restarts = restarts;
+            this.ownVariables = Map.copyOf(ownVariables);
         }
 
         public String name() {

@@ -61,8 +61,7 @@ public final class AmqpNamespace {
             for (AmqpNamespace namespace : all) {
                 List<String> queues = new ArrayList<>(namespace.queues);
                 for (String queue : ConsumerQueues.DURABLE) {
-                    queues.add(namespace.queuePrefix() + queue);
-                    queues.add(namespace.queuePrefix() + queue + ".dlq");
+                    queues.addAll(ConsumerQueues.declaredWith(namespace.queuePrefix() + queue));
                 }
                 for (String queue : queues) {
                     try (Channel channel = connection.createChannel()) {

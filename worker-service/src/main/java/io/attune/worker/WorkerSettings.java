@@ -5,6 +5,7 @@ import org.springframework.util.unit.DataSize;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,10 +18,14 @@ import java.util.Map;
  * @param shutdownGrace on shutdown, how long running actions may still finish before they are stopped
  * @param interpreters  the program that runs each kind of action file, by extension ({@code sh}, {@code py},
  *                      {@code js}, looked for in this order); a bare name is looked up on the PATH
+ * @param actionUser    the user a worker running as root runs actions as ({@code ATTUNE_ACTION_USER})
+ * @param actionEnvPassthrough variables of the worker's environment that actions also get, beyond the base
+ *                      allow-list ({@code ATTUNE_ACTION_ENV_PASSTHROUGH}, comma-separated names)
  */
 @ConfigurationProperties("attune.worker")
 public record WorkerSettings(String packsDir, Integer maxConcurrent, Duration actionTimeout, DataSize maxOutput,
-                             Duration shutdownGrace, Map<String, String> interpreters) {
+                             Duration shutdownGrace, Map<String, String> interpreters, String actionUser,
+                             List<String> actionEnvPassthrough) {
 
     /** The supported action files, in the order in which they are looked for when several share a name. */
     public static final Map<String, String> DEFAULT_INTERPRETERS = defaultInterpreters();
@@ -42,6 +47,8 @@ public record WorkerSettings(String packsDir, Integer maxConcurrent, Duration ac
             });
         }
         interpreters = java.util.Collections.unmodifiableMap(merged);
+        actionUser = actionUser == null || actionUser.isBlank() ? "nobody" : actionUser.strip();
+        actionEnvPassthrough = actionEnvPassthrough == null ? List.of() : List.copyOf(actionEnvPassthrough);
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("attune.worker.max-concurrent must be at least 1");
         }

@@ -87,4 +87,21 @@ class CancelTest extends ApiIntegrationTest {
         assertError(api().post("/api/v1/inquiries/" + pending.id() + "/respond", token(ada),
                 "{\"response\": {\"approved\": true}}"), 409, "CONFLICT");
     }
+
+    @Test
+    void anInquiryPastItsTimeoutIsNotCancelledButRefusedWith409AsAnAnswerWouldBe() {
+        String admin = token(admin());
+        Inquiry expired = openInquiry(null);
+        jdbc.sql("UPDATE attune.inquiry SET timeout_at = now() - interval '1 second' WHERE id = ?")
+                .param(expired.id()).update();
+
+        JsonNode refusal = assertError(cancel(expired.id(), admin), 409, "CONFLICT");
+        assertThat(refusal.get("error").asString()).contains("timed out at");
+        assertError(api().post("/api/v1/inquiries/" + expired.id() + "/respond", admin,
+                "{\"response\": {\"approved\": true}}"), 409, "CONFLICT");
+        JsonNode still = api().get("/api/v1/inquiries/" + expired.id(), admin).data();
+        assertThat(still.get("status").asString()).isEqualTo("pending");
+        assertThat(api().get("/api/v1/executions/" + expired.execution(), admin).data().get("status").asString())
+                .isEqualTo("paused");
+    }
 }

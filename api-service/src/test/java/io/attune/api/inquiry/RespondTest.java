@@ -216,4 +216,37 @@ class RespondTest extends ApiIntegrationTest {
                     .param(inquiry.id()).query(Long.class).single()).isEqualTo(1L);
         }
     }
+
+    @Test
+    void anAnswerOver64KiBIsRefusedWith413AndTheInquiryStaysPending() {
+        Identity ada = identity();
+        Inquiry inquiry = openInquiry(ada.id());
+        String comments = "x".repeat(64 * 1024);
+
+        JsonNode refusal = assertError(api().post("/api/v1/inquiries/" + inquiry.id() + "/respond", token(ada),
+                "{\"response\": {\"approved\": true, \"comments\": \"" + comments + "\"}}"), 413,
+                "PAYLOAD_TOO_LARGE");
+        assertThat(refusal.get("error").asString()).contains("at most 65536");
+        assertThat(api().get("/api/v1/inquiries/" + inquiry.id(), token(ada)).data().get("status").asString())
+                .isEqualTo("pending");
+        assertThat(api().post("/api/v1/inquiries/" + inquiry.id() + "/respond", token(ada),
+                "{\"response\": {\"approved\": true}}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void anAnswerToASchemaThatRecursesForEverGets422NotA500() {
+        // the case: such a schema is refused at creation now; one stored earlier still cannot crash
+        Identity ada = identity();
+        Inquiry inquiry = openInquiry(ada.id());
+        jdbc.sql("UPDATE attune.inquiry SET response_schema = ?::jsonb WHERE id = ?")
+                .params("{\"type\": \"object\", \"if\": {\"required\": [\"x\"]}, \"then\": {\"$ref\": \"#\"}}",
+                        inquiry.id()).update();
+
+        JsonNode refusal = assertError(api().post("/api/v1/inquiries/" + inquiry.id() + "/respond", token(ada),
+                "{\"response\": {\"x\": 1}}"), 422, "VALIDATION_ERROR");
+        assertThat(refusal.get("details").get(0).get("message").asString())
+                .contains("could not be checked within the evaluation limits");
+        assertThat(api().post("/api/v1/inquiries/" + inquiry.id() + "/respond", token(ada),
+                "{\"response\": {\"y\": 1}}").status()).isEqualTo(200);
+    }
 }

@@ -50,6 +50,9 @@ class CompletionConsumer {
                 .description("__inquiry requests refused as invalid (their executions failed)").register(meters));
         counters.put(CompletionListener.Outcome.STORED, Counter.builder("attune.execution.reports.stored")
                 .description("worker reports stored without an inquiry").register(meters));
+        counters.put(CompletionListener.Outcome.UNSTORABLE, Counter.builder("attune.execution.reports.unstorable")
+                .description("worker reports whose result could not be kept (their executions failed)")
+                .register(meters));
         counters.put(CompletionListener.Outcome.DUPLICATE, Counter.builder("attune.execution.reports.duplicate")
                 .description("worker reports ignored because the execution already had one").register(meters));
         return counters;

@@ -1,9 +1,11 @@
 package io.attune.executor.completion;
 
 import io.attune.core.error.DomainException;
+import io.attune.core.error.Failures;
 import io.attune.core.execution.Execution;
 import io.attune.core.execution.ExecutionRepository;
 import io.attune.core.execution.ExecutionTransitions;
+import io.attune.core.execution.StorableResult;
 import io.attune.core.inquiry.Inquiry;
 import io.attune.core.inquiry.InquiryRequestValidator;
 import io.attune.core.inquiry.InquiryTransitions;
@@ -15,7 +17,7 @@ import io.attune.model.message.MalformedMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -24,7 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The completion listener (CONTRACT §3.1): stores a worker's report, or opens the inquiry its result asks for.
+ * The completion listener: stores a worker's report, or opens the inquiry its result asks for.
  * Whatever it decides — inquiry opened, execution failed, report stored — commits in one transaction with the
  * events that announce it.
  */
@@ -36,19 +38,22 @@ public class CompletionListener {
             ExecutionStatus.TIMEOUT);
 
     /** What became of a report. */
-    public enum Outcome { INQUIRY_CREATED, INQUIRY_INVALID, STORED, DUPLICATE }
+    public enum Outcome { INQUIRY_CREATED, INQUIRY_INVALID, STORED, UNSTORABLE, DUPLICATE }
 
     private final ExecutionRepository executions;
     private final ExecutionTransitions executionTransitions;
     private final InquiryTransitions inquiryTransitions;
     private final InquiryRequestValidator validator;
+    private final TransactionTemplate transactions;
 
     public CompletionListener(ExecutionRepository executions, ExecutionTransitions executionTransitions,
-                              InquiryTransitions inquiryTransitions, InquiryRequestValidator validator) {
+                              InquiryTransitions inquiryTransitions, InquiryRequestValidator validator,
+                              TransactionTemplate transactions) {
         this.executions = executions;
         this.executionTransitions = executionTransitions;
         this.inquiryTransitions = inquiryTransitions;
         this.validator = validator;
+        this.transactions = transactions;
     }
 
     /**
@@ -56,28 +61,57 @@ public class CompletionListener {
      * report (redelivery, duplicates, several replicas) queue up and all but the first find it no longer awaiting a
      * report. An unknown execution throws (retried a bounded number of times, then dead-lettered); a status a worker
      * may not report can never succeed and is dead-lettered at once.
+     * <p>
+     * Every report ends its execution: a result too large to keep fails it with the reason; U+0000 characters are
+     * replaced (and noted in the result); and should the database still refuse what the report holds, the execution
+     * fails, in a transaction of its own, with the database's reason instead of waiting for ever.
      */
-    @Transactional
     public Outcome onCompleted(ExecutionCompleted report, UUID correlationId) {
         if (report.status() == null || !REPORTABLE.contains(report.status())) {
             throw new MalformedMessageException("ExecutionCompleted status must be completed, failed or timeout, not "
                     + (report.status() == null ? "missing" : report.status().wire()));
         }
-        Execution locked = executions.lock(report.executionId())
-                .orElseThrow(() -> DomainException.notFound("execution " + report.executionId() + " does not exist"));
-        if (!ExecutionTransitions.AWAITING_REPORT.contains(locked.status())) {
-            log.info("ExecutionCompleted for execution {} which is already {}: a duplicate, ignored", locked.id(),
-                    locked.status().wire());
+        // the result and any __inquiry are checked before the transaction: a 64 KiB schema holds no lock
+        StorableResult storable = StorableResult.of(report.result());
+        JsonNode request = storable.refused() ? null : inquiryRequest(report.status(), storable.result());
+        InquiryRequestValidator.Result validation = request == null ? null : validator.validate(request);
+        try {
+            return transactions.execute(tx -> store(report, storable, validation, correlationId));
+        } catch (RuntimeException e) {
+            if (!Failures.isUnstorableValue(e)) {
+                throw e;
+            }
+            String reason = Failures.databaseMessage(e);
+            log.warn("Execution {}: its result could not be stored ({}); failing it", report.executionId(), reason);
+            return transactions.execute(tx -> {
+                Execution locked = lockAwaitingReport(report);
+                if (locked == null) {
+                    return Outcome.DUPLICATE;
+                }
+                executionTransitions.finish(locked, ExecutionStatus.FAILED, StorableResult.unkeepable(reason),
+                        correlationId);
+                return Outcome.UNSTORABLE;
+            });
+        }
+    }
+
+    private Outcome store(ExecutionCompleted report, StorableResult storable,
+                          InquiryRequestValidator.Result validation, UUID correlationId) {
+        Execution locked = lockAwaitingReport(report);
+        if (locked == null) {
             return Outcome.DUPLICATE;
         }
-        JsonNode result = report.result();
-        JsonNode request = inquiryRequest(report);
-        if (request == null) {
+        if (storable.refused()) {
+            executionTransitions.finish(locked, ExecutionStatus.FAILED, storable.result(), correlationId);
+            log.info("Execution {} failed: {}", locked.id(), storable.refusal());
+            return Outcome.UNSTORABLE;
+        }
+        JsonNode result = storable.result();
+        if (validation == null) {
             executionTransitions.finish(locked, report.status(), result, correlationId);
             log.info("Execution {} {}", locked.id(), report.status().wire());
             return Outcome.STORED;
         }
-        InquiryRequestValidator.Result validation = validator.validate(request);
         if (!validation.isValid()) {
             executionTransitions.finish(locked, ExecutionStatus.FAILED, explained(result, validation), correlationId);
             log.info("Execution {} failed: {}", locked.id(), validation.summary());
@@ -88,15 +122,34 @@ public class CompletionListener {
         return Outcome.INQUIRY_CREATED;
     }
 
+    /** The execution, locked until the commit, if it still awaits a report; null for a duplicate report. */
+    private Execution lockAwaitingReport(ExecutionCompleted report) {
+        Execution locked = executions.lock(report.executionId())
+                .orElseThrow(() -> DomainException.notFound("execution " + report.executionId() + " does not exist"));
+        if (!ExecutionTransitions.AWAITING_REPORT.contains(locked.status())) {
+            if (ExecutionTransitions.isWorkerLost(locked)) {
+                // The worker was declared lost and came back (a pause, a partition): the failure already announced
+                // stands, so that nobody sees an execution end twice.
+                log.warn("ExecutionCompleted ({}) for execution {} arrived after it was failed as worker lost: "
+                        + "ignored, the execution stays failed", report.status().wire(), locked.id());
+                return null;
+            }
+            log.info("ExecutionCompleted for execution {} which is already {}: a duplicate, ignored", locked.id(),
+                    locked.status().wire());
+            return null;
+        }
+        return locked;
+    }
+
     /**
      * The {@code __inquiry} of a completed execution's result; null when there is none. An explicit
      * {@code "__inquiry": null} counts as none (an action with nothing to ask), anything else is validated.
      */
-    private static JsonNode inquiryRequest(ExecutionCompleted report) {
-        if (report.status() != ExecutionStatus.COMPLETED || report.result() == null || !report.result().isObject()) {
+    private static JsonNode inquiryRequest(ExecutionStatus status, JsonNode result) {
+        if (status != ExecutionStatus.COMPLETED || result == null || !result.isObject()) {
             return null;
         }
-        JsonNode request = report.result().get(InquiryRequest.KEY);
+        JsonNode request = result.get(InquiryRequest.KEY);
         return request == null || request.isNull() ? null : request;
     }
 

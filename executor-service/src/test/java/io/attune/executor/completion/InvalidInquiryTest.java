@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * CONTRACT §3.1: an invalid {@code __inquiry} creates no inquiry; the execution fails and its result says exactly
+ * An invalid {@code __inquiry} creates no inquiry; the execution fails and its result says exactly
  * what was wrong — the reported result kept, plus {@code error} and {@code inquiry_errors}.
  */
 class InvalidInquiryTest extends ExecutorIntegrationTest {
@@ -81,6 +81,51 @@ class InvalidInquiryTest extends ExecutorIntegrationTest {
         assertThat(failed.get("inquiry_errors").toString()).contains("/response_schema/type");
     }
 
+    static Stream<Arguments> schemasThatCannotBeEvaluatedSafely() {
+        return Stream.of(
+                // killed both executors once: StackOverflowError in the consumer thread, then System.exit
+                Arguments.of("a $ref to itself", "{\"$ref\": \"#\"}", "without descending into the answer"),
+                // was accepted; answering {"x": 1} gave a 500
+                Arguments.of("recursion through if/then",
+                        "{\"type\": \"object\", \"if\": {\"required\": [\"x\"]}, \"then\": {\"$ref\": \"#\"}}",
+                        "without descending into the answer"),
+                Arguments.of("a backtracking pattern", "{\"type\": \"string\", \"pattern\": \"^(\\\\w+)\\\\1$\"}",
+                        "cannot run in linear time"),
+                Arguments.of("a huge enum", "{\"enum\": " + numbers(5000) + "}",
+                        "enum has 5000 values; at most 1000"),
+                Arguments.of("a schema over 64 KiB", "{\"description\": \"" + "x".repeat(70_000) + "\"}",
+                        "bytes; at most 65536"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("schemasThatCannotBeEvaluatedSafely")
+    void aSchemaThatCannotBeEvaluatedSafelyFailsTheExecutionWithTheReasonAndTheNextReportIsHandled(
+            String name, String schema, String reason) {
+        ObjectNode inquiry = Json.object().put("prompt", "Approve?");
+        inquiry.set("response_schema", Json.tree(schema));
+        ObjectNode failed = awaitFailure(reportedResult(inquiry));
+
+        assertThat(failed.get("error").asString()).startsWith("invalid __inquiry: response_schema is not a valid "
+                + "JSON Schema").contains(reason);
+        assertThat(failed.get("inquiry_errors").get(0).get("path").asString()).startsWith("/response_schema");
+        // the consumer is alive: an ordinary report is still handled
+        Execution next = runningExecution();
+        try (BrokerProbe probe = probe("nothing.to.see")) {
+            probe.publish(report(next, ExecutionStatus.COMPLETED, Json.tree("{\"ok\": true}")));
+        }
+        awaitStatus(next.id(), ExecutionStatus.COMPLETED);
+    }
+
+    @Test
+    void aPromptOver4KiBIsRefused() {
+        ObjectNode failed = awaitFailure(reportedResult(Json.object().put("prompt", "é".repeat(2049))));
+
+        assertThat(failed.get("inquiry_errors")).singleElement().satisfies(problem -> {
+            assertThat(problem.get("path").asString()).isEqualTo("/prompt");
+            assertThat(problem.get("message").asString()).isEqualTo("prompt is 4098 bytes; at most 4096 are allowed");
+        });
+    }
+
     @Test
     void everyProblemIsNamed() {
         ObjectNode failed = awaitFailure(reportedResult(Json.tree("""
@@ -92,6 +137,11 @@ class InvalidInquiryTest extends ExecutorIntegrationTest {
         List<String> paths = new ArrayList<>();
         failed.get("inquiry_errors").forEach(problem -> paths.add(problem.get("path").asString()));
         assertThat(paths).containsExactly("/prompt", "/assigned_to", "/timeout_seconds");
+    }
+
+    static String numbers(int count) {
+        return java.util.stream.IntStream.range(0, count).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(",", "[", "]"));
     }
 
     static ObjectNode reportedResult(JsonNode inquiry) {

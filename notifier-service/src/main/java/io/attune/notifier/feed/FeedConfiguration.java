@@ -1,6 +1,7 @@
 package io.attune.notifier.feed;
 
 import io.attune.core.messaging.AmqpSettings;
+import io.attune.core.messaging.Consumers;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarable;
@@ -54,7 +55,7 @@ class FeedConfiguration {
         container.setMissingQueuesFatal(false);
         container.setDefaultRequeueRejected(false);
         container.setMessageListener(feed);
-        return container;
+        return Consumers.neverStopped(container, feedQueue.queue().getName());
     }
 
     /** The replica's queue, wrapped so that it is not mistaken for a durable consumer queue elsewhere. */

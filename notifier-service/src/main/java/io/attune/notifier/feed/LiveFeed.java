@@ -1,5 +1,6 @@
 package io.attune.notifier.feed;
 
+import io.attune.core.error.Failures;
 import io.attune.model.message.MalformedMessageException;
 import io.attune.model.message.MessageEnvelope;
 import io.attune.model.message.MessagePayload;
@@ -7,18 +8,24 @@ import io.attune.model.message.Messages;
 import io.attune.model.ws.Notification;
 import io.attune.notifier.replay.EventTrail;
 import io.attune.notifier.session.SessionRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageListener;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionListener;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
+import org.springframework.amqp.rabbit.listener.ConsumeOkEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -26,29 +33,64 @@ import java.util.function.Supplier;
  *
  * <p>The relay publishes events in id order, so the queue delivers them in id order; an event seen twice (the relay
  * re-publishes after a crash, with the same id) is dropped here. The queue is exclusive to this replica's broker
- * connection, so when that connection is lost the queue — and whatever was in it — is gone: the next event to arrive
- * first brings up from the event trail every event in between, and sessions see no gap. The same catch-up covers
- * the moments between start-up and the queue's first delivery.
+ * connection, so when that connection is lost the queue — and whatever was in it — is gone. The gap is closed from
+ * the event trail as soon as the queue consumes again on the new connection (and, failing that, at the next event or
+ * the next periodic check): every event up to the trail's newest is dispatched first, and the gap counts as closed
+ * only once that has succeeded. A catch-up only counts once the new queue consumes: an event published before that
+ * moment is in the trail, one published after it is in the queue. The same catch-up covers the moments between
+ * start-up and the queue's first delivery.
+ *
+ * <p>An event id above the trail's newest cannot come from the relay (it publishes only ids already committed): such
+ * a message is forged or misrouted, and is ignored — it must not make the feed skip the real events below it.
  */
 @Component
 public class LiveFeed implements MessageListener, ConnectionListener {
     private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
     private static final int CATCH_UP_PAGE = 1000;
+    private static final long GAP_CHECK_MILLIS = 5_000;
 
+    private final String queue;
     private final SessionRegistry sessions;
     private final InquiryFactsCache facts;
     private final EventTrail trail;
-    /** Only touched by the single consumer thread. */
+    private final FeedProgress progress;
+    private final Counter caughtUp;
+    private final Counter ignoredAhead;
+    private final ScheduledExecutorService catchUps;
+    /** Dispatching happens under this lock: the consumer thread and the catch-up thread take turns, in id order. */
+    private final Object dispatching = new Object();
     private long lastDispatched;
-    private volatile boolean interrupted = true;
+    /** The newest id known to be in the trail; an event above it is checked against the trail first. */
+    private long knownNewest;
+    /** Broker connections lost so far: each opens a gap in the feed. */
+    private final AtomicLong breaks = new AtomicLong();
+    /** The value of {@link #breaks} when the queue last started consuming (-1: not yet). */
+    private volatile long consumingAfter = -1;
+    /** The value of {@link #breaks} whose gap has been closed (-1: the start-up gap is still open). */
+    private long closedAfter = -1;
 
-    public LiveFeed(SessionRegistry sessions, InquiryFactsCache facts, EventTrail trail) {
+    LiveFeed(FeedConfiguration.FeedQueue feedQueue, SessionRegistry sessions, InquiryFactsCache facts,
+             EventTrail trail, FeedProgress progress, MeterRegistry meters) {
+        this.queue = feedQueue.queue().getName();
         this.sessions = sessions;
         this.facts = facts;
         this.trail = trail;
+        this.progress = progress;
+        this.caughtUp = Counter.builder("attune.notifier.feed.caught.up")
+                .description("notifications the broker feed missed, dispatched from the event trail").register(meters);
+        this.ignoredAhead = Counter.builder("attune.notifier.feed.ignored.ahead")
+                .description("messages ignored because their event id is beyond the trail's newest").register(meters);
+        this.catchUps = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "notifier-feed-catch-up");
+            thread.setDaemon(true);
+            return thread;
+        });
         // Taken before the queue exists (it is declared once the broker connection opens), so the first catch-up
         // covers everything committed since.
         this.lastDispatched = trail.lastEventId();
+        this.knownNewest = lastDispatched;
+        progress.advanceTo(lastDispatched);
+        catchUps.scheduleWithFixedDelay(this::closeGapIfAny, GAP_CHECK_MILLIS, GAP_CHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -66,28 +108,50 @@ public class LiveFeed implements MessageListener, ConnectionListener {
                     envelope.messageType().wireName(), envelope.messageId());
             return;
         }
-        if (eventId <= lastDispatched) {
-            return; // published again after a relay crash; already notified
+        long breaksSeen = breaks.get();
+        synchronized (dispatching) {
+            if (eventId <= lastDispatched) {
+                return; // published again after a relay crash; already notified
+            }
+            if (eventId > knownNewest) {
+                knownNewest = retrying(trail::lastEventId);
+                if (eventId > knownNewest) {
+                    ignoredAhead.increment();
+                    log.warn("Ignored {} {}: its event_id {} is beyond the trail's newest event ({})",
+                            envelope.messageType().wireName(), envelope.messageId(), eventId, knownNewest);
+                    return;
+                }
+            }
+            if (closedAfter != breaksSeen && consumingAfter == breaksSeen) {
+                catchUp(eventId); // the first event on the new queue: what came before it is in the trail
+                closedAfter = breaksSeen;
+            }
+            dispatch(eventId, envelope.payload());
         }
-        if (interrupted) {
-            interrupted = false;
-            catchUp(eventId);
-        }
-        Optional<Long> inquiryId = NotificationFactory.inquiryId(envelope.payload());
+    }
+
+    private void dispatch(long eventId, MessagePayload payload) {
+        Optional<Long> inquiryId = NotificationFactory.inquiryId(payload);
         if (inquiryId.isPresent()) {
-            Optional<InquiryFacts> known = NotificationFactory.factsIn(envelope.payload());
+            Optional<InquiryFacts> known = NotificationFactory.factsIn(payload);
             known.ifPresent(f -> facts.remember(inquiryId.get(), f));
             InquiryFacts inquiry = known.or(() -> retrying(() -> facts.find(inquiryId.get()))).orElse(null);
             if (inquiry == null) {
                 log.warn("Event {} is about inquiry {}, which does not exist: not notified", eventId, inquiryId.get());
             } else {
-                NotificationFactory.notification(eventId, envelope.payload(), inquiry).ifPresent(sessions::dispatch);
+                NotificationFactory.notification(eventId, payload, inquiry).ifPresent(sessions::dispatch);
             }
         }
-        lastDispatched = eventId;
+        advance(eventId);
     }
 
-    /** Dispatches, from the trail, the events between the last one dispatched and {@code beforeId}. */
+    private void advance(long eventId) {
+        lastDispatched = eventId;
+        knownNewest = Math.max(knownNewest, eventId);
+        progress.advanceTo(eventId);
+    }
+
+    /** Dispatches, from the trail, the events between the last one dispatched and {@code beforeId} (exclusive). */
     private void catchUp(long beforeId) {
         List<Notification> page;
         do {
@@ -96,13 +160,53 @@ public class LiveFeed implements MessageListener, ConnectionListener {
             if (!page.isEmpty()) {
                 log.info("Caught up {} notification(s) the broker feed missed (ids {}..{})", page.size(),
                         page.get(0).id(), page.get(page.size() - 1).id());
+                caughtUp.increment(page.size());
             }
             for (Notification notification : page) {
                 sessions.dispatch(notification);
-                lastDispatched = notification.id();
+                advance(notification.id());
             }
         } while (page.size() == CATCH_UP_PAGE);
     }
+
+    /**
+     * Closes the gap up to the trail's newest event, unless one is not open. Runs as soon as the queue consumes again
+     * after a reconnection (a quiet system would otherwise stay behind until its next event), and periodically in
+     * case that failed.
+     */
+    void closeGapIfAny() {
+        long breaksSeen = breaks.get();
+        if (consumingAfter != breaksSeen) {
+            return; // no queue consumes on the current connection yet: a catch-up now could not close the gap
+        }
+        try {
+            synchronized (dispatching) {
+                if (closedAfter == breaksSeen) {
+                    return;
+                }
+                long newest = retrying(trail::lastEventId);
+                knownNewest = Math.max(knownNewest, newest);
+                catchUp(newest + 1);
+                closedAfter = breaksSeen;
+            }
+        } catch (RuntimeException e) { // the gap stays open: the next event or the next check closes it
+            log.warn("Catching up the broker feed failed, will try again: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * The queue consumes (again): whatever it lost before this moment is in the trail. Published synchronously by the
+     * listener container before the first delivery to the new consumer, so that delivery already knows.
+     */
+    @EventListener
+    void consuming(ConsumeOkEvent event) {
+        if (!queue.equals(event.getQueue())) {
+            return;
+        }
+        consumingAfter = breaks.get();
+        catchUps.execute(this::closeGapIfAny);
+    }
+
 
     /** Waits out a database outage: notifications must not be skipped, and later ones must not overtake them. */
     private <T> T retrying(Supplier<T> query) {
@@ -110,7 +214,10 @@ public class LiveFeed implements MessageListener, ConnectionListener {
         while (true) {
             try {
                 return query.get();
-            } catch (TransientDataAccessException | DataAccessResourceFailureException e) {
+            } catch (RuntimeException e) {
+                if (!Failures.isOutage(e) && !Failures.isContention(e)) {
+                    throw e;
+                }
                 log.warn("Database unavailable for the notifier feed, retrying in {} ms: {}", backoff, e.getMessage());
                 try {
                     Thread.sleep(backoff);
@@ -138,16 +245,22 @@ public class LiveFeed implements MessageListener, ConnectionListener {
 
     @Override
     public void onCreate(Connection connection) {
-        // the queue is (re)declared by RabbitAdmin on this connection; the gap is closed at the next event
+        // the queue is (re)declared by RabbitAdmin on this connection; the gap is closed once it consumes
     }
 
     @Override
     public void onClose(Connection connection) {
-        interrupted = true;
+        breaks.incrementAndGet();
     }
 
     @Override
     public void onShutDown(com.rabbitmq.client.ShutdownSignalException signal) {
-        interrupted = true;
+        breaks.incrementAndGet();
+    }
+
+    /** Stops the catch-up thread with the application. */
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        catchUps.shutdownNow();
     }
 }

@@ -20,8 +20,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Reads notifications back from the stored event trail ({@code attune.event}, kept for the relay's retention, 7 days
- * by default). Filters and visibility are applied in SQL, exactly as {@link Subscription#matches} applies them live.
+ * Reads notifications back from the stored event trail ({@code attune.event}, kept for
+ * {@code ATTUNE_EVENT_RETENTION}, 7 days by default). Filters and visibility are applied in SQL, exactly as
+ * {@link Subscription#matches} applies them live.
  * Event ids are assigned in commit order, so a read that sees id N sees every smaller id too: reading "after N" in id
  * order never skips an event that a later read could still find.
  */
@@ -96,8 +97,16 @@ public class EventTrail {
         return notifications;
     }
 
-    /** The newest event id stored so far (0 when there is none). */
+    /** The newest event id stored so far (0 when there is none): what a subscribe reports as its position. */
     public long lastEventId() {
         return jdbc.sql("SELECT coalesce(max(id), 0) FROM attune.event").query(Long.class).single();
+    }
+
+    /**
+     * The newest event id retention has deleted (0 when none): a replay from an older id cannot be complete. Kept by
+     * service-core's EventPruner in the statement that deletes.
+     */
+    public long prunedThrough() {
+        return jdbc.sql("SELECT pruned_through FROM attune.event_retention").query(Long.class).optional().orElse(0L);
     }
 }

@@ -3,10 +3,8 @@ package io.attune.notifier.session;
 import io.attune.model.json.Json;
 import io.attune.model.ws.ServerMessage;
 import io.attune.model.ws.SubscriptionFilters;
-import io.attune.notifier.NotifierSettings;
 import io.attune.notifier.auth.Authenticated;
 import io.attune.notifier.feed.Activity;
-import io.attune.notifier.replay.EventTrail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -21,8 +19,9 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * The client side of {@code /ws} (CONTRACT §5): subscribe (with optional filters and since), unsubscribe, ping. A
- * message the server cannot use gets {@code {"type": "error", "message": …}} and the socket stays open.
+ * The client side of {@code /ws} (docs/notifier.md): subscribe (with optional filters and since), unsubscribe, ping.
+ * A message the server cannot use gets {@code {"type": "error", "message": …}} and the socket stays open. This runs
+ * on the socket's own thread, so it only parses: the session handles each message in order on a pool of its own.
  */
 @Component
 public class NotifierWebSocketHandler extends TextWebSocketHandler {
@@ -31,13 +30,9 @@ public class NotifierWebSocketHandler extends TextWebSocketHandler {
             .collect(Collectors.joining(", "));
 
     private final SessionRegistry sessions;
-    private final EventTrail trail;
-    private final NotifierSettings settings;
 
-    public NotifierWebSocketHandler(SessionRegistry sessions, EventTrail trail, NotifierSettings settings) {
+    public NotifierWebSocketHandler(SessionRegistry sessions) {
         this.sessions = sessions;
-        this.trail = trail;
-        this.settings = settings;
     }
 
     @Override
@@ -112,7 +107,7 @@ public class NotifierWebSocketHandler extends TextWebSocketHandler {
             }
             since = sinceNode.asLong();
         }
-        session.subscribe(filters, since, trail, settings.replayLimit());
+        session.subscribe(filters, since);
     }
 
     @Override

@@ -1,9 +1,12 @@
 package io.attune.notifier.session;
 
+import io.attune.core.event.RetentionSettings;
 import io.attune.model.json.Json;
 import io.attune.model.ws.Notification;
 import io.attune.notifier.NotifierSettings;
 import io.attune.notifier.auth.Authenticated;
+import io.attune.notifier.feed.FeedProgress;
+import io.attune.notifier.replay.EventTrail;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The open sessions of this replica: hands each live notification to every one of them, pings idle ones, closes
- * those whose token expires, and counts what it does ({@code attune.notifier.*} metrics).
+ * those whose token expires, holds each identity to its number of sockets, runs the sessions' message handling and
+ * replays on a pool of its own, and counts what it does ({@code attune.notifier.*} metrics).
  */
 @Component
 public class SessionRegistry implements SmartLifecycle, DisposableBean {
@@ -53,7 +57,12 @@ public class SessionRegistry implements SmartLifecycle, DisposableBean {
     private static final int BACKGROUND_THREADS = 32;
 
     private final NotifierSettings settings;
+    private final SessionLimits limits;
+    private final EventTrail trail;
+    private final FeedProgress progress;
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
+    /** Open sessions per identity id, for the per-identity cap. */
+    private final Map<Long, AtomicInteger> perIdentity = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     /**
@@ -61,22 +70,52 @@ public class SessionRegistry implements SmartLifecycle, DisposableBean {
      * on its way — so never on the feed's thread.
      */
     private final ExecutorService background;
+    /** Client messages and replays: never on a socket's own thread, and a bounded number of queries at once. */
+    private final ExecutorService work;
     private final Counter notificationsSent;
+    private final Counter notificationsReplayed;
+    private final Counter replays;
+    private final Counter expiredReplays;
     private final Counter slowClientCloses;
+    private final Counter floodCloses;
+    private final Counter identityCapCloses;
     private volatile boolean running;
 
-    public SessionRegistry(NotifierSettings settings, MeterRegistry meters) {
+    public SessionRegistry(NotifierSettings settings, RetentionSettings retention, EventTrail trail,
+                           FeedProgress progress, MeterRegistry meters) {
         this.settings = settings;
+        this.limits = SessionLimits.of(settings, retention.retention());
+        this.trail = trail;
+        this.progress = progress;
+        this.work = new ThreadPoolExecutor(settings.replayThreads(), settings.replayThreads(), 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemon("notifier-work"));
+        ((ThreadPoolExecutor) work).allowCoreThreadTimeOut(true);
         this.timer = new ScheduledThreadPoolExecutor(1, daemon("notifier-timer"));
         this.background = new ThreadPoolExecutor(BACKGROUND_THREADS, BACKGROUND_THREADS, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), daemon("notifier-io"));
         ((ThreadPoolExecutor) background).allowCoreThreadTimeOut(true);
         Gauge.builder("attune.notifier.sessions", sessions, Map::size).description("open WebSocket sessions")
                 .register(meters);
+        Gauge.builder("attune.notifier.replay.queued", sessions,
+                        all -> all.values().stream().mapToLong(ClientSession::replayQueued).sum())
+                .description("characters of replayed notifications waiting for clients").baseUnit("chars")
+                .register(meters);
         this.notificationsSent = Counter.builder("attune.notifier.notifications.sent")
                 .description("notifications handed to clients").register(meters);
+        this.notificationsReplayed = Counter.builder("attune.notifier.notifications.replayed")
+                .description("replayed notifications handed to clients (also counted in notifications.sent)")
+                .register(meters);
+        this.replays = Counter.builder("attune.notifier.replays").description("subscribes with since that replayed")
+                .register(meters);
+        this.expiredReplays = Counter.builder("attune.notifier.replays.expired")
+                .description("subscribes whose since was older than the retained trail").register(meters);
         this.slowClientCloses = Counter.builder("attune.notifier.slow.client.closes")
                 .description("sessions closed because the client fell too far behind").register(meters);
+        this.floodCloses = Counter.builder("attune.notifier.flood.closes")
+                .description("sessions closed for subscribing or sending faster than allowed (4029)").register(meters);
+        this.identityCapCloses = Counter.builder("attune.notifier.identity.cap.closes")
+                .description("sockets closed at once because their identity had too many open (4029)")
+                .register(meters);
         long heartbeat = settings.heartbeatInterval().toMillis();
         timer.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
     }
@@ -86,7 +125,15 @@ public class SessionRegistry implements SmartLifecycle, DisposableBean {
         endpoint.getUserProperties().put(BLOCKING_SEND_TIMEOUT, settings.sendTimeout().toMillis());
         endpoint.getUserProperties().put(CLOSE_SEND_TIMEOUT, settings.sendTimeout().toMillis());
         endpoint.getAsyncRemote().setSendTimeout(settings.sendTimeout().toMillis());
-        ClientSession session = new ClientSession(socket, endpoint, who.actor(), this, settings.sessionBuffer());
+        ClientSession session = new ClientSession(socket, endpoint, who.actor(), this, limits);
+        if (!admit(session)) {
+            identityCapCloses.increment();
+            log.info("Session {} ({}) refused: the identity already has {} open sockets", session.id(),
+                    who.actor().login(), settings.maxSocketsPerIdentity());
+            session.close(new CloseStatus(CloseCodes.TOO_MANY, "too many open sockets for this identity: at most "
+                    + settings.maxSocketsPerIdentity()));
+            return;
+        }
         sessions.put(session.id(), session);
         if (who.expiresAt() != null) {
             long delay = Math.max(0, Duration.between(Instant.now(), who.expiresAt()).toMillis());
@@ -98,10 +145,28 @@ public class SessionRegistry implements SmartLifecycle, DisposableBean {
         return sessions.get(id);
     }
 
+    /** Counts the session against its identity's cap; false (and not counted) when the cap is reached. */
+    private boolean admit(ClientSession session) {
+        Long identity = session.actor().id();
+        if (identity == null) {
+            return true;
+        }
+        AtomicInteger open = perIdentity.computeIfAbsent(identity, k -> new AtomicInteger());
+        if (open.incrementAndGet() > settings.maxSocketsPerIdentity()) {
+            open.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
     void closed(String id) {
         ClientSession session = sessions.remove(id);
         if (session != null) {
             session.discard();
+            Long identity = session.actor().id();
+            if (identity != null) {
+                perIdentity.computeIfPresent(identity, (k, open) -> open.decrementAndGet() <= 0 ? null : open);
+            }
         }
         ScheduledFuture<?> expiry = expiries.remove(id);
         if (expiry != null) {
@@ -129,6 +194,45 @@ public class SessionRegistry implements SmartLifecycle, DisposableBean {
         return sessions.size();
     }
 
+    /**
+     * Closes every open socket of one identity with {@code code} and {@code reason} (e.g. when the identity is
+     * disabled); returns how many. What was on its way to them is dropped.
+     */
+    public int closeAllOf(long identityId, int code, String reason) {
+        CloseStatus status = new CloseStatus(code, CloseCodes.reason(reason));
+        int closed = 0;
+        for (ClientSession session : sessions.values()) {
+            if (Long.valueOf(identityId).equals(session.actor().id())) {
+                session.close(status);
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    /** Open sockets of one identity on this replica. */
+    public int openSocketsOf(long identityId) {
+        AtomicInteger open = perIdentity.get(identityId);
+        return open == null ? 0 : open.get();
+    }
+
+    EventTrail trail() {
+        return trail;
+    }
+
+    FeedProgress progress() {
+        return progress;
+    }
+
+    /** Runs one step of a session's message handling or replay on the work pool. */
+    void work(Runnable step) {
+        try {
+            work.execute(step);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("Shutting down: {} not run", step);
+        }
+    }
+
     void background(Runnable task) {
         try {
             background.execute(task);
@@ -137,8 +241,23 @@ public class SessionRegistry implements SmartLifecycle, DisposableBean {
         }
     }
 
-    void notificationSent() {
+    void notificationSent(boolean replayed) {
         notificationsSent.increment();
+        if (replayed) {
+            notificationsReplayed.increment();
+        }
+    }
+
+    void replayStarted() {
+        replays.increment();
+    }
+
+    void expiredReplay() {
+        expiredReplays.increment();
+    }
+
+    void floodClosed() {
+        floodCloses.increment();
     }
 
     void slowClientClosed() {
@@ -189,6 +308,7 @@ public class SessionRegistry implements SmartLifecycle, DisposableBean {
     @Override
     public void destroy() {
         timer.shutdownNow();
+        work.shutdownNow();
         background.shutdown();
     }
 

@@ -73,12 +73,29 @@ final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
+    /** Reads the next {@code count} text messages (fails on a timeout, or if a close frame comes first). */
+    List<String> readTexts(int count, Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        List<String> texts = new ArrayList<>();
+        while (texts.size() < count) {
+            Transcript closed = read(texts, count);
+            if (closed != null) {
+                throw new IOException("closed after " + texts.size() + " messages: " + closed);
+            }
+        }
+        return texts;
+    }
+
     /** Reads everything up to the close frame (fails on a timeout or if the connection ends without one). */
     Transcript readUntilClose(Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
-        List<String> texts = new ArrayList<>();
+        return read(new ArrayList<>(), Integer.MAX_VALUE);
+    }
+
+    /** Reads frames into {@code texts} until it holds {@code count} messages (null) or a close frame comes. */
+    private Transcript read(List<String> texts, int count) throws IOException {
         ByteArrayOutputStream message = new ByteArrayOutputStream();
-        while (true) {
+        while (texts.size() < count) {
             int first = in.readUnsignedByte();
             boolean fin = (first & 0x80) != 0;
             int opcode = first & 0x0F;
@@ -106,6 +123,7 @@ final class RawWebSocket implements AutoCloseable {
             }
             // pings (0x9) need no answer here
         }
+        return null;
     }
 
     @Override

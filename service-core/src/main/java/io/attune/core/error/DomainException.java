@@ -35,6 +35,10 @@ public class DomainException extends RuntimeException {
         return new DomainException(ErrorCode.CONFLICT, message, List.of());
     }
 
+    public static DomainException payloadTooLarge(String message) {
+        return new DomainException(ErrorCode.PAYLOAD_TOO_LARGE, message, List.of());
+    }
+
     public static DomainException validation(String message, List<ApiError.ErrorDetail> details) {
         return new DomainException(ErrorCode.VALIDATION_ERROR, message, details);
     }

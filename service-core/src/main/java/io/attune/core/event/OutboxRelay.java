@@ -52,8 +52,6 @@ public class OutboxRelay implements SmartLifecycle {
             + "FROM (SELECT outbox_id FROM attune.event WHERE id IS NULL ORDER BY outbox_id LIMIT ?) pick "
             + "WHERE e.outbox_id = pick.outbox_id RETURNING e.id, e.routing_key, e.envelope::text";
     private static final String MARK = "UPDATE attune.event SET published_at = now() WHERE id = ANY(?)";
-    private static final String PURGE = "DELETE FROM attune.event WHERE outbox_id IN (SELECT outbox_id FROM "
-            + "attune.event WHERE published_at < now() - make_interval(secs => ?) LIMIT 10000)";
 
     private final DataSource dataSource;
     private final RabbitTemplate rabbit;
@@ -63,7 +61,6 @@ public class OutboxRelay implements SmartLifecycle {
     private final Counter published;
     private volatile boolean running;
     private Thread thread;
-    private Instant nextPurge = Instant.now().plusSeconds(60);
 
     public OutboxRelay(DataSource dataSource, RabbitTemplate rabbit, AmqpSettings amqp, RelaySettings settings,
                        RelaySignal signal, MeterRegistry meters) {
@@ -137,7 +134,6 @@ public class OutboxRelay implements SmartLifecycle {
                     publish(batch);
                     markPublished(c, batch);
                 }
-                purgeIfDue(c);
             } finally {
                 try (Statement s = c.createStatement()) {
                     s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
@@ -219,20 +215,6 @@ public class OutboxRelay implements SmartLifecycle {
             Array array = c.createArrayOf("bigint", ids);
             ps.setArray(1, array);
             ps.executeUpdate();
-        }
-    }
-
-    private void purgeIfDue(Connection c) throws SQLException {
-        if (Instant.now().isBefore(nextPurge)) {
-            return;
-        }
-        nextPurge = Instant.now().plusSeconds(600);
-        try (PreparedStatement ps = planEachTime(c, PURGE)) {
-            ps.setLong(1, settings.retention().toSeconds());
-            int purged = ps.executeUpdate();
-            if (purged > 0) {
-                log.info("Purged {} published events older than {}", purged, settings.retention());
-            }
         }
     }
 

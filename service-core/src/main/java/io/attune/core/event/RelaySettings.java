@@ -6,15 +6,15 @@ import java.time.Duration;
 
 /**
  * {@code attune.outbox.*}: how often the relay looks for events other processes stored (it is woken at once for this
- * process's own), how many it publishes per confirm round, and how long published events are kept for replay.
+ * process's own) and how many it publishes per confirm round. How long published events are kept is
+ * {@link RetentionSettings}.
  */
 @ConfigurationProperties("attune.outbox")
-public record RelaySettings(Boolean relayEnabled, Duration pollInterval, Integer batchSize, Duration retention) {
+public record RelaySettings(Boolean relayEnabled, Duration pollInterval, Integer batchSize) {
 
     public RelaySettings {
         relayEnabled = relayEnabled == null || relayEnabled;
         pollInterval = pollInterval == null ? Duration.ofMillis(250) : pollInterval;
         batchSize = batchSize == null ? 500 : batchSize;
-        retention = retention == null ? Duration.ofDays(7) : retention;
     }
 }

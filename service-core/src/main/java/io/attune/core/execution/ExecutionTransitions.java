@@ -19,6 +19,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
 
+import tools.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -40,15 +44,20 @@ public class ExecutionTransitions {
     public static final Set<ExecutionStatus> AWAITING_REPORT = EnumSet.of(ExecutionStatus.REQUESTED,
             ExecutionStatus.RUNNING);
 
+    /** The {@code error} of an execution failed because its worker stopped renewing its lease. */
+    public static final String WORKER_LOST = "worker lost";
+
     private final ExecutionRepository executions;
     private final InquiryRepository inquiries;
+    private final ExecutionLeases leases;
     private final Outbox outbox;
     private final ResultMask resultMask;
 
-    public ExecutionTransitions(ExecutionRepository executions, InquiryRepository inquiries, Outbox outbox,
-                                ResultMask resultMask) {
+    public ExecutionTransitions(ExecutionRepository executions, InquiryRepository inquiries, ExecutionLeases leases,
+                                Outbox outbox, ResultMask resultMask) {
         this.executions = executions;
         this.inquiries = inquiries;
+        this.leases = leases;
         this.outbox = outbox;
         this.resultMask = resultMask;
     }
@@ -99,6 +108,43 @@ public class ExecutionTransitions {
             throw new IllegalStateException("execution " + locked.id() + " is " + locked.status().wire());
         }
         return move(locked, status, result, correlationId);
+    }
+
+    /**
+     * {@code running} → {@code failed} for up to {@code limit} executions whose worker has not renewed its lease for
+     * {@code lostAfter}: the worker died (SIGKILL, OOM, lost host) and will never report. The result says so:
+     * {@code {"error": "worker lost", "worker", "lease_renewed_at", "lost_after_seconds"}}; each change is announced
+     * by ExecutionStatusChanged in this transaction and the lapsed leases are removed. A report the worker still
+     * sends later finds the execution no longer awaiting one and is ignored: the first ending stored wins.
+     *
+     * @return the executions failed (fewer than {@code limit} when no more leases have lapsed)
+     */
+    @Transactional
+    public List<Execution> failLost(Duration lostAfter, int limit, UUID correlationId) {
+        List<ExecutionLeases.Lapsed> lapsed = leases.lockLapsed(lostAfter, limit);
+        List<Execution> failed = new ArrayList<>();
+        for (ExecutionLeases.Lapsed lease : lapsed) {
+            Execution locked = executions.lock(lease.executionId()).orElseThrow();
+            if (locked.status() != ExecutionStatus.RUNNING) {
+                continue; // ended otherwise meanwhile (a lease is normally gone by then): only the lease is stale
+            }
+            ObjectNode result = Json.object();
+            result.put("error", WORKER_LOST);
+            result.put("worker", lease.worker());
+            result.put("lease_renewed_at", lease.renewedAt().toString());
+            result.put("lost_after_seconds", lostAfter.toMillis() / 1000.0);
+            failed.add(move(locked, ExecutionStatus.FAILED, result, correlationId));
+            log.warn("Execution {} failed: worker lost ({} last renewed its lease at {})", locked.id(),
+                    lease.worker(), lease.renewedAt());
+        }
+        leases.delete(lapsed.stream().map(ExecutionLeases.Lapsed::executionId).toList());
+        return failed;
+    }
+
+    /** Whether a stored result is the one {@link #failLost} gives. */
+    public static boolean isWorkerLost(Execution execution) {
+        return execution.status() == ExecutionStatus.FAILED && execution.result() != null
+                && WORKER_LOST.equals(execution.result().path("error").asString(null));
     }
 
     /**

@@ -56,25 +56,37 @@ public class InquiryRepository {
                 }).optional();
     }
 
-    /** Whether the inquiry's {@code timeout_at} has passed by the database's clock (the one the checker uses). */
+    /**
+     * Whether the inquiry's {@code timeout_at} has passed by the database's clock, read now ({@code clock_timestamp()},
+     * not the transaction's start): the one clock of every timeout decision.
+     */
     public boolean isPastTimeout(long id) {
-        return jdbc.sql("SELECT timeout_at IS NOT NULL AND timeout_at <= now() FROM attune.inquiry WHERE id = ?")
+        return jdbc.sql("SELECT timeout_at IS NOT NULL AND timeout_at <= clock_timestamp() FROM attune.inquiry "
+                        + "WHERE id = ?")
                 .param(id).query(Boolean.class).single();
     }
 
-    /** pending → responded, unless it is no longer pending or its timeout has passed; empty then. */
+    /**
+     * pending → responded, unless it is no longer pending or its timeout has passed at the moment of the update
+     * itself ({@code clock_timestamp()}: a transaction that began before the timeout cannot slip an answer in after
+     * it); empty then. {@code responded_at} is that same moment.
+     */
     public Optional<Inquiry> markResponded(long id, JsonNode response, long respondedBy) {
-        return jdbc.sql("UPDATE attune.inquiry SET status = 'responded', response = ?::jsonb, responded_by = ?, "
-                        + "responded_at = now() WHERE id = ? AND status = 'pending' "
-                        + "AND (timeout_at IS NULL OR timeout_at > now()) RETURNING " + COLUMNS)
+        return jdbc.sql("WITH clock AS (SELECT clock_timestamp() AS now) "
+                        + "UPDATE attune.inquiry SET status = 'responded', response = ?::jsonb, responded_by = ?, "
+                        + "responded_at = clock.now FROM clock WHERE id = ? AND status = 'pending' "
+                        + "AND (timeout_at IS NULL OR timeout_at > clock.now) RETURNING " + COLUMNS)
                 .params(Json.write(response), respondedBy, id)
                 .query(ROW).optional();
     }
 
-    /** pending → cancelled; empty when it was not pending. */
+    /**
+     * pending → cancelled; empty when it was not pending, or its timeout had passed at the moment of the update (the
+     * same rule and clock as {@link #markResponded}).
+     */
     public Optional<Inquiry> markCancelled(long id) {
         return jdbc.sql("UPDATE attune.inquiry SET status = 'cancelled' WHERE id = ? AND status = 'pending' "
-                        + "RETURNING " + COLUMNS)
+                        + "AND (timeout_at IS NULL OR timeout_at > clock_timestamp()) RETURNING " + COLUMNS)
                 .param(id).query(ROW).optional();
     }
 

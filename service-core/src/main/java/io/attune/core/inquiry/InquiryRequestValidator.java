@@ -11,8 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks an action's {@code __inquiry} before anything is created (CONTRACT §3.1): prompt a non-empty string,
- * response_schema a valid JSON Schema, assigned_to an existing identity, timeout_seconds a positive integer.
+ * Checks an action's {@code __inquiry} before anything is created: prompt a non-empty string of at most
+ * {@link InquiryLimits#PROMPT_MAX_BYTES} bytes, response_schema a valid JSON Schema that can be evaluated safely
+ * ({@link JsonSchemas#problemsWith}), assigned_to an existing identity, timeout_seconds a positive integer.
  */
 @Component
 public class InquiryRequestValidator {
@@ -36,6 +37,9 @@ public class InquiryRequestValidator {
         JsonNode prompt = inquiry.get("prompt");
         if (prompt == null || !prompt.isString() || prompt.asString().isBlank()) {
             problems.add(new ErrorDetail("/prompt", "prompt is required and must be a non-empty string"));
+        } else if (utf8Length(prompt.asString()) > InquiryLimits.PROMPT_MAX_BYTES) {
+            problems.add(new ErrorDetail("/prompt", "prompt is " + utf8Length(prompt.asString())
+                    + " bytes; at most " + InquiryLimits.PROMPT_MAX_BYTES + " are allowed"));
         }
         JsonNode schema = inquiry.get("response_schema");
         if (schema != null && !schema.isNull()) {
@@ -77,6 +81,10 @@ public class InquiryRequestValidator {
         }
         return Result.valid(new InquiryRequest(prompt.asString(), schema == null || schema.isNull() ? null : schema,
                 assignedTo, timeoutSeconds));
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     public record Result(InquiryRequest request, List<ErrorDetail> problems) {

@@ -1,5 +1,6 @@
 package io.attune.core.inquiry;
 
+import io.attune.core.StorableJson;
 import io.attune.core.error.DomainException;
 import io.attune.core.event.Outbox;
 import io.attune.core.execution.Execution;
@@ -20,6 +21,7 @@ import io.attune.model.message.MessagePayload;
 import io.attune.model.rest.ApiError.ErrorDetail;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -42,16 +44,18 @@ public class InquiryTransitions {
     private final AuditRepository audit;
     private final JsonSchemas schemas;
     private final Outbox outbox;
+    private final TransactionTemplate transactions;
 
     public InquiryTransitions(InquiryRepository inquiries, ExecutionRepository executions,
                               ExecutionTransitions executionTransitions, AuditRepository audit, JsonSchemas schemas,
-                              Outbox outbox) {
+                              Outbox outbox, TransactionTemplate transactions) {
         this.inquiries = inquiries;
         this.executions = executions;
         this.executionTransitions = executionTransitions;
         this.audit = audit;
         this.schemas = schemas;
         this.outbox = outbox;
+        this.transactions = transactions;
     }
 
     /**
@@ -81,10 +85,11 @@ public class InquiryTransitions {
     /**
      * A person's answer. Refused with 404 when the actor may not see the inquiry, 409 when it is no longer pending or
      * its timeout has passed (even before the checker ran), 403 when it is assigned to someone else, 400 when there
-     * is no response object, 422 when the response fails the inquiry's schema. Of concurrent answers exactly one
-     * wins: the conditional update decides, everyone else gets 409.
+     * is no response object or it holds what cannot be stored, 413 when it is over
+     * {@link InquiryLimits#ANSWER_MAX_BYTES}, 422 when it fails the inquiry's schema. The answer is checked before any
+     * transaction begins (a slow schema holds no lock and no connection); then one transaction makes the conditional
+     * update, the audit entry and the event: of concurrent answers exactly one wins, everyone else gets 409.
      */
-    @Transactional
     public Inquiry respond(long inquiryId, Actor actor, JsonNode response, UUID correlationId) {
         Inquiry inquiry = visible(inquiryId, actor);
         refuseUnlessPending(inquiry);
@@ -94,6 +99,14 @@ public class InquiryTransitions {
         if (response == null || response.isNull()) {
             throw DomainException.badRequest("the body must hold the answer in \"response\"");
         }
+        int size = Json.writeBytes(response).length;
+        if (size > InquiryLimits.ANSWER_MAX_BYTES) {
+            throw DomainException.payloadTooLarge("the response is " + size + " bytes; at most "
+                    + InquiryLimits.ANSWER_MAX_BYTES + " are allowed");
+        }
+        if (StorableJson.containsNul(response)) {
+            throw DomainException.badRequest("the response holds a U+0000 (NUL) character, which cannot be stored");
+        }
         List<ErrorDetail> violations = inquiry.responseSchema() == null
                 ? (response.isObject() ? List.of() : List.of(new ErrorDetail("", "response must be a JSON object")))
                 : schemas.validate(inquiry.responseSchema(), response);
@@ -101,20 +114,25 @@ public class InquiryTransitions {
             throw DomainException.validation("response does not match the inquiry's response_schema",
                     SecretMask.maskDetails(inquiry.responseSchema(), response, violations));
         }
-        Inquiry responded = inquiries.markResponded(inquiryId, response, actor.id())
-                .orElseThrow(() -> conflict(inquiries.find(inquiryId).orElse(inquiry)));
-        // Only the inquiry row keeps the answer in clear: the executor resumes the execution from that row, so the
-        // history and the event (stored in attune.event, replayed to notifiers) hold it masked.
-        JsonNode shown = SecretMask.mask(responded.responseSchema(), response);
-        ObjectNode details = Json.object();
-        details.set("response", shown);
-        audit.record(inquiryId, "responded", actor, details);
-        outbox.append(new InquiryResponded(responded.id(), responded.execution(), shown,
-                responded.respondedBy(), responded.respondedAt()), correlationId);
-        return responded;
+        return transactions.execute(status -> {
+            Inquiry responded = inquiries.markResponded(inquiryId, response, actor.id())
+                    .orElseThrow(() -> conflict(inquiries.find(inquiryId).orElse(inquiry)));
+            // Only the inquiry row keeps the answer in clear: the executor resumes the execution from that row, so
+            // the history and the event (stored in attune.event, replayed to notifiers) hold it masked.
+            JsonNode shown = SecretMask.mask(responded.responseSchema(), response);
+            ObjectNode details = Json.object();
+            details.set("response", shown);
+            audit.record(inquiryId, "responded", actor, details);
+            outbox.append(new InquiryResponded(responded.id(), responded.execution(), shown,
+                    responded.respondedBy(), responded.respondedAt()), correlationId);
+            return responded;
+        });
     }
 
-    /** An admin's cancellation: the inquiry and its execution become {@code cancelled}. 409 unless pending. */
+    /**
+     * An admin's cancellation: the inquiry and its execution become {@code cancelled}. 409 unless pending, and 409 once
+     * its timeout has passed, even before the checker ran — by the same clock and rule as an answer.
+     */
     @Transactional
     public Inquiry cancel(long inquiryId, Actor actor, UUID correlationId) {
         if (!actor.isAdmin()) {

@@ -1,29 +1,50 @@
 package io.attune.core.messaging;
 
+import io.attune.model.message.ConsumerQueues;
 import io.attune.model.message.MessageType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarable;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the durable, manually acknowledged consumers of the suite: a queue {@code <prefix><name>} bound to the
- * exchange for the given message types, its dead-letter queue {@code <prefix><name>.dlq}, and a listener container
- * running a {@link ReliableListener}. Services declare both results as beans; Spring's RabbitAdmin declares the
- * queues whenever a connection opens, so a broker that is down at start-up or restarts later is handled.
+ * exchange for the given message types, its dead-letter queue {@code <prefix><name>.dlq}, its delay queues for
+ * retries, and a listener container running a {@link ReliableListener}. Services declare both results as beans;
+ * Spring's RabbitAdmin declares the queues whenever a connection opens, so a broker that is down at start-up or
+ * restarts later is handled.
+ * <p>
+ * No {@link Throwable} stops a container or the JVM: the listener handles everything a message can cause, the
+ * container's error handler logs what is left, and an {@code Error} that still reaches the container (which Spring
+ * AMQP answers by default with {@code System.exit}) is logged and the container, stopped by it, started again.
  */
 @Component
 public class Consumers {
+    private static final Logger log = LoggerFactory.getLogger(Consumers.class);
+    private static final Duration RESTART_DELAY = Duration.ofSeconds(1);
+    private static final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "consumer-restart");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final AmqpSettings settings;
     private final TopicExchange exchange;
     private final ConnectionFactory connectionFactory;
@@ -37,13 +58,21 @@ public class Consumers {
         this.publisher = publisher;
     }
 
-    /** The queue, its dead-letter queue and the bindings of a consumer called {@code name}. */
+    /** The queue, its dead-letter queue, its delay queues and the bindings of a consumer called {@code name}. */
     public Declarables declarables(String name, MessageType... types) {
         String queueName = settings.queue(name);
         Queue queue = new Queue(queueName, true, false, false);
         List<Declarable> declarables = new ArrayList<>();
         declarables.add(queue);
         declarables.add(new Queue(AmqpSettings.deadLetterQueue(queueName), true, false, false));
+        for (Duration delay : settings.retryDelays()) {
+            // no consumer: a message waits out the queue's time-to-live, then dead-letters back to the consumer's queue
+            declarables.add(QueueBuilder.durable(ConsumerQueues.retryQueue(queueName, delay))
+                    .ttl((int) delay.toMillis())
+                    .deadLetterExchange("")
+                    .deadLetterRoutingKey(queueName)
+                    .build());
+        }
         for (MessageType type : types) {
             Binding binding = BindingBuilder.bind(queue).to(exchange).with(type.routingKey());
             declarables.add(binding);
@@ -62,6 +91,42 @@ public class Consumers {
         container.setMissingQueuesFatal(false);
         container.setDefaultRequeueRejected(true);
         container.setMessageListener(new ReliableListener(queueName, handler, publisher, settings));
+        return neverStopped(container, queueName);
+    }
+
+    /**
+     * Sets a container's error handlers so that nothing a message causes stops it for good or stops the JVM: a
+     * listener's failure is logged; an {@code Error} in a consumer thread — which Spring AMQP answers by default with
+     * {@code System.exit} — is logged and the container, stopped by it, started again. Every container of the suite
+     * goes through here.
+     */
+    public static SimpleMessageListenerContainer neverStopped(SimpleMessageListenerContainer container, String name) {
+        container.setErrorHandler(failure -> log.error("{}: a message's failure escaped its handling", name, failure));
+        container.setJavaLangErrorHandler(error -> {
+            log.error("{}: {} reached the listener container; restarting it", name, error.toString());
+            restartWhenStopped(container, name, 30);
+        });
         return container;
+    }
+
+    /** The container stops itself after an aborted consumer; start it again once it has. */
+    private static void restartWhenStopped(SimpleMessageListenerContainer container, String queueName, int looks) {
+        if (looks == 0) {
+            return;
+        }
+        restarts.schedule(() -> {
+            if (container.isRunning()) {
+                // still stopping (or it did not stop): look again
+                restartWhenStopped(container, queueName, looks - 1);
+                return;
+            }
+            try {
+                container.start();
+                log.info("{}: listener container restarted", queueName);
+            } catch (RuntimeException e) {
+                log.warn("{}: listener container could not restart yet: {}", queueName, e.toString());
+                restartWhenStopped(container, queueName, looks - 1);
+            }
+        }, RESTART_DELAY.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

@@ -1,5 +1,7 @@
 package io.attune.core.secret;
 
+import com.google.re2j.Pattern;
+import io.attune.core.inquiry.LinearPatterns;
 import io.attune.model.rest.ApiError.ErrorDetail;
 import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.JsonNode;
@@ -21,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The one place that knows which parts of an answer are secret: a {@code response_schema} (sub)schema with
@@ -353,12 +353,15 @@ public final class SecretMask {
             }
         }
 
-        /** A pattern as JSON Schema applies it (anywhere in the name); one that does not compile is said to match. */
+        /**
+         * A pattern as JSON Schema applies it (anywhere in the name), on the linear-time engine validation uses; one
+         * that cannot be compiled is said to match.
+         */
         private boolean matches(String regex, String name) {
             Pattern pattern = patterns.computeIfAbsent(regex, r -> {
                 try {
-                    return Pattern.compile(r);
-                } catch (PatternSyntaxException e) {
+                    return LinearPatterns.compile(r);
+                } catch (RuntimeException e) {
                     return null;
                 }
             });

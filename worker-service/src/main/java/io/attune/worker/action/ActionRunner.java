@@ -11,8 +11,16 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -24,11 +32,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 /**
- * Runs an action as a child process: the parameters as JSON on stdin, {@code ATTUNE_EXECUTION_ID} and
- * {@code ATTUNE_ACTION_REF} in its environment, the pack's directory as working directory. Its stdout must be one
- * JSON object, the result; its stderr goes to the log line by line. Every way a run can end becomes an
+ * Runs an action as a child process, as the {@link ActionUser} with the {@link ActionEnvironment} (an allow-list: no
+ * secret of the worker's), a fresh directory of its own as HOME and TMPDIR: the parameters as JSON on stdin,
+ * {@code ATTUNE_EXECUTION_ID} and {@code ATTUNE_ACTION_REF} in its environment, the pack's directory as working
+ * directory. Its stdout must be one JSON object, the result; its stderr goes to the log line by line. Every way a run can end becomes an
  * {@link ActionOutcome} — nothing an action does can break the worker.
  */
 public class ActionRunner implements AutoCloseable {
@@ -45,12 +55,21 @@ public class ActionRunner implements AutoCloseable {
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final long maxOutputBytes;
+    private final ActionUser user;
+    private final ActionEnvironment environment;
     private final ExecutorService io;
     private final Set<Run> running = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
+    /** Runs actions as {@link ActionUser#DEFAULT} (when the worker is root) with the base environment. */
     public ActionRunner(long maxOutputBytes) {
+        this(maxOutputBytes, ActionUser.resolve(ActionUser.DEFAULT), new ActionEnvironment(List.of()));
+    }
+
+    public ActionRunner(long maxOutputBytes, ActionUser user, ActionEnvironment environment) {
         this.maxOutputBytes = maxOutputBytes;
+        this.user = user;
+        this.environment = environment;
         this.io = Executors.newCachedThreadPool(daemonThreads("action-io-"));
     }
 
@@ -77,9 +96,24 @@ public class ActionRunner implements AutoCloseable {
      * even be started.
      */
     public ActionOutcome run(Action action, long executionId, JsonNode parameters) {
-        ProcessBuilder builder = new ProcessBuilder(action.interpreter(), action.script().toString())
+        Path home = createHome(action, executionId);
+        try {
+            return run(action, executionId, parameters, home);
+        } finally {
+            deleteQuietly(home);
+        }
+    }
+
+    private ActionOutcome run(Action action, long executionId, JsonNode parameters, Path home) {
+        Map<String, String> env = environment.forRun(System.getenv(), action, executionId, user.name(), home);
+        // Found here, not by setpriv: a missing interpreter is then the same clear error whoever runs the action.
+        String interpreter = findProgram(action.interpreter(), env.get("PATH")).orElseThrow(() -> new ActionException(
+                "cannot run action '" + action.ref() + "': " + action.interpreter() + " could not be started (is it "
+                        + "installed and on the PATH?): not found on " + env.get("PATH")));
+        ProcessBuilder builder = new ProcessBuilder(user.wrap(List.of(interpreter, action.script().toString())))
                 .directory(action.packDir().toFile());
-        prepareEnvironment(builder.environment(), action, executionId);
+        builder.environment().clear();
+        builder.environment().putAll(env);
         Process process;
         try {
             process = builder.start();
@@ -203,13 +237,76 @@ public class ActionRunner implements AutoCloseable {
     }
 
     /**
-     * The action's environment: the worker's, without its own configuration and secrets ({@code ATTUNE_*},
-     * {@code SPRING_*}: database and broker credentials, the token secret), plus what identifies the run.
+     * A program name as the action's PATH finds it (a path is taken as it is). When actions run as another user, a
+     * program that user cannot reach (under root's home, say) is skipped.
      */
-    static void prepareEnvironment(Map<String, String> environment, Action action, long executionId) {
-        environment.keySet().removeIf(name -> name.startsWith("ATTUNE_") || name.startsWith("SPRING_"));
-        environment.put("ATTUNE_EXECUTION_ID", Long.toString(executionId));
-        environment.put("ATTUNE_ACTION_REF", action.ref());
+    Optional<String> findProgram(String program, String path) {
+        if (program.contains("/")) {
+            return runnable(Path.of(program)) ? Optional.of(program) : Optional.empty();
+        }
+        for (String directory : (path == null ? "" : path).split(":")) {
+            if (!directory.isBlank() && runnable(Path.of(directory, program))) {
+                return Optional.of(Path.of(directory, program).toString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean runnable(Path program) {
+        if (!Files.isExecutable(program) || Files.isDirectory(program)) {
+            return false;
+        }
+        if (!user.switches()) {
+            return true;
+        }
+        try {
+            // the program and every directory above it must be searchable by the action's user
+            for (Path file = program.toRealPath(); file != null; file = file.getParent()) {
+                if (!actionUserMayExecute(file)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** By the owner's bits if the action's user owns the file, else by everyone's (it has no groups). */
+    private boolean actionUserMayExecute(Path file) throws IOException {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+        return Integer.valueOf(user.uid()).equals(Files.getAttribute(file, "unix:uid"))
+                ? permissions.contains(PosixFilePermission.OWNER_EXECUTE)
+                : permissions.contains(PosixFilePermission.OTHERS_EXECUTE);
+    }
+
+    /** A directory of the run's own, writable by the action's user only: its HOME and TMPDIR. */
+    private Path createHome(Action action, long executionId) {
+        try {
+            Path home = Files.createTempDirectory("attune-action-" + executionId + "-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            if (user.switches()) {
+                Files.setAttribute(home, "unix:uid", user.uid());
+                Files.setAttribute(home, "unix:gid", user.gid());
+            }
+            return home;
+        } catch (IOException e) {
+            throw new ActionException("cannot run action '" + action.ref() + "': no directory for it: " + e);
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // something the action left running still writes there: not worth failing the run for
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            log.debug("Could not delete {}: {}", directory, e.toString());
+        }
     }
 
     private static void feed(Process process, byte[] input) {

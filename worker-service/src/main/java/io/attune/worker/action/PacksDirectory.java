@@ -52,7 +52,9 @@ public final class PacksDirectory implements AutoCloseable {
 
     private static PacksDirectory extractBundled() {
         try {
-            Path target = Files.createTempDirectory("attune-packs-");
+            // readable by everyone: actions may run as another user than the worker (ActionUser)
+            Path target = Files.createTempDirectory("attune-packs-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
             PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver();
             int files = 0;
             for (Resource root : resolver.getResources("classpath*:" + BUNDLED)) {

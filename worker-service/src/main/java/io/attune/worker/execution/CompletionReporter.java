@@ -2,7 +2,7 @@ package io.attune.worker.execution;
 
 import io.attune.core.event.Outbox;
 import io.attune.core.execution.Execution;
-import io.attune.core.messaging.ReliableListener;
+import io.attune.core.error.Failures;
 import io.attune.model.json.Json;
 import io.attune.model.message.ExecutionCompleted;
 import io.attune.worker.action.ActionOutcome;
@@ -16,7 +16,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
- * Stores a run's ExecutionCompleted in the outbox; the relay publishes it with confirms. The outcome exists nowhere
+ * Stores a run's ExecutionCompleted in the outbox and gives up the execution's lease in the same transaction; the
+ * relay publishes the report with confirms. The outcome exists nowhere
  * else (the request is still unacknowledged and its execution is {@code running}, so a redelivery would not run it
  * again), so a database outage is waited out here rather than handed back to the consumer.
  */
@@ -26,11 +27,13 @@ public class CompletionReporter {
 
     private final Outbox outbox;
     private final TransactionTemplate transactions;
+    private final LeaseKeeper leases;
     private volatile boolean stopping;
 
-    public CompletionReporter(Outbox outbox, TransactionTemplate transactions) {
+    public CompletionReporter(Outbox outbox, TransactionTemplate transactions, LeaseKeeper leases) {
         this.outbox = outbox;
         this.transactions = transactions;
+        this.leases = leases;
     }
 
     public void report(Execution execution, ActionOutcome outcome, UUID correlationId) {
@@ -52,10 +55,16 @@ public class CompletionReporter {
         boolean lastTry = false;
         while (true) {
             try {
-                transactions.executeWithoutResult(tx -> outbox.append(completed, correlationId));
+                boolean leaseHeld = leases.release(execution.id(), transactions,
+                        () -> outbox.append(completed, correlationId));
+                if (!leaseHeld) {
+                    log.warn("Execution {}: outcome {} reported, but an executor had failed the execution as \"worker "
+                            + "lost\" already (this worker could not renew its lease in time): the outcome will be "
+                            + "ignored", execution.id(), completed.status().wire());
+                }
                 return;
             } catch (RuntimeException e) {
-                if (!ReliableListener.isOutage(e) || stopping || lastTry) {
+                if (!Failures.isOutage(e) || stopping || lastTry) {
                     log.error("Execution {}: its outcome could not be stored and is lost; the execution stays "
                             + "running. Outcome: {}", execution.id(), Json.write(completed), e);
                     throw e;

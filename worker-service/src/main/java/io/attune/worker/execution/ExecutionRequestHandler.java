@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Consumes ExecutionRequested: claims the execution ({@code requested} → {@code running}), runs its action and
  * reports the outcome as ExecutionCompleted — all in the listener thread, so that the request is acknowledged only
  * once the outcome is stored. The claim makes redeliveries harmless: an execution that is no longer
- * {@code requested} is never run again (see docs/worker.md on what a crash mid-run leaves behind).
+ * {@code requested} is never run again. While the action runs, the worker renews the execution's lease
+ * ({@link LeaseKeeper}); if the worker dies, an executor fails the execution as "worker lost" (docs/worker.md).
  */
 @Component
 public class ExecutionRequestHandler implements EnvelopeHandler {
@@ -36,17 +38,21 @@ public class ExecutionRequestHandler implements EnvelopeHandler {
     private final ActionCatalog catalog;
     private final ActionRunner runner;
     private final CompletionReporter reporter;
+    private final LeaseKeeper leases;
+    private final TransactionTemplate transactions;
     private final MeterRegistry meters;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     public ExecutionRequestHandler(ExecutionTransitions transitions, ExecutionRepository executions,
                                    ActionCatalog catalog, ActionRunner runner, CompletionReporter reporter,
-                                   MeterRegistry meters) {
+                                   LeaseKeeper leases, TransactionTemplate transactions, MeterRegistry meters) {
         this.transitions = transitions;
         this.executions = executions;
         this.catalog = catalog;
         this.runner = runner;
         this.reporter = reporter;
+        this.leases = leases;
+        this.transactions = transactions;
         this.meters = meters;
         meters.gauge("attune.worker.actions.running", runner, ActionRunner::runningCount);
     }
@@ -60,7 +66,13 @@ public class ExecutionRequestHandler implements EnvelopeHandler {
         }
         inFlight.incrementAndGet();
         try {
-            Optional<Execution> claimed = transitions.markRunning(requested.executionId(), envelope.correlationId());
+            // The claim and the lease commit together: a running execution always has a lease that can lapse.
+            Optional<Execution> claimed = transactions.execute(tx -> {
+                Optional<Execution> running = transitions.markRunning(requested.executionId(),
+                        envelope.correlationId());
+                running.ifPresent(e -> leases.acquire(e.id()));
+                return running;
+            });
             if (claimed.isEmpty()) {
                 executions.find(requested.executionId()).ifPresentOrElse(
                         e -> log.info("Execution {} is {}, not requested: already taken, not run again", e.id(),
@@ -69,10 +81,16 @@ public class ExecutionRequestHandler implements EnvelopeHandler {
                 return;
             }
             Execution execution = claimed.get();
-            Timer.Sample sample = Timer.start(meters);
-            ActionOutcome outcome = execute(execution);
-            sample.stop(meters.timer("attune.worker.action.duration", "status", outcome.status().wire()));
-            reporter.report(execution, outcome, envelope.correlationId());
+            leases.track(execution.id());
+            try {
+                Timer.Sample sample = Timer.start(meters);
+                ActionOutcome outcome = execute(execution);
+                sample.stop(meters.timer("attune.worker.action.duration", "status", outcome.status().wire()));
+                reporter.report(execution, outcome, envelope.correlationId());
+            } finally {
+                // An outcome that could not be stored must not keep the lease alive: let it lapse ("worker lost").
+                leases.forget(execution.id());
+            }
         } finally {
             inFlight.decrementAndGet();
         }

@@ -1,10 +1,13 @@
 package io.attune.worker.execution;
 
+import io.attune.core.execution.ExecutionLeases;
 import io.attune.core.messaging.Consumers;
 import io.attune.model.message.ConsumerQueues;
 import io.attune.model.message.MessageType;
 import io.attune.worker.WorkerSettings;
 import io.attune.worker.action.ActionCatalog;
+import io.attune.worker.action.ActionEnvironment;
+import io.attune.worker.action.ActionUser;
 import io.attune.worker.action.ActionRunner;
 import io.attune.worker.action.PacksDirectory;
 import org.springframework.amqp.core.Declarables;
@@ -12,10 +15,12 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** The worker's parts: where actions come from, how they run, and the consumer of ExecutionRequested. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(WorkerSettings.class)
+@EnableScheduling
 public class WorkerConfiguration {
     /** Queue {@code <prefix>worker.execution.requested}, shared by every worker replica. */
     public static final String CONSUMER = ConsumerQueues.WORKER_REQUESTED;
@@ -32,7 +37,13 @@ public class WorkerConfiguration {
 
     @Bean(destroyMethod = "close")
     ActionRunner actionRunner(WorkerSettings settings) {
-        return new ActionRunner(settings.maxOutput().toBytes());
+        return new ActionRunner(settings.maxOutput().toBytes(), ActionUser.resolve(settings.actionUser()),
+                new ActionEnvironment(settings.actionEnvPassthrough()));
+    }
+
+    @Bean
+    LeaseKeeper leaseKeeper(ExecutionLeases leases) {
+        return new LeaseKeeper(leases);
     }
 
     @Bean

@@ -13,10 +13,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -60,17 +63,76 @@ class ActionRunnerTest {
     }
 
     @Test
-    void theWorkersOwnConfigurationAndSecretsStayOutOfTheActionsEnvironment() {
-        Map<String, String> environment = new HashMap<>(Map.of("PATH", "/usr/bin", "AWS_REGION", "eu-west-1",
-                "ATTUNE_DB_PASSWORD", "secret", "ATTUNE_JWT_SECRET", "secret", "SPRING_DATASOURCE_PASSWORD", "secret"));
+    void theActionsEnvironmentIsAnAllowListPlusWhatTheAdministratorPassesThrough() {
+        Map<String, String> worker = new HashMap<>();
+        worker.putAll(Map.of("PATH", "/usr/bin", "LANG", "C.UTF-8", "LC_TIME", "en_GB.UTF-8", "TZ", "UTC",
+                "AWS_REGION", "eu-west-1", "DATABASE_URL", "postgres://u:secret@db/x", "HOME", "/root"));
+        worker.putAll(Map.of("ATTUNE_DB_PASSWORD", "secret", "ATTUNE_JWT_SECRET", "secret",
+                "ATTUNE_AMQP_URL", "amqp://u:secret@mq/", "SPRING_DATASOURCE_PASSWORD", "secret"));
+        ActionEnvironment allowList = new ActionEnvironment(List.of("AWS_REGION", " "));
 
-        ActionRunner.prepareEnvironment(environment, catalog.resolve("testing.echo"), 7);
+        Map<String, String> environment = allowList.forRun(worker, catalog.resolve("testing.echo"), 7, "nobody",
+                Path.of("/tmp/run-7"));
 
-        assertThat(environment).containsOnly(Map.entry("PATH", "/usr/bin"), Map.entry("AWS_REGION", "eu-west-1"),
-                Map.entry("ATTUNE_EXECUTION_ID", "7"), Map.entry("ATTUNE_ACTION_REF", "testing.echo"));
+        assertThat(environment).containsOnly(Map.entry("PATH", "/usr/bin"), Map.entry("LANG", "C.UTF-8"),
+                Map.entry("LC_TIME", "en_GB.UTF-8"), Map.entry("TZ", "UTC"), Map.entry("AWS_REGION", "eu-west-1"),
+                Map.entry("HOME", "/tmp/run-7"), Map.entry("TMPDIR", "/tmp/run-7"), Map.entry("USER", "nobody"),
+                Map.entry("LOGNAME", "nobody"), Map.entry("ATTUNE_EXECUTION_ID", "7"),
+                Map.entry("ATTUNE_ACTION_REF", "testing.echo"));
         ActionOutcome outcome = run("testing.environment", "{}");
         assertThat(outcome.result().get("names").valueStream().map(JsonNode::asString))
                 .containsExactlyInAnyOrder("ATTUNE_EXECUTION_ID", "ATTUNE_ACTION_REF");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ATTUNE_DB_PASSWORD", "attune_jwt_secret", "SPRING_DATASOURCE_PASSWORD", "NOT-A-NAME"})
+    void theSuitesOwnVariablesCannotBePassedThrough(String name) {
+        assertThatThrownBy(() -> new ActionEnvironment(List.of("AWS_REGION", name)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ATTUNE_ACTION_ENV_PASSTHROUGH");
+    }
+
+    /**
+     * The tests run as root, so this is the worker-as-root case: the action runs as nobody, and can read neither its
+     * parent's (this JVM's) environment nor any other root process's.
+     */
+    @Test
+    void aWorkerRunningAsRootRunsActionsAsAnUnprivilegedUserWhoCannotReadItsEnvironment() throws Exception {
+        assertThat(Files.getAttribute(Path.of("/proc/self"), "unix:uid")).as("these tests run as root").isEqualTo(0);
+        int nobody = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0 ? uidOf("nobody") : -1;
+
+        ActionOutcome outcome = run("testing.snoop", "{}");
+
+        assertThat(outcome.status()).as("%s", outcome.result()).isEqualTo(ExecutionStatus.COMPLETED);
+        JsonNode result = outcome.result();
+        assertThat(result.get("uid").asInt()).isEqualTo(nobody);
+        assertThat(result.get("euid").asInt()).isEqualTo(nobody);
+        assertThat(result.get("groups").valueStream().map(JsonNode::asInt)).doesNotContain(0);
+        assertThat(result.get("ppid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(result.get("parent_environ_readable").asBoolean()).isFalse();
+        assertThat(result.get("readable_environs").propertyNames())
+                .doesNotContain(Long.toString(ProcessHandle.current().pid()));
+        assertThat(result.get("environment").propertyNames())
+                .allMatch(name -> Set.of("PATH", "LANG", "LANGUAGE", "TZ", "HOME", "TMPDIR", "USER", "LOGNAME",
+                        "ATTUNE_EXECUTION_ID", "ATTUNE_ACTION_REF", "PWD", "SHLVL", "_", "LC_CTYPE").contains(name)
+                        || name.startsWith("LC_"), "allow-listed");
+        Path home = Path.of(result.get("environment").get("HOME").asString());
+        assertThat(result.get("home_writable").asBoolean()).as("HOME is the action's own").isTrue();
+        assertThat(home).as("and is deleted after the run").doesNotExist();
+    }
+
+    @Test
+    void anUnknownActionUserStopsTheWorkerFromStartingRatherThanRunActionsAsRoot() {
+        assertThatThrownBy(() -> ActionUser.resolve("no-such-user-here"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no user 'no-such-user-here'");
+        assertThat(ActionUser.resolve("root").switches()).isFalse();
+        assertThat(ActionUser.resolve("nobody").command()).first().asString().endsWith("setpriv");
+    }
+
+    private static int uidOf(String user) throws Exception {
+        Process getent = new ProcessBuilder("getent", "passwd", user).start();
+        return Integer.parseInt(new String(getent.getInputStream().readAllBytes()).split(":")[2]);
     }
 
     @Test

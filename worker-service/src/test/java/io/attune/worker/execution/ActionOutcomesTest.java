@@ -152,6 +152,8 @@ class ActionOutcomesTest extends WorkerIntegrationTest {
     @Test
     void aRedeliveredRequestDoesNotRunTheActionAgain() throws IOException {
         Path runs = Files.createTempFile("runs-", ".txt");
+        // the action runs as nobody when these tests run as root
+        Files.setPosixFilePermissions(runs, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
         Execution execution = request("testing.count", Json.write(Map.of("file", runs.toString())));
         publishAgain(execution); // while it runs
         events.completion(execution.id(), WAIT);

@@ -1,0 +1,164 @@
+package io.attune.core.event;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Keeps the stored event trail to its retention: deletes published events older than {@code attune.event.retention},
+ * oldest id first, in batches on the id index, looping until it has caught up — so it keeps pace with any rate the
+ * suite can store events at, instead of a fixed number per period.
+ *
+ * <ul>
+ *   <li>Only published events go: the relay publishes in id order, so {@code published_at} grows with the id and the
+ *       oldest ids are the oldest published; an unpublished event (and every later one) stays.</li>
+ *   <li>Each batch is one statement: the delete and the new {@code attune.event_retention.pruned_through} (the newest
+ *       id deleted so far) commit together; the next batch starts after it.</li>
+ *   <li>Several processes run a pruner; a Postgres advisory lock lets one at a time work, the others skip the run.</li>
+ * </ul>
+ */
+public class EventPruner implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(EventPruner.class);
+    /** Advisory lock key: "attune.prune". */
+    private static final long LOCK_KEY = 0x61747475_6e650002L;
+
+    static final String PRUNE = """
+            WITH doomed AS (
+                DELETE FROM attune.event WHERE outbox_id IN (
+                    SELECT outbox_id FROM attune.event WHERE id > ? ORDER BY id LIMIT ?)
+                AND published_at < now() - make_interval(secs => ?)
+                RETURNING id),
+            horizon AS (
+                UPDATE attune.event_retention
+                SET pruned_through = greatest(pruned_through, (SELECT max(id) FROM doomed))
+                WHERE EXISTS (SELECT 1 FROM doomed))
+            SELECT count(*), coalesce(max(id), 0) FROM doomed""";
+
+    private final DataSource dataSource;
+    private final RetentionSettings settings;
+    private final Counter pruned;
+    private volatile boolean running;
+    private volatile boolean stopped;
+    private Thread thread;
+
+    public EventPruner(DataSource dataSource, RetentionSettings settings, MeterRegistry meters) {
+        this.dataSource = dataSource;
+        this.settings = settings;
+        this.pruned = Counter.builder("attune.event.pruned").description("stored events deleted by retention")
+                .register(meters);
+    }
+
+    @Override
+    public synchronized void start() {
+        running = true;
+        thread = new Thread(this::loop, "event-pruner");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        stopped = true;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                Thread.sleep(settings.pruneInterval().toMillis());
+                prune();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) { // the next run tries again; nothing is lost by waiting
+                log.warn("Pruning the event trail failed, next try in {}: {}", settings.pruneInterval(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Deletes every published event past the retention, batch after batch; returns how many (0 when another process
+     * is pruning). Public for tests and the benchmark.
+     */
+    public long prune() throws SQLException {
+        long total = 0;
+        long started = System.nanoTime();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            if (!tryLock(c)) {
+                return 0;
+            }
+            try {
+                long after = prunedThrough(c);
+                while (!stopped) {
+                    long[] batch = pruneBatch(c, after);
+                    total += batch[0];
+                    pruned.increment(batch[0]);
+                    if (batch[0] < settings.pruneBatch()) {
+                        break; // caught up: the oldest remaining event is within the retention (or unpublished)
+                    }
+                    after = batch[1];
+                }
+            } finally {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+                }
+            }
+        }
+        if (total > 0) {
+            log.info("Pruned {} events older than {} in {} ms", total, settings.retention(),
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+        return total;
+    }
+
+    private long[] pruneBatch(Connection c, long after) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(PRUNE)) {
+            ps.setLong(1, after);
+            ps.setInt(2, settings.pruneBatch());
+            ps.setDouble(3, settings.retention().toMillis() / 1000.0);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[]{rs.getLong(1), rs.getLong(2)};
+            }
+        }
+    }
+
+    private static long prunedThrough(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pruned_through FROM attune.event_retention")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    private static boolean tryLock(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+}
