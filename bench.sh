@@ -2,7 +2,7 @@
 # The benchmark of the inquiry loop (module bench): starts api, executor and notifier on the local Postgres and
 # RabbitMQ (database attune_bench, exchange attune.bench), measures creation, the database's ceiling (pgbench),
 # respond, notification, timeouts, listing and memory, prints the table and writes it to docs/benchmarks.md.
-#   ./bench.sh            the full run (about ten minutes; run it on a quiet machine)
+#   ./bench.sh            the full run (about twenty minutes with figure 8; run it on a quiet machine)
 #   ./bench.sh --quick    a smoke run of a minute or two, written to target/benchmarks-quick.md
 #   ./bench.sh --help     every option
 # Builds what is missing or out of date first, as run.sh does.

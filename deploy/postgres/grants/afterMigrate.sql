@@ -68,8 +68,12 @@ END
 $$;
 
 -- worker-service: claims an execution (requested -> running), keeps its lease, and stores the outcome in the
--- outbox, which its relay publishes. It cannot read identities, inquiries or their answers.
+-- outbox, which its relay publishes. It cannot read identities, inquiries or their answers, and does not prune the
+-- event trail (the api and the executors do).
 GRANT SELECT, UPDATE ON attune.execution TO attune_worker;
 GRANT SELECT, INSERT, UPDATE, DELETE ON attune.execution_lease TO attune_worker;
-GRANT SELECT, INSERT, UPDATE, DELETE ON attune.event TO attune_worker;
+GRANT SELECT, INSERT, UPDATE ON attune.event TO attune_worker;
 GRANT USAGE, SELECT, UPDATE ON SEQUENCE attune.event_outbox_id_seq, attune.event_id_seq TO attune_worker;
+-- It also registers the workflows of its packs and skips the executions that are workflows (docs/workflows.md).
+GRANT SELECT, INSERT, UPDATE ON attune.workflow_definition TO attune_worker;
+GRANT SELECT ON attune.workflow_run TO attune_worker;

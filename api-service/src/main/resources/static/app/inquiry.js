@@ -9,6 +9,7 @@ import {
   assigneeLabel, assignmentPhrase, countdownElement, formatTime, humanize, relativeTime, statusBadge,
 } from './format.js';
 import { buildModel, collect, isSecret, renderForm } from './schema-form.js';
+import { workflowPanel } from './workflow-view.js';
 
 const HISTORY_TITLES = { created: 'Created', responded: 'Answered', timeout: 'Timed out', cancelled: 'Cancelled' };
 const CHANGED_ELSEWHERE = { responded: 'was answered', timeout: 'timed out', cancelled: 'was cancelled' };
@@ -48,6 +49,10 @@ export function renderInquiry(container, ctx) {
     }
     const execution = await api.get(`/api/v1/executions/${inquiry.execution}`)
       .then((body) => body.data).catch(() => null);
+    // a question inside a workflow: show the workflow around it
+    const workflow = execution?.parent
+      ? await api.get(`/api/v1/executions/${execution.parent}/workflow`).then((body) => body.data).catch(() => null)
+      : null;
     if (disposed) return;
 
     const flashElement = flash ? h('div', {
@@ -62,7 +67,8 @@ export function renderInquiry(container, ctx) {
       flashElement,
       // in reading order (context, decision, history): one column on small screens, two on wide ones
       h('div', { class: 'inquiry-layout' },
-        h('div', { class: 'inquiry-context' }, contextPanel(inquiry, execution)),
+        h('div', { class: 'inquiry-context' }, contextPanel(inquiry, execution),
+          workflow ? workflowPanel(workflow, inquiry.execution) : null),
         h('div', { class: 'inquiry-aside' }, decision),
         h('div', { class: 'inquiry-history' }, historyPanel(history, inquiry, user))),
     ].filter(Boolean));

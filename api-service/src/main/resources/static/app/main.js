@@ -4,6 +4,7 @@ import { currentSession, endSession, isAdmin, onSessionEnd } from './api.js';
 import { h } from './dom.js';
 import { startTicking } from './format.js';
 import { renderInbox } from './inbox.js';
+import { renderExecution } from './execution.js';
 import { renderInquiry } from './inquiry.js';
 import { NotificationFeed, resolveSocketUrl } from './notifications.js';
 import { renderSignIn } from './signin.js';
@@ -22,6 +23,7 @@ const ROUTES = [
   [/^\/sign-in$/, renderSignIn, { public: true }],
   [/^\/inbox$/, renderInbox, {}],
   [/^\/inquiries\/(\d+)$/, renderInquiry, { param: 'id' }],
+  [/^\/executions\/(\d+)$/, renderExecution, { param: 'id' }],
 ];
 
 /** Says something to screen-reader users without moving focus (the page's polite live region). */

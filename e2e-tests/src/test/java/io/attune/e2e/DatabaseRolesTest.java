@@ -163,6 +163,7 @@ class DatabaseRolesTest {
         denied("worker", "SELECT * FROM attune.inquiry_audit");
         denied("worker", "DELETE FROM attune.execution");
         denied("worker", "TRUNCATE attune.event");
+        denied("worker", "DELETE FROM attune.event");
         deniedToEveryService("CREATE TABLE attune.mine (id int)");
         deniedToEveryService("SELECT * FROM attune.flyway_schema_history");
         deniedToEveryService("DROP TABLE attune.event");
@@ -175,6 +176,7 @@ class DatabaseRolesTest {
         allowed("notifier", "SELECT id, envelope FROM attune.event LIMIT 1");
         denied("notifier", "SELECT password_hash FROM attune.identity");
         denied("notifier", "UPDATE attune.inquiry SET status = 'cancelled'");
+        denied("notifier", "DELETE FROM attune.event");
         denied("notifier", "INSERT INTO attune.event (message_id, message_type, routing_key, execution_id, envelope) "
                 + "VALUES (gen_random_uuid(), 'InquiryCreated', 'x', 1, '{}')");
         denied("executor", "SELECT password_hash FROM attune.identity");

@@ -36,7 +36,7 @@ public final class RunningSuite implements AutoCloseable {
     private static final String DATABASE_FULL = "too many clients already";
     private static final int MAX_RESTARTS = 3;
     /** How long services may take to become healthy; a machine shared with other builds may need more (-D). */
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("attune.e2e.start-seconds", 120));
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("attune.e2e.start-seconds", 240));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static {

@@ -58,7 +58,7 @@ public abstract class ExecutorIntegrationTest {
     static void services(DynamicPropertyRegistry registry) {
         environment = AttuneTestEnvironment.create();
         environment.register(registry);
-        for (String queue : List.of(COMPLETED_QUEUE, RESPONDED_QUEUE)) {
+        for (String queue : io.attune.model.message.ConsumerQueues.DURABLE) {
             environment.namespace().queue(queue);
             environment.namespace().queue(queue + ".dlq");
         }

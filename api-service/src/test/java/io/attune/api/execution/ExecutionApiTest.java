@@ -38,7 +38,9 @@ class ExecutionApiTest extends ApiIntegrationTest {
             assertThat(created.status()).as("%s", created).isEqualTo(201);
             JsonNode data = created.data();
             assertThat(data.propertyNames()).containsExactlyInAnyOrder("id", "action_ref", "parameters", "status",
-                    "result", "created", "updated");
+                    "result", "created", "updated", "parent", "requested_by");
+            assertThat(data.get("parent").isNull()).isTrue();
+            assertThat(data.get("requested_by").asLong()).isEqualTo(ada.id());
             assertThat(data.get("status").asString()).isEqualTo("requested");
             assertThat(data.get("action_ref").asString()).isEqualTo("examples.deploy_approval");
             assertThat(data.get("parameters").get("version").asString()).isEqualTo("v2.5.0");

@@ -21,10 +21,15 @@ public final class ConsumerQueues {
     public static final String EXECUTOR_COMPLETED = "executor.execution.completed";
     /** The executor's inquiry handler: InquiryResponded. */
     public static final String EXECUTOR_RESPONDED = "executor.inquiry.responded";
+    /** The executor's workflow engine: ExecutionRequested (it starts the workflows among them). */
+    public static final String EXECUTOR_WORKFLOW_REQUESTED = "executor.workflow.requested";
+    /** The executor's workflow engine: ExecutionStatusChanged (a task run paused or finished: the next step). */
+    public static final String EXECUTOR_WORKFLOW_STEPS = "executor.workflow.steps";
     /** The worker: ExecutionRequested. */
     public static final String WORKER_REQUESTED = "worker.execution.requested";
 
-    public static final List<String> DURABLE = List.of(EXECUTOR_COMPLETED, EXECUTOR_RESPONDED, WORKER_REQUESTED);
+    public static final List<String> DURABLE = List.of(EXECUTOR_COMPLETED, EXECUTOR_RESPONDED, WORKER_REQUESTED,
+            EXECUTOR_WORKFLOW_REQUESTED, EXECUTOR_WORKFLOW_STEPS);
 
     /** Tries of a failing message before it goes to the dead-letter queue, unless configured otherwise. */
     public static final int DEFAULT_MAX_ATTEMPTS = 5;

@@ -88,7 +88,7 @@ class PositionTest extends NotifierIntegrationTest {
         Thread.sleep(1_100);
         double expiredBefore = meters.get("attune.notifier.replays.expired").counter().count();
         long pruned = new EventPruner(dataSource, new RetentionSettings(Duration.ofSeconds(1), Duration.ofSeconds(1),
-                100, true), new SimpleMeterRegistry()).prune();
+                100, true, null), new SimpleMeterRegistry()).prune();
         assertThat(pruned).isGreaterThanOrEqualTo(5);
         long prunedThrough = jdbc.sql("SELECT pruned_through FROM attune.event_retention").query(Long.class).single();
         assertThat(prunedThrough).isGreaterThanOrEqualTo(oldIds.get(4));

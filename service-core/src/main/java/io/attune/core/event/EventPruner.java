@@ -24,6 +24,10 @@ import java.sql.Statement;
  *   <li>Each batch is one statement: the delete and the new {@code attune.event_retention.pruned_through} (the newest
  *       id deleted so far) commit together; the next batch starts after it.</li>
  *   <li>Several processes run a pruner; a Postgres advisory lock lets one at a time work, the others skip the run.</li>
+ *   <li>Space: every event leaves dead row versions (its two updates, then its deletion) that only a vacuum makes
+ *       reusable. When nothing has vacuumed the table for a minute and it holds more dead rows than a batch,
+ *       the pruner vacuums it itself, so that the table's size follows its rows even on a server whose autovacuum
+ *       is busy elsewhere (benchmarks.md, figure 8).</li>
  * </ul>
  */
 public class EventPruner implements SmartLifecycle {
@@ -42,10 +46,19 @@ public class EventPruner implements SmartLifecycle {
                 SET pruned_through = greatest(pruned_through, (SELECT max(id) FROM doomed))
                 WHERE EXISTS (SELECT 1 FROM doomed))
             SELECT count(*), coalesce(max(id), 0) FROM doomed""";
+    /**
+     * Whether the table needs the pruner's vacuum: many dead rows (the statistics, plus what this run deleted, which
+     * they may not count yet), and no vacuum for {@code attune.event.vacuum-after}.
+     */
+    static final String NEEDS_VACUUM = """
+            SELECT n_dead_tup + ? >= ? AND greatest(coalesce(last_vacuum, 'epoch'), coalesce(last_autovacuum, 'epoch'))
+                   < now() - make_interval(secs => ?)
+            FROM pg_stat_user_tables WHERE relid = 'attune.event'::regclass""";
 
     private final DataSource dataSource;
     private final RetentionSettings settings;
     private final Counter pruned;
+    private final Counter vacuums;
     private volatile boolean running;
     private volatile boolean stopped;
     private Thread thread;
@@ -54,6 +67,9 @@ public class EventPruner implements SmartLifecycle {
         this.dataSource = dataSource;
         this.settings = settings;
         this.pruned = Counter.builder("attune.event.pruned").description("stored events deleted by retention")
+                .register(meters);
+        this.vacuums = Counter.builder("attune.event.vacuums")
+                .description("vacuums of the event table run by the pruner because autovacuum was behind")
                 .register(meters);
     }
 
@@ -122,6 +138,9 @@ public class EventPruner implements SmartLifecycle {
                     }
                     after = batch[1];
                 }
+                if (total > 0) {
+                    vacuumIfBehind(c, total);
+                }
             } finally {
                 try (Statement s = c.createStatement()) {
                     s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
@@ -135,10 +154,32 @@ public class EventPruner implements SmartLifecycle {
         return total;
     }
 
+    /** VACUUM outside any transaction; a role that does not own the table gets a warning from Postgres, no error. */
+    private void vacuumIfBehind(Connection c, long deleted) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(NEEDS_VACUUM)) {
+            ps.setLong(1, deleted);
+            ps.setInt(2, settings.pruneBatch());
+            ps.setDouble(3, settings.vacuumAfter().toMillis() / 1000.0);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    return;
+                }
+            }
+        }
+        long started = System.nanoTime();
+        try (Statement s = c.createStatement()) {
+            s.execute("VACUUM (SKIP_LOCKED) attune.event");
+        }
+        vacuums.increment();
+        log.info("Vacuumed attune.event in {} ms (nothing had for {})", (System.nanoTime() - started) / 1_000_000,
+                settings.vacuumAfter());
+    }
+
     private long[] pruneBatch(Connection c, long after) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(PRUNE)) {
             ps.setLong(1, after);
             ps.setInt(2, settings.pruneBatch());
+            ps.setDouble(3, settings.vacuumAfter().toMillis() / 1000.0);
             ps.setDouble(3, settings.retention().toMillis() / 1000.0);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

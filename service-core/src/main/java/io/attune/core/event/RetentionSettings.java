@@ -13,15 +13,19 @@ import java.time.Duration;
  * @param pruneInterval pause between two pruning runs; each run deletes until it has caught up (default 10 s)
  * @param pruneBatch    events deleted per statement (and transaction), so that no lock is held for long
  * @param pruneEnabled  whether this process prunes at all (the notifier, which stores no events, does not)
+ * @param vacuumAfter   the pruner vacuums the table itself when nothing has for this long and it holds more dead rows
+ *                      than a batch (default 1 minute)
  */
 @ConfigurationProperties("attune.event")
-public record RetentionSettings(Duration retention, Duration pruneInterval, Integer pruneBatch, Boolean pruneEnabled) {
+public record RetentionSettings(Duration retention, Duration pruneInterval, Integer pruneBatch, Boolean pruneEnabled,
+                               Duration vacuumAfter) {
 
     public RetentionSettings {
         retention = retention == null ? Duration.ofDays(7) : retention;
         pruneInterval = pruneInterval == null ? Duration.ofSeconds(10) : pruneInterval;
         pruneBatch = pruneBatch == null ? 5_000 : pruneBatch;
         pruneEnabled = pruneEnabled == null || pruneEnabled;
+        vacuumAfter = vacuumAfter == null ? Duration.ofMinutes(1) : vacuumAfter;
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalStateException("ATTUNE_EVENT_RETENTION (attune.event.retention) must be positive");
         }

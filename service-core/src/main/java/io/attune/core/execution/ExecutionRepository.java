@@ -23,7 +23,8 @@ public class ExecutionRepository {
     static final String COLUMNS = columns("");
     static final RowMapper<Execution> ROW = (rs, n) -> new Execution(rs.getLong("id"), rs.getString("action_ref"),
             json(rs, "parameters"), ExecutionStatus.fromWire(rs.getString("status")), json(rs, "result"),
-            nullableLong(rs, "requested_by"), instant(rs, "created"), instant(rs, "updated"));
+            nullableLong(rs, "requested_by"), instant(rs, "created"), instant(rs, "updated"),
+            nullableLong(rs, "parent"));
 
     private final JdbcClient jdbc;
 
@@ -36,6 +37,20 @@ public class ExecutionRepository {
                         + "RETURNING " + COLUMNS)
                 .params(actionRef, parameters == null ? "{}" : Json.write(parameters), requestedBy)
                 .query(ROW).single();
+    }
+
+    /** A task run of workflow {@code parent}: a child execution, in status {@code requested}. */
+    public Execution insertChild(long parent, String actionRef, JsonNode parameters, Long requestedBy) {
+        return jdbc.sql("INSERT INTO attune.execution (action_ref, parameters, requested_by, parent) "
+                        + "VALUES (?, ?::jsonb, ?, ?) RETURNING " + COLUMNS)
+                .params(actionRef, parameters == null ? "{}" : Json.write(parameters), requestedBy, parent)
+                .query(ROW).single();
+    }
+
+    /** The task runs of a workflow execution, oldest first. */
+    public List<Execution> children(long parent) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.execution WHERE parent = ? ORDER BY id").param(parent)
+                .query(ROW).list();
     }
 
     public Optional<Execution> find(long id) {
@@ -78,7 +93,7 @@ public class ExecutionRepository {
     private static String columns(String alias) {
         return String.join(", ", alias + "id", alias + "action_ref", alias + "parameters::text AS parameters",
                 alias + "status::text AS status", alias + "result::text AS result", alias + "requested_by",
-                alias + "created", alias + "updated");
+                alias + "created", alias + "updated", alias + "parent");
     }
 
     private static String[] wireNames(Collection<ExecutionStatus> statuses) {

@@ -56,6 +56,23 @@ public class InquiryRepository {
                 }).optional();
     }
 
+    /** The pending inquiry of an execution, if it waits on one. */
+    public Optional<Inquiry> pendingOf(long execution) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.inquiry WHERE execution = ? AND status = 'pending'")
+                .param(execution).query(ROW).optional();
+    }
+
+    /**
+     * Every inquiry of an execution chain: the execution's own and those of its task runs, at any depth, oldest
+     * first.
+     */
+    public List<Inquiry> ofChain(long root) {
+        return jdbc.sql("WITH RECURSIVE chain(id) AS (SELECT ?::bigint UNION ALL SELECT e.id FROM attune.execution e "
+                        + "JOIN chain c ON e.parent = c.id) SELECT " + columns("i.") + " FROM attune.inquiry i "
+                        + "JOIN chain c ON i.execution = c.id ORDER BY i.created, i.id")
+                .param(root).query(ROW).list();
+    }
+
     /**
      * Whether the inquiry's {@code timeout_at} has passed by the database's clock, read now ({@code clock_timestamp()},
      * not the transaction's start): the one clock of every timeout decision.

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -146,6 +147,24 @@ public class InquiryTransitions {
         executionTransitions.finishPaused(Map.of(cancelled.execution(),
                 InquiryOutcome.cancelled(cancelled.id(), cancelled.prompt(), actor.id())), ExecutionStatus.CANCELLED,
                 correlationId);
+        return cancelled;
+    }
+
+    /**
+     * Cancels the pending inquiry of an execution that is being cancelled with its workflow; who may do that was
+     * decided by the caller (an admin or the workflow's requester). The inquiry and the execution become
+     * {@code cancelled}, as with {@link #cancel}. Empty when the execution waits on no inquiry.
+     */
+    @Transactional
+    public Optional<Inquiry> cancelPendingOf(long executionId, Actor actor, UUID correlationId) {
+        Optional<Inquiry> cancelled = inquiries.pendingOf(executionId).flatMap(i -> inquiries.markCancelled(i.id()));
+        cancelled.ifPresent(inquiry -> {
+            audit.record(inquiry.id(), "cancelled", actor, null);
+            outbox.append(new InquiryCancelled(inquiry.id(), inquiry.execution(), actor.id()), correlationId);
+            executionTransitions.finishPaused(Map.of(inquiry.execution(),
+                    InquiryOutcome.cancelled(inquiry.id(), inquiry.prompt(), actor.id())), ExecutionStatus.CANCELLED,
+                    correlationId);
+        });
         return cancelled;
     }
 

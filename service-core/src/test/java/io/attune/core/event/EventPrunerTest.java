@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = {"attune.event.prune-enabled=false", "attune.outbox.relay-enabled=false"})
 class EventPrunerTest extends CoreIntegrationTest {
     private static final RetentionSettings ONE_HOUR = new RetentionSettings(Duration.ofHours(1), Duration.ofSeconds(1),
-            1_000, true);
+            1_000, true, Duration.ofMinutes(1));
 
     @Autowired
     DataSource dataSource;
@@ -66,6 +66,29 @@ class EventPrunerTest extends CoreIntegrationTest {
         assertThat(pruner.prune()).isEqualTo(10);
         assertThat(prunedThrough()).isEqualTo(recent + 9);
         assertThat(count("true")).isZero();
+    }
+
+    @Test
+    void aPrunerWhoseDeletesAutovacuumHasNotReachedVacuumsTheTableItself() throws Exception {
+        jdbc.sql("ALTER TABLE attune.event SET (autovacuum_enabled = false)").update();
+        try {
+            insertPublished(12_000, "1 day");
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            RetentionSettings vacuumAtOnce = new RetentionSettings(Duration.ofHours(1), Duration.ofSeconds(1), 1_000,
+                    true, Duration.ZERO);
+            assertThat(new EventPruner(dataSource, vacuumAtOnce, meters).prune()).isEqualTo(12_000);
+            assertThat(meters.get("attune.event.vacuums").counter().count()).isEqualTo(1);
+            java.time.Instant vacuumed = jdbc.sql("SELECT last_vacuum FROM pg_stat_user_tables "
+                    + "WHERE relid = 'attune.event'::regclass").query(java.time.Instant.class).optional().orElse(null);
+            assertThat(vacuumed).isNotNull();
+
+            insertPublished(3_000, "1 day"); // vacuumed less than a minute ago: not again
+            SimpleMeterRegistry again = new SimpleMeterRegistry();
+            assertThat(new EventPruner(dataSource, ONE_HOUR, again).prune()).isEqualTo(3_000);
+            assertThat(again.get("attune.event.vacuums").counter().count()).isZero();
+        } finally {
+            jdbc.sql("ALTER TABLE attune.event RESET (autovacuum_enabled)").update();
+        }
     }
 
     @Test

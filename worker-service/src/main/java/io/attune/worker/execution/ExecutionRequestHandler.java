@@ -4,6 +4,7 @@ import io.attune.core.execution.Execution;
 import io.attune.core.execution.ExecutionRepository;
 import io.attune.core.execution.ExecutionTransitions;
 import io.attune.core.messaging.EnvelopeHandler;
+import io.attune.core.workflow.WorkflowRepository;
 import io.attune.model.message.ExecutionRequested;
 import io.attune.model.message.MessageEnvelope;
 import io.attune.model.message.MessagePayload;
@@ -41,11 +42,13 @@ public class ExecutionRequestHandler implements EnvelopeHandler {
     private final LeaseKeeper leases;
     private final TransactionTemplate transactions;
     private final MeterRegistry meters;
+    private final WorkflowRepository workflows;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     public ExecutionRequestHandler(ExecutionTransitions transitions, ExecutionRepository executions,
                                    ActionCatalog catalog, ActionRunner runner, CompletionReporter reporter,
-                                   LeaseKeeper leases, TransactionTemplate transactions, MeterRegistry meters) {
+                                   LeaseKeeper leases, TransactionTemplate transactions, MeterRegistry meters,
+                                   WorkflowRepository workflows) {
         this.transitions = transitions;
         this.executions = executions;
         this.catalog = catalog;
@@ -54,6 +57,7 @@ public class ExecutionRequestHandler implements EnvelopeHandler {
         this.leases = leases;
         this.transactions = transactions;
         this.meters = meters;
+        this.workflows = workflows;
         meters.gauge("attune.worker.actions.running", runner, ActionRunner::runningCount);
     }
 
@@ -62,6 +66,10 @@ public class ExecutionRequestHandler implements EnvelopeHandler {
         if (!(envelope.payload() instanceof ExecutionRequested requested)) {
             log.warn("Ignored {} {}: the worker consumes ExecutionRequested only", envelope.messageType().wireName(),
                     envelope.messageId());
+            return;
+        }
+        if (workflows.isWorkflow(requested.executionId())) {
+            log.debug("Execution {} is a workflow: the executor runs it", requested.executionId());
             return;
         }
         inFlight.incrementAndGet();
