@@ -6,6 +6,7 @@ import { startTicking } from './format.js';
 import { renderInbox } from './inbox.js';
 import { renderExecution } from './execution.js';
 import { renderInquiry } from './inquiry.js';
+import { renderInsights } from './insights.js';
 import { NotificationFeed, resolveSocketUrl } from './notifications.js';
 import { renderSignIn } from './signin.js';
 
@@ -24,6 +25,7 @@ const ROUTES = [
   [/^\/inbox$/, renderInbox, {}],
   [/^\/inquiries\/(\d+)$/, renderInquiry, { param: 'id' }],
   [/^\/executions\/(\d+)$/, renderExecution, { param: 'id' }],
+  [/^\/insights$/, renderInsights, {}],
 ];
 
 /** Says something to screen-reader users without moving focus (the page's polite live region). */
@@ -103,7 +105,9 @@ function renderHeader(session) {
   header.replaceChildren(h('div', { class: 'topbar-inner' },
     brand,
     h('nav', { class: 'topnav', 'aria-label': 'Main' },
-      h('a', { href: '#/inbox', 'aria-current': path === '/inbox' ? 'page' : null }, 'Inbox')),
+      h('a', { href: '#/inbox', 'aria-current': path === '/inbox' ? 'page' : null }, 'Inbox'),
+      isAdmin(session)
+        ? h('a', { href: '#/insights', 'aria-current': path === '/insights' ? 'page' : null }, 'Insights') : null),
     h('div', { class: 'topbar-user' },
       feedStatus,
       h('span', { class: 'user-name', title: session.user.login },

@@ -13,6 +13,7 @@ import java.util.List;
  * @param stored    inquiries stored when the listing of figure 6 is measured
  * @param requests  sequential requests measured per listing variant
  * @param profile   record each service with Java Flight Recorder (target/bench-logs/&lt;service&gt;.jfr)
+ * @param auditEntries entries appended to the audit chain before it is verified and exported in figure 9
  * @param autoExplainMillis log the plan of every statement of the services slower than this (auto_explain, in the
  *                  Postgres server log); 0 = off
  * @param eventRetentionSeconds the services' ATTUNE_EVENT_RETENTION for the whole run (figure 8)
@@ -22,7 +23,7 @@ import java.util.List;
  * @param retentionOnly         run figure 8 alone (and the memory row), for a look at retention without the rest
  */
 public record BenchOptions(boolean quick, Path out, int creation, int responses, int clients, int timeouts,
-                           int stored, int requests, boolean profile, int autoExplainMillis,
+                           int stored, int requests, int auditEntries, boolean profile, int autoExplainMillis,
                            int eventRetentionSeconds, int retentionLoadSeconds, int retentionRate, int pruneBacklog,
                            boolean retentionOnly, List<String> arguments) {
 
@@ -31,7 +32,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
 
     static final String USAGE = """
             Usage: ./bench.sh [--quick] [--out FILE] [--creation N] [--responses N] [--clients N] [--timeouts N]
-                              [--stored N] [--requests N]
+                              [--stored N] [--requests N] [--audit-entries N]
 
               --quick          small sizes, a smoke run of a minute or two; writes target/benchmarks-quick.md
               --out FILE       where the Markdown report goes (default docs/benchmarks.md)
@@ -46,6 +47,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
               --retention-rate N  inquiries per second in figure 8 (default 150)
               --prune-backlog N   expired events inserted at once in figure 8 (default 500000)
               --retention-only figure 8 alone (with --out, so that docs/benchmarks.md keeps the full run)
+              --audit-entries N  entries appended to the audit chain for figure 9 (default 1000000)
               --profile        record each service with Java Flight Recorder: target/bench-logs/<service>.jfr
               --auto-explain MS  log the plan of every service statement slower than MS milliseconds
                                (auto_explain, to the Postgres server log; attune_bench only)
@@ -64,6 +66,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
         int timeouts = quick ? 5_000 : 100_000;
         int stored = quick ? 50_000 : 1_000_000;
         int requests = quick ? 50 : 200;
+        int auditEntries = quick ? 50_000 : 1_000_000;
         int retention = quick ? 10 : 60;
         int retentionLoad = quick ? 45 : 600;
         int retentionRate = quick ? 100 : 150;
@@ -83,6 +86,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
                 case "--timeouts" -> timeouts = positive(args, ++i, arg);
                 case "--stored" -> stored = positive(args, ++i, arg);
                 case "--requests" -> requests = positive(args, ++i, arg);
+                case "--audit-entries" -> auditEntries = positive(args, ++i, arg);
                 case "--profile" -> profile = true;
                 case "--auto-explain" -> autoExplain = positive(args, ++i, arg);
                 case "--retention" -> retention = positive(args, ++i, arg);
@@ -102,8 +106,9 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
             throw new IllegalArgumentException("--creation " + creation + " is too small for --responses " + responses
                     + ": the answers go to inquiries figure 1 creates, and " + needed + " are needed (with the warm-up)");
         }
-        return new BenchOptions(quick, out, creation, responses, clients, timeouts, stored, requests, profile,
-                autoExplain, retention, retentionLoad, retentionRate, pruneBacklog, retentionOnly, List.of(args));
+        return new BenchOptions(quick, out, creation, responses, clients, timeouts, stored, requests, auditEntries,
+                profile, autoExplain, retention, retentionLoad, retentionRate, pruneBacklog, retentionOnly,
+                List.of(args));
     }
 
     /** Answers sent before the measured ones, not counted: the services' JIT and connection pools warm up. */

@@ -89,6 +89,8 @@ final class ListingFigure {
         run.report().note(String.format("(6) %,d sequential requests per variant after %d not counted; the `execution` "
                 + "variant asks for a different stored execution each time", run.options().requests(), WARM_UP));
 
+        InsightsFigure.run(run, letter);
+
         Measured slowest = results.stream().max(Comparator.comparingLong(m -> m.latencies().p99())).orElseThrow();
         explainListing(run, slowest.variant(), executions.get(0));
         explainSweep(run);

@@ -55,7 +55,7 @@ final class RetentionFigure {
         double rate = backlog / seconds;
         Run.progress("%,d expired events pruned in %s once the pruner ran (%s after the insert): %s events/s",
                 backlog, Format.seconds(seconds), Format.seconds((done - inserted) / 1e9), Format.rate(rate));
-        report.row("8a", String.format("Retention: a backlog of %,d expired events deleted by the services' pruner",
+        report.row("9a", String.format("Retention: a backlog of %,d expired events deleted by the services' pruner",
                 backlog), Format.rate(rate) + " events/s", "≫ the events/s stored at the highest sustained rate",
                 Report.Verdict.NONE);
         report.note(String.format("(8a) from the pruner's first deletion to the last (`attune_event_pruned_total` of "
@@ -123,7 +123,7 @@ final class RetentionFigure {
         String result = String.format("%,d → %,d rows (max %,d); %s → %s (max %s); pruned %s events/s", first.rows(),
                 last.rows(), maxRows, megabytes(first.bytes()), megabytes(last.bytes()), megabytes(maxBytes),
                 Format.rate(prunedPerSecond));
-        report.row("8b", figure, result, String.format("rows level (≤ about %,d)", expected),
+        report.row("9b", figure, result, String.format("rows level (≤ about %,d)", expected),
                 Report.Verdict.of(maxRows <= 1.5 * expected));
         StringBuilder series = new StringBuilder();
         for (Sample s : samples) {

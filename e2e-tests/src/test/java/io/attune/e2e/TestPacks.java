@@ -12,14 +12,14 @@ import java.util.stream.Stream;
  * plus {@code e2e.echo}, an action whose result is its parameters — so a test decides exactly what a real worker
  * reports (an {@code __inquiry} with a one-second timeout, say) and the report still travels the real way.
  */
-final class TestPacks {
-    static final String ECHO = "e2e.echo";
+public final class TestPacks {
+    public static final String ECHO = "e2e.echo";
     private static final Path EXAMPLES = RunningSuite.ROOT.resolve("worker-service/src/main/resources/packs/examples");
 
     private TestPacks() {
     }
 
-    static Path create() {
+    public static Path create() {
         try {
             Path root = Files.createDirectories(Path.of("target", "e2e-packs").toAbsolutePath())
                     .resolve(Long.toString(System.nanoTime(), 36));

@@ -1,6 +1,9 @@
 package io.attune.api.identity;
 
 import io.attune.api.auth.Authenticator;
+import io.attune.core.audit.AuditSubject;
+import io.attune.core.audit.AuditTrail;
+import io.attune.core.identity.Actor;
 import io.attune.core.error.DomainException;
 import io.attune.core.identity.Identity;
 import io.attune.core.identity.IdentityRepository;
@@ -8,13 +11,17 @@ import io.attune.core.identity.Role;
 import io.attune.model.rest.ApiError.ErrorDetail;
 import io.attune.model.rest.CreateIdentityRequest;
 import io.attune.model.rest.ErrorCode;
+import io.attune.model.json.Json;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Creates identities: checks the request field by field, stores a BCrypt hash, never the password. */
@@ -25,14 +32,20 @@ public class IdentityAdmin {
 
     private final IdentityRepository identities;
     private final PasswordEncoder passwords;
+    private final AuditTrail audit;
 
-    public IdentityAdmin(IdentityRepository identities, PasswordEncoder passwords) {
+    public IdentityAdmin(IdentityRepository identities, PasswordEncoder passwords, AuditTrail audit) {
         this.identities = identities;
         this.passwords = passwords;
+        this.audit = audit;
     }
 
-    /** The new identity; 400 listing every invalid field, 409 when the login is taken. */
-    public Identity create(CreateIdentityRequest request) {
+    /**
+     * The new identity, created by {@code actor} and recorded in the audit trail with it (never the password);
+     * 400 listing every invalid field, 409 when the login is taken.
+     */
+    @Transactional
+    public Identity create(CreateIdentityRequest request, Actor actor) {
         List<ErrorDetail> problems = new ArrayList<>();
         String login = request.login();
         if (login == null || !Authenticator.LOGIN.matcher(login).matches()) {
@@ -69,6 +82,10 @@ public class IdentityAdmin {
         if (!problems.isEmpty()) {
             throw new DomainException(ErrorCode.BAD_REQUEST, "the identity is invalid", problems);
         }
-        return identities.create(login, displayName, passwords.encode(password), roles);
+        Identity created = identities.create(login, displayName, passwords.encode(password), roles);
+        audit.record(AuditSubject.identity(created.id()), "created", actor, Json.convert(Map.of("login", created.login(),
+                "display_name", created.displayName(), "roles", roles.stream().map(Role::wire).sorted().toList()),
+                JsonNode.class));
+        return created;
     }
 }

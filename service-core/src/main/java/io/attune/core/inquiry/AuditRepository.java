@@ -1,14 +1,14 @@
 package io.attune.core.inquiry;
 
+import io.attune.core.audit.AuditSubject;
+import io.attune.core.audit.AuditTrail;
 import io.attune.core.identity.Actor;
-import io.attune.model.json.Json;
 import io.attune.model.rest.AuditEntryView;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.JsonNode;
 
-import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -16,37 +16,30 @@ import static io.attune.core.JsonColumns.instant;
 import static io.attune.core.JsonColumns.json;
 import static io.attune.core.JsonColumns.nullableLong;
 
-/** The audit trail: who did what to an inquiry, and when. Written only by {@link InquiryTransitions}. */
+/**
+ * An inquiry's side of the audit trail: who did what to it, and when. Written only by {@link InquiryTransitions},
+ * through the suite's one chained {@link AuditTrail}.
+ */
 @Repository
 public class AuditRepository {
-    private static final String INSERT = "INSERT INTO attune.inquiry_audit (inquiry, action, actor_id, actor, details) "
-            + "VALUES (?, ?::attune.inquiry_action_enum, ?, ?, ?::jsonb)";
-
     private final JdbcClient jdbc;
-    private final JdbcTemplate batch;
+    private final AuditTrail trail;
 
-    public AuditRepository(JdbcClient jdbc, JdbcTemplate batch) {
+    public AuditRepository(JdbcClient jdbc, AuditTrail trail) {
         this.jdbc = jdbc;
-        this.batch = batch;
+        this.trail = trail;
     }
 
     public void record(long inquiry, String action, Actor actor, JsonNode details) {
-        recordAll(java.util.Collections.singletonMap(inquiry, details), action, actor);
+        trail.record(AuditSubject.inquiry(inquiry), action, actor, details);
     }
 
     /** One entry per inquiry, all with the same action and actor (the timeout sweep). */
     public void recordAll(Map<Long, JsonNode> detailsByInquiry, String action, Actor actor) {
-        batch.batchUpdate(INSERT, List.copyOf(detailsByInquiry.entrySet()), 1000, (ps, entry) -> {
-            ps.setLong(1, entry.getKey());
-            ps.setString(2, action);
-            if (actor.isSystem()) {
-                ps.setNull(3, Types.BIGINT);
-            } else {
-                ps.setLong(3, actor.id());
-            }
-            ps.setString(4, actor.login());
-            ps.setString(5, entry.getValue() == null ? null : Json.write(entry.getValue()));
-        });
+        List<AuditTrail.PendingEntry> entries = new ArrayList<>(detailsByInquiry.size());
+        detailsByInquiry.forEach((inquiry, details) ->
+                entries.add(new AuditTrail.PendingEntry(AuditSubject.inquiry(inquiry), action, actor, details)));
+        trail.recordAll(entries);
     }
 
     public List<AuditEntryView> history(long inquiry) {

@@ -46,10 +46,11 @@ public class InquiryTransitions {
     private final JsonSchemas schemas;
     private final Outbox outbox;
     private final TransactionTemplate transactions;
+    private final DecisionMetrics decisions;
 
     public InquiryTransitions(InquiryRepository inquiries, ExecutionRepository executions,
                               ExecutionTransitions executionTransitions, AuditRepository audit, JsonSchemas schemas,
-                              Outbox outbox, TransactionTemplate transactions) {
+                              Outbox outbox, TransactionTemplate transactions, DecisionMetrics decisions) {
         this.inquiries = inquiries;
         this.executions = executions;
         this.executionTransitions = executionTransitions;
@@ -57,6 +58,7 @@ public class InquiryTransitions {
         this.schemas = schemas;
         this.outbox = outbox;
         this.transactions = transactions;
+        this.decisions = decisions;
     }
 
     /**
@@ -124,6 +126,7 @@ public class InquiryTransitions {
             ObjectNode details = Json.object();
             details.set("response", shown);
             audit.record(inquiryId, "responded", actor, details);
+            decisions.decided(responded);
             outbox.append(new InquiryResponded(responded.id(), responded.execution(), shown,
                     responded.respondedBy(), responded.respondedAt()), correlationId);
             return responded;
@@ -143,6 +146,7 @@ public class InquiryTransitions {
         Inquiry cancelled = inquiries.markCancelled(inquiryId)
                 .orElseThrow(() -> conflict(inquiries.find(inquiryId).orElse(inquiry)));
         audit.record(inquiryId, "cancelled", actor, null);
+        decisions.decided(cancelled);
         outbox.append(new InquiryCancelled(cancelled.id(), cancelled.execution(), actor.id()), correlationId);
         executionTransitions.finishPaused(Map.of(cancelled.execution(),
                 InquiryOutcome.cancelled(cancelled.id(), cancelled.prompt(), actor.id())), ExecutionStatus.CANCELLED,
@@ -188,6 +192,7 @@ public class InquiryTransitions {
             outcomes.put(inquiry.execution(), InquiryOutcome.timedOut(inquiry.id(), inquiry.prompt(),
                     inquiry.timeoutAt()));
             events.add(new InquiryTimedOut(inquiry.id(), inquiry.execution(), inquiry.timeoutAt()));
+            decisions.decided(inquiry);
         }
         audit.recordAll(details, "timeout", Actor.SYSTEM);
         outbox.appendAll(events, correlationId);

@@ -1,0 +1,69 @@
+package io.attune.model.audit;
+
+import io.attune.model.json.Json;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+
+/**
+ * How an audit entry is linked to the one before it (docs/audit.md):
+ * <pre>
+ *   hash = lowercase hex of SHA-256( previous hash as 64 ASCII hex characters  ||  UTF-8 of JCS(body) )
+ * </pre>
+ * where the first entry's previous hash is {@link #GENESIS} (64 zeros) and {@code body} is the entry without its
+ * hash: exactly the members {@code id, seq, entity_type, entity_id, action, actor, actor_id, occurred, details},
+ * absent values as JSON null, {@code occurred} as ISO-8601 UTC ({@link DateTimeFormatter#ISO_INSTANT}), canonicalized
+ * by RFC 8785 ({@link CanonicalJson}). An export line is the JCS form of the body plus {@code hash}.
+ */
+public final class AuditChain {
+    public static final String GENESIS = "0".repeat(64);
+
+    private AuditChain() {
+    }
+
+    public static ObjectNode body(AuditEntry entry) {
+        ObjectNode body = Json.object();
+        body.put("id", entry.id());
+        body.put("seq", entry.seq());
+        body.put("entity_type", entry.entityType());
+        body.put("entity_id", entry.entityId());
+        body.put("action", entry.action());
+        body.put("actor", entry.actor());
+        body.put("actor_id", entry.actorId());
+        body.put("occurred", entry.occurred() == null ? null : DateTimeFormatter.ISO_INSTANT.format(entry.occurred()));
+        body.set("details", entry.details());
+        return body;
+    }
+
+    /** The hash an entry must carry when {@code previous} is the hash of the entry before it. */
+    public static String hash(String previous, AuditEntry entry) {
+        return hash(previous, body(entry));
+    }
+
+    /** The same over a body already in JSON form (an export line without its {@code hash}). */
+    public static String hash(String previous, ObjectNode body) {
+        MessageDigest sha256 = sha256();
+        sha256.update(previous.getBytes(StandardCharsets.US_ASCII));
+        sha256.update(CanonicalJson.write(body).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    /** The entry as one line of the export: the canonical JSON of its body and hash, without the line break. */
+    public static String exportLine(AuditEntry entry) {
+        ObjectNode line = body(entry);
+        line.put("hash", entry.hash());
+        return CanonicalJson.write(line);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

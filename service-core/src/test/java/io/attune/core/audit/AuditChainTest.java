@@ -1,0 +1,116 @@
+package io.attune.core.audit;
+
+import io.attune.core.CoreIntegrationTest;
+import io.attune.core.identity.Actor;
+import io.attune.core.identity.Role;
+import io.attune.model.audit.AuditEntry;
+import io.attune.model.audit.AuditVerification;
+import io.attune.model.json.Json;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AuditChainTest extends CoreIntegrationTest {
+    @Autowired
+    AuditTrail trail;
+    @Autowired
+    AuditLog log;
+    @Autowired
+    TransactionTemplate transactions;
+
+    Actor admin() {
+        var identity = identity(Role.ADMIN);
+        return new Actor(identity.id(), identity.login(), Set.of(Role.ADMIN));
+    }
+
+    @Test
+    void concurrentWritersOnSeparateConnectionsMakeOneChainWithoutGaps() throws Exception {
+        Actor ada = admin();
+        long before = log.verify().entries();
+        int writers = 6;
+        int transactionsEach = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> written = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            written.add(pool.submit((Callable<Integer>) () -> {
+                start.await();
+                int committed = 0;
+                for (int t = 0; t < transactionsEach; t++) {
+                    int entries = 1 + ThreadLocalRandom.current().nextInt(3);
+                    boolean rollBack = t % 7 == 3;
+                    try {
+                        transactions.executeWithoutResult(tx -> {
+                            for (int e = 0; e < entries; e++) {
+                                trail.record(AuditSubject.group("team-" + writer), "updated", ada,
+                                        Json.tree("{\"members\": [" + e + "]}"));
+                            }
+                            if (rollBack) {
+                                throw new IllegalStateException("rolled back on purpose");
+                            }
+                        });
+                        committed += entries;
+                    } catch (IllegalStateException expected) {
+                        // nothing of this transaction may be in the chain
+                    }
+                }
+                return committed;
+            }));
+        }
+        start.countDown();
+        int committed = 0;
+        for (Future<Integer> f : written) {
+            committed += f.get();
+        }
+        pool.shutdown();
+
+        AuditVerification result = log.verify();
+        assertThat(result.valid()).isTrue();
+        assertThat(result.entries()).isEqualTo(before + committed);
+        List<Long> seqs = jdbc.sql("SELECT seq FROM attune.inquiry_audit WHERE seq IS NOT NULL ORDER BY id")
+                .query(Long.class).list();
+        assertThat(seqs).hasSize((int) result.entries());
+        for (int i = 0; i < seqs.size(); i++) {
+            assertThat(seqs.get(i)).as("ids follow the chain's order").isEqualTo(i + 1L);
+        }
+    }
+
+    @Test
+    void theHeadMovesWithEveryCommitAndNotWithARollback() {
+        Actor ada = admin();
+        transactions.executeWithoutResult(tx -> trail.record(AuditSubject.identity(42), "created", ada,
+                Json.tree("{\"login\": \"bob\"}")));
+        AuditVerification committed = log.verify();
+        assertThatThrownBy(() -> transactions.executeWithoutResult(tx -> {
+            trail.record(AuditSubject.identity(43), "created", ada, null);
+            throw new IllegalStateException("no");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(log.verify()).isEqualTo(committed);
+        AuditEntry last = log.page(0, 1000).stream().reduce((a, b) -> b).orElseThrow();
+        assertThat(last.hash()).isEqualTo(committed.head());
+        assertThat(last.entityType()).isEqualTo("identity");
+        assertThat(last.entityId()).isEqualTo("42");
+        assertThat(last.details().get("login").asString()).isEqualTo("bob");
+    }
+
+    @Test
+    void anEntryIsOnlyEverWrittenWithTheChangeItRecords() {
+        Actor ada = admin();
+        assertThatThrownBy(() -> trail.record(AuditSubject.channel(1), "deleted", ada, null))
+                .isInstanceOf(IllegalStateException.class);
+    }
+}
