@@ -45,6 +45,21 @@ export function endSession(reason = 'signed-out') {
   if (hadSession) sessionListeners.forEach((listener) => listener(reason));
 }
 
+/**
+ * Signing out revokes the token on the server (POST /auth/logout), so that a copy of it left anywhere is worthless;
+ * the tab forgets it whether or not the server could be told.
+ */
+export async function signOut() {
+  const token = currentSession()?.token;
+  endSession('signed-out');
+  if (!token) return;
+  try {
+    await fetch('/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${token}` }, keepalive: true });
+  } catch {
+    // unreachable: the token still lapses at its expiry
+  }
+}
+
 /** POST /auth/login; keeps the token for this tab's session and returns the session. */
 export async function signIn(login, password) {
   const body = await call('POST', '/auth/login', { login, password }, { token: null });

@@ -1,6 +1,6 @@
 // The app shell: hash routes (#/sign-in, #/inbox, #/inquiries/42), the header, the session and the live feed.
 
-import { currentSession, endSession, isAdmin, onSessionEnd } from './api.js';
+import { currentSession, endSession, isAdmin, onSessionEnd, signOut } from './api.js';
 import { h } from './dom.js';
 import { startTicking } from './format.js';
 import { renderInbox } from './inbox.js';
@@ -114,7 +114,7 @@ function renderHeader(session) {
         session.user.display_name || session.user.login,
         isAdmin(session) ? h('span', { class: 'role' }, 'admin') : null),
       h('button', {
-        type: 'button', class: 'button button-quiet button-small', onclick: () => endSession('signed-out'),
+        type: 'button', class: 'button button-quiet button-small', onclick: () => signOut(),
       }, 'Sign out'))));
 }
 

@@ -37,6 +37,7 @@ public final class BenchSuite {
     private final Path logs;
 
     private final boolean profile;
+    private String metricsToken;
 
     public BenchSuite(Path repository, Path logs, Endpoints endpoints, boolean profile, int eventRetentionSeconds) {
         this.logs = logs;
@@ -50,6 +51,8 @@ public final class BenchSuite {
         environment.put("ATTUNE_AMQP_QUEUE_PREFIX", Endpoints.QUEUE_PREFIX);
         environment.put("ATTUNE_JWT_SECRET", random(48));
         environment.put("ATTUNE_ADMIN_PASSWORD", adminPassword);
+        // the metrics the benchmark follows need an admin token; one token lasts the whole run
+        environment.put("ATTUNE_JWT_EXPIRY", "24h");
         // short, so that figure 8 sees the event trail at its steady state within the run
         environment.put("ATTUNE_EVENT_RETENTION", eventRetentionSeconds + "s");
         // the services' own JVM defaults, whatever the caller's shell has for ./run.sh
@@ -86,6 +89,14 @@ public final class BenchSuite {
 
     public String adminPassword() {
         return adminPassword;
+    }
+
+    /** The admin's token that reads the services' metrics (which need one), logged in on first use. */
+    private synchronized String adminToken() {
+        if (metricsToken == null) {
+            metricsToken = new ApiClient(apiUrl()).login("admin", adminPassword).accessToken();
+        }
+        return metricsToken;
     }
 
     public String apiUrl() {
@@ -138,6 +149,7 @@ public final class BenchSuite {
         try {
             response = METRICS.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                             + service(service).port() + "/actuator/prometheus?includedNames=" + name.replaceAll("_total$", "") + "," + name))
+                            .header("Authorization", "Bearer " + adminToken())
                             .timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Issue 6, at the integration level: each bundled example, as the worker jar ships it, goes from
+ * Issue 6, at the integration level: each bundled example, as the source tree has it, goes from
  * {@code POST /api/v1/executions} to a pending inquiry with the right prompt, schema and assignee, and the
  * execution's result carries the context the approver decides on.
  */
@@ -31,10 +31,14 @@ class ExampleActionsEndToEndTest {
 
     @BeforeAll
     static void start() {
-        suite = RunningSuite.start("api", "executor", "worker");
+        java.nio.file.Path packs = TestPacks.create();
+        suite = RunningSuite.start(Map.of("ATTUNE_PACKS_DIR", packs.toString()), "api", "executor", "worker");
         suite.createIdentity("requester", "requester-password");
         requesterToken = suite.login("requester", "requester-password");
         approverId = suite.createIdentity("approver", "approver-password");
+        // who approves is the pack's setting (its operator's), never a parameter the requester chooses
+        TestPacks.exampleSettings(packs, "{\"deploy_approver_id\": " + approverId + ", \"security_lead_id\": "
+                + approverId + "}");
         approverToken = suite.login("approver", "approver-password");
         adminToken = suite.adminToken();
     }
@@ -49,7 +53,7 @@ class ExampleActionsEndToEndTest {
     @Test
     void deploymentApprovalAsksTheNamedApproverWithThePlan() {
         Asked asked = run("examples.deploy_approval", Map.of("service", "billing", "version", "3.1.0",
-                "target", "production", "changes", List.of("Add invoice export"), "approver_id", approverId));
+                "target", "production", "changes", List.of("Add invoice export")));
 
         assertThat(asked.inquiry.path("prompt").asString())
                 .isEqualTo("Approve deployment of billing v3.1.0 to production?");
@@ -103,7 +107,7 @@ class ExampleActionsEndToEndTest {
         assertThat(result.path("import_summary").path("source").asString()).isEqualTo("crm-export");
         assertThat(result.path("import_summary").path("records").asInt()).isEqualTo(5);
 
-        // Unassigned: the requester sees it, and may answer it.
+        // Unassigned: the requester sees it (someone else must answer it).
         assertThat(suite.call("GET", "/api/v1/inquiries/" + asked.inquiry.path("id").asLong(), requesterToken, null)
                 .path("data").path("status").asString()).isEqualTo("pending");
     }
@@ -113,7 +117,7 @@ class ExampleActionsEndToEndTest {
         Map<String, Object> rdpFromAnywhere = Map.of("action", "allow", "protocol", "tcp", "port", 3389,
                 "source", "0.0.0.0/0", "description", "remote desktop for the vendor");
         Asked asked = run("examples.firewall_review", Map.of("firewall", "dmz-firewall",
-                "rules", List.of(rdpFromAnywhere), "security_lead_id", approverId));
+                "rules", List.of(rdpFromAnywhere)));
 
         assertThat(asked.inquiry.path("prompt").asString()).isEqualTo("High-impact firewall changes detected. Approve?");
         assertThat(asked.inquiry.path("assigned_to").asLong()).isEqualTo(approverId);
@@ -132,7 +136,7 @@ class ExampleActionsEndToEndTest {
 
     private void assertSameAsBash(String actionRef) {
         Map<String, Object> parameters = Map.of("service", "search", "version", "v1.4.2", "target", "staging",
-                "changes", List.of("Faster \"quoted\" queries", "Unicode: é ✓"), "approver_id", approverId);
+                "changes", List.of("Faster \"quoted\" queries", "Unicode: é ✓"));
         Asked bash = run("examples.deploy_approval", parameters);
         Asked other = run(actionRef, parameters);
 

@@ -37,6 +37,18 @@ public final class TestPacks {
         }
     }
 
+    /**
+     * Writes the examples pack's settings.json (its operator's choices, e.g. who approves deployments); the worker
+     * reads packs at every execution, so this holds from the next one.
+     */
+    static void exampleSettings(Path packs, String json) {
+        try {
+            Files.writeString(packs.resolve("examples").resolve("settings.json"), json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : (Iterable<Path>) files::iterator) {

@@ -66,6 +66,7 @@ class TopologyTest {
             "required", List.of("approved"));
 
     private static RunningSuite suite;
+    private static String metricsToken;
     private static String adminToken;
     private static long adminId;
     private static long approverId;
@@ -86,6 +87,8 @@ class TopologyTest {
         adminId = admin.path("user").path("id").asLong();
         approverId = suite.createIdentity("ada", "ada-password");
         approverToken = suite.login("ada", "ada-password");
+        // who approves deployments is the pack's setting, not a parameter the requester chooses
+        TestPacks.exampleSettings(packs, "{\"deploy_approver_id\": " + approverId + "}");
         suite.createIdentity("release-manager", "release-password");
         requesterToken = suite.login("release-manager", "release-password");
         suite.createIdentity("outsider", "outsider-password");
@@ -119,7 +122,7 @@ class TopologyTest {
                      outsiderToken, new SubscriptionFilters("inquiry", null, null, null, null))) {
 
             long executionId = requestExecution("examples.deploy_approval", Map.of("service", "billing",
-                    "version", "v3.1.0", "changes", List.of("Add invoice export"), "approver_id", approverId));
+                    "version", "v3.1.0", "changes", List.of("Add invoice export")));
 
             // AMQP: the executor opened the inquiry the worker's report asked for.
             MessageEnvelope<InquiryCreated> created = broker.awaitMessage(InquiryCreated.class,
@@ -495,12 +498,20 @@ class TopologyTest {
 
     // --- what an operator would look at: the executor's metrics, the database, the broker ----------------------
 
-    /** A counter of one executor, from its Prometheus endpoint. */
+    private static synchronized String metricsToken() {
+        if (metricsToken == null) {
+            metricsToken = suite.adminToken();
+        }
+        return metricsToken;
+    }
+
+    /** A counter of one executor, from its Prometheus endpoint (which needs an admin token). */
     private static double metric(RunningSuite.Service executor, String name) {
         HttpResponse<String> metrics;
         try {
             metrics = METRICS.send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + executor.port() + "/actuator/prometheus"))
+                    .header("Authorization", "Bearer " + metricsToken())
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -209,19 +209,41 @@ class InquiryLoopTest extends ExecutorIntegrationTest {
     @Test
     void healthAndMetricsAreServed() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+        HttpResponse<String> status = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(status.statusCode()).isEqualTo(200);
+        assertThat(Json.tree(status.body()).propertyNames()).as("no token: the status alone").containsExactly("status");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                .header("Authorization", "Bearer " + token(identity())).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).as("a user who is not admin").isEqualTo(403);
+
+        String admin = "Bearer " + token(identities.create("admin-" + UUID.randomUUID().toString().substring(0, 8),
+                "Admin", "not-a-real-hash", java.util.EnumSet.of(io.attune.core.identity.Role.ADMIN)));
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/actuator/health")).header("Authorization", admin).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(Json.tree(health.body()).path("components").path("rabbit").path("status").asString())
                 .isEqualTo("UP");
         assertThat(Json.tree(health.body()).path("components").path("db").path("status").asString())
                 .isEqualTo("UP");
         HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+                URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).header("Authorization", admin).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("attune_inquiries_opened_total", "attune_inquiry_requests_invalid_total",
                 "attune_executions_resumed_total", "attune_inquiries_timed_out_total",
                 "attune_inquiry_timeout_sweep_seconds");
+    }
+
+    /** A token as api-service issues them, signed with the secret the test environment gives every service. */
+    private static String token(Identity identity) {
+        byte[] secret = io.attune.testsupport.AttuneTestEnvironment.JWT_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new io.attune.core.security.Tokens(new org.springframework.security.oauth2.jwt.NimbusJwtEncoder(
+                new com.nimbusds.jose.jwk.source.ImmutableSecret<>(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"))),
+                new io.attune.core.security.TokenSettings(io.attune.testsupport.AttuneTestEnvironment.JWT_SECRET,
+                        Duration.ofMinutes(5))).issue(identity).token();
     }
 }

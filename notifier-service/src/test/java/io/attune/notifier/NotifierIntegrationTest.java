@@ -94,7 +94,8 @@ public abstract class NotifierIntegrationTest {
 
     /** A token of the suite's secret that expires at the given moment. */
     protected String tokenExpiringAt(Identity identity, Instant expiresAt) {
-        JwtClaimsSet claims = JwtClaimsSet.builder().issuer("attune").subject(Long.toString(identity.id()))
+        JwtClaimsSet claims = JwtClaimsSet.builder().issuer("attune").id(java.util.UUID.randomUUID().toString())
+                .subject(Long.toString(identity.id()))
                 .issuedAt(expiresAt.minusSeconds(3600)).expiresAt(expiresAt)
                 .claim("login", identity.login()).claim("roles", identity.roleNames()).build();
         return jwtEncoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))

@@ -2,6 +2,7 @@ package io.attune.core;
 
 import io.attune.core.config.DatabaseCreator;
 import io.attune.model.json.Json;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
@@ -14,8 +15,10 @@ import tools.jackson.databind.json.JsonMapper;
  * for the services that take requests from people.
  */
 @Configuration(proxyBeanMethods = false)
-@ComponentScan(basePackageClasses = CoreConfiguration.class,
-        excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "io\\.attune\\.core\\.security\\..*"))
+@ComponentScan(basePackageClasses = CoreConfiguration.class, excludeFilters = {
+        @ComponentScan.Filter(type = FilterType.REGEX, pattern = "io\\.attune\\.core\\.security\\..*"),
+        // only for the management port's own context (see its imports file), never the service's
+        @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = ManagementContextConfiguration.class)})
 public class CoreConfiguration {
 
     /** The suite's one JSON mapper (snake_case, ISO-8601 UTC) also serves HTTP and WebSocket bodies. */

@@ -2,8 +2,9 @@
 # examples.deploy_approval — the seed's "Deployment Approval": prepares a deployment plan and asks a person to approve
 # it before anything is deployed.
 #
-# Parameters (all optional): service, version, target (strings), changes (array of strings), approver_id (the
-# identity who must answer; anyone may answer when it is not given).
+# Parameters (all optional): service, version, target (strings), changes (array of strings).
+# Who must answer is the pack's setting deploy_approver_id (settings.json, the operator's): anyone but the requester
+# may answer when it is not set. The requester cannot choose their approver.
 # Needs nothing but bash. deploy_approval_python.py and deploy_approval_js.js do exactly the same.
 set -u
 here=.
@@ -19,7 +20,8 @@ param_string target 'production'
 target=$REPLY
 param_strings changes
 changes=$REPLY
-param_id approver_id
+no_param approver_id "the approver is the pack's setting deploy_approver_id (settings.json)"
+setting_id deploy_approver_id
 approver_id=$REPLY
 
 release=$version

@@ -4,8 +4,9 @@
 // The seed's action returns an __inquiry asking a person to approve a deployment, with the deployment plan as
 // context. Here the worker passes the parameters as JSON on stdin and reads the result from stdout.
 //
-// Parameters (all optional): service, version, target (strings), changes (array of strings), approver_id (the
-// identity who must answer). The result is the same as deploy_approval.sh's and deploy_approval_python.py's.
+// Parameters (all optional): service, version, target (strings), changes (array of strings). Who must answer is the
+// pack's setting deploy_approver_id (settings.json, the operator's), never the requester's choice. The result is the
+// same as deploy_approval.sh's and deploy_approval_python.py's.
 'use strict';
 
 class ParameterError extends Error {}
@@ -26,12 +27,28 @@ function stringsParam(config, name) {
   return value;
 }
 
-function identityParam(config, name) {
-  const value = config[name];
+function noParam(config, name, why) {
+  if (config[name] !== undefined && config[name] !== null) {
+    throw new ParameterError(`parameter ${name} is not taken: ${why}`);
+  }
+}
+
+// Identity id NAME from the pack's settings.json (next to actions/), undefined when absent or null.
+function settingId(name) {
+  let settings;
+  try {
+    settings = JSON.parse(require('fs').readFileSync(require('path').join(__dirname, '..', 'settings.json'), 'utf8'));
+  } catch (error) {
+    if (error.code === 'ENOENT') return undefined;
+    throw new ParameterError(`the pack's settings.json cannot be read: ${error.message}`);
+  }
+  if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) {
+    throw new ParameterError("the pack's settings.json must be a JSON object");
+  }
+  const value = settings[name];
   if (value === undefined || value === null) return undefined;
-  if (Number.isInteger(value) && value >= 0 && value < 1e15) return value;
-  if (typeof value === 'string' && /^(0|[1-9][0-9]{0,14})$/.test(value)) return Number(value);
-  throw new ParameterError(`parameter ${name} must be an identity id (an integer)`);
+  if (Number.isInteger(value) && value > 0 && value < 1e15) return value;
+  throw new ParameterError(`setting ${name} in the pack's settings.json must be an identity id (an integer)`);
 }
 
 const releaseOf = (version) => (version.startsWith('v') ? version : `v${version}`);
@@ -56,6 +73,7 @@ async function prepareDeploy(config) {
 }
 
 async function run(config) {
+  noParam(config, 'approver_id', "the approver is the pack's setting deploy_approver_id (settings.json)");
   // Prepare deployment
   const plan = await prepareDeploy(config);
   const what = `${plan.service} ${releaseOf(plan.version)} to ${plan.target}`;
@@ -87,7 +105,7 @@ async function run(config) {
         },
         required: ['approved'],
       },
-      assigned_to: identityParam(config, 'approver_id'),
+      assigned_to: settingId('deploy_approver_id'),
       timeout_seconds: 1800,
     },
     deployment_plan: plan,

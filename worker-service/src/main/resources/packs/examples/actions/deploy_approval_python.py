@@ -4,11 +4,12 @@
 The seed's action returns an ``__inquiry`` asking a person to approve a deployment, with the deployment plan as
 context. Here the worker passes the parameters as JSON on stdin and reads the result from stdout.
 
-Parameters (all optional): service, version, target (strings), changes (list of strings), approver_id (the identity
-who must answer). The result is the same as deploy_approval.sh's and deploy_approval_js.js's.
+Parameters (all optional): service, version, target (strings), changes (list of strings). Who must answer is the
+pack's setting deploy_approver_id (settings.json, the operator's), never the requester's choice. The result is the
+same as deploy_approval.sh's and deploy_approval_js.js's.
 """
 import json
-import re
+import os
 import sys
 
 
@@ -34,15 +35,27 @@ def strings_param(config, name):
     return value
 
 
-def identity_param(config, name):
-    value = config.get(name)
+def no_param(config, name, why):
+    if config.get(name) is not None:
+        raise ParameterError(f"parameter {name} is not taken: {why}")
+
+
+def setting_id(name):
+    """Identity id NAME from the pack's settings.json (next to actions/), None when absent or null."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "settings.json")
+    try:
+        with open(path, encoding="utf-8") as file:
+            settings = json.load(file)
+    except FileNotFoundError:
+        return None
+    if not isinstance(settings, dict):
+        raise ParameterError("the pack's settings.json must be a JSON object")
+    value = settings.get(name)
     if value is None:
         return None
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**15:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10**15:
         return value
-    if isinstance(value, str) and re.fullmatch(r"0|[1-9][0-9]{0,14}", value):
-        return int(value)
-    raise ParameterError(f"parameter {name} must be an identity id (an integer)")
+    raise ParameterError(f"setting {name} in the pack's settings.json must be an identity id (an integer)")
 
 
 def prepare_deployment(config):
@@ -66,6 +79,7 @@ def prepare_deployment(config):
 
 
 def run(config):
+    no_param(config, "approver_id", "the approver is the pack's setting deploy_approver_id (settings.json)")
     # Prepare the deployment
     plan = prepare_deployment(config)
     service, target = plan["service"], plan["target"]
@@ -99,7 +113,7 @@ def run(config):
         },
         "timeout_seconds": 1800,  # 30 minutes
     }
-    approver = identity_param(config, "approver_id")
+    approver = setting_id("deploy_approver_id")
     if approver is not None:
         inquiry["assigned_to"] = approver
     return {"__inquiry": inquiry, "deployment_plan": plan}

@@ -7,7 +7,8 @@
 #                     "port": 22 | "22" | "8000-8100" | "any", "source": "0.0.0.0/0", "description": "..."}
 #                     (defaults: allow, tcp, any port, from anywhere); a built-in high-impact sample when not given
 #   firewall          the firewall's name, shown to the reviewer (default edge-firewall)
-#   security_lead_id  the identity who must review high-impact changes (anyone may when it is not given)
+# Who must review high-impact changes is the pack's setting security_lead_id (settings.json, the operator's): anyone
+# but the requester may when it is not set. The requester cannot choose their reviewer.
 # High impact: allowing a sensitive service (ssh, rdp, databases...) or a port range from anywhere, or denying every
 # port from anywhere.
 # Needs nothing but bash. This is an example: it changes no firewall, it reports what it would apply.
@@ -73,7 +74,8 @@ json_read_params
 if param rules; then rules=$JSON_VALUE; else rules=$SAMPLE; fi
 param_string firewall 'edge-firewall'
 firewall=$REPLY
-param_id security_lead_id
+no_param security_lead_id "the reviewer is the pack's setting security_lead_id (settings.json)"
+setting_id security_lead_id
 security_lead_id=$REPLY
 json_items "$rules" || json_fail "parameter rules must be an array of rule objects"
 list=(${JSON_ITEMS[@]+"${JSON_ITEMS[@]}"})

@@ -241,3 +241,29 @@ param_strings() {
         REPLY="[$out]"
     fi
 }
+
+# no_param NAME WHY: fails when parameter NAME is given (a parameter that used to exist and is now decided elsewhere).
+no_param() {
+    if param "$1"; then
+        json_fail "parameter $1 is not taken: $2"
+    fi
+}
+
+# setting_id NAME: REPLY = identity id NAME from the pack's settings.json (the operator's, next to actions/), empty
+# when the file or the setting is absent or null. Who approves is the operator's choice, never the requester's.
+setting_id() {
+    local file="$here/../settings.json" text=''
+    REPLY=''
+    if [[ ! -f $file ]]; then
+        return 0
+    fi
+    IFS= read -r -d '' text <"$file" || true
+    json_members "$text" || json_fail "the pack's settings.json must be a JSON object"
+    if json_lookup "$1"; then
+        if [[ $JSON_VALUE =~ ^([1-9][0-9]{0,14})$ ]]; then
+            REPLY=${BASH_REMATCH[1]}
+        else
+            json_fail "setting $1 in the pack's settings.json must be an identity id (an integer)"
+        fi
+    fi
+}

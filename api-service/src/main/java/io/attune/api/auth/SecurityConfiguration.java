@@ -1,14 +1,16 @@
 package io.attune.api.auth;
 
 import io.attune.core.identity.Actor;
-import io.attune.core.security.Tokens;
+import io.attune.core.identity.SessionGuard;
 import jakarta.servlet.DispatcherType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -21,21 +23,45 @@ import org.springframework.security.oauth2.server.resource.web.DefaultBearerToke
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.HttpStatusRequestRejectedHandler;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+import java.util.Optional;
 
 /**
  * Stateless bearer-token security (Spring Security's resource server with the core's HS256 Nimbus decoder): every
- * {@code /api/v1} call needs a valid token, creating identities needs the admin role, login, health, metrics, the
- * OpenAPI document and the static UI are public, and anything not listed needs a token too.
+ * {@code /api/v1} call needs a valid token, identities and groups need the admin role, login, the health status, the
+ * OpenAPI document and the static UI are public, and anything not listed needs a token too. A token is valid only
+ * while the {@link SessionGuard} says so (identity present and enabled, not logged out); the roles it grants are the
+ * database's. Actuator endpoints other than the health status are guarded by the core's actuator filter.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
     static final String LOGIN = "/auth/login";
+    static final String CSP = "Content-Security-Policy";
     static final String[] PUBLIC_GETS = {"/", "/index.html", "/favicon.ico", "/app/**",
-            "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus",
             "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**"};
+    /**
+     * The Content-Security-Policy of every response, as a header (a meta tag cannot set frame-ancestors, and covers
+     * only the page that carries it): the web UI's (the same as its meta tag) everywhere but under Swagger UI, which
+     * also needs inline styles. Nothing is ever loaded from elsewhere.
+     */
+    static final String UI_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            + "frame-ancestors 'none'";
+    static final String SWAGGER_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            + "frame-ancestors 'none'";
+    private static final RequestMatcher SWAGGER = request -> {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return path.equals("/swagger-ui.html") || path.startsWith("/swagger-ui/");
+    };
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder decoder) throws Exception {
+    SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder decoder, SessionGuard sessions) throws Exception {
         JsonSecurityErrors errors = new JsonSecurityErrors();
         http.csrf(csrf -> csrf.disable()) // no cookies, no sessions: a bearer token cannot be forged cross-site
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -43,18 +69,26 @@ public class SecurityConfiguration {
                 .httpBasic(basic -> basic.disable())
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable())
+                .headers(headers -> headers
+                        .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(SWAGGER,
+                                new StaticHeadersWriter(CSP, SWAGGER_POLICY)))
+                        .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(new NegatedRequestMatcher(SWAGGER),
+                                new StaticHeadersWriter(CSP, UI_POLICY)))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
                 .authorizeHttpRequests(auth -> auth
                         .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.FORWARD).permitAll()
                         .requestMatchers("/error").permitAll()
                         .requestMatchers(HttpMethod.POST, LOGIN).permitAll()
                         .requestMatchers(HttpMethod.GET, PUBLIC_GETS).permitAll()
                         .requestMatchers(HttpMethod.HEAD, PUBLIC_GETS).permitAll()
-                        .requestMatchers(HttpMethod.POST, "/api/v1/identities", "/api/v1/identities/**")
-                        .hasRole("ADMIN")
+                        // the core's actuator filter has let through only what the caller may see
+                        .requestMatchers("/actuator", "/actuator/**").permitAll()
+                        .requestMatchers("/api/v1/identities", "/api/v1/identities/**").hasRole("ADMIN")
+                        .requestMatchers("/api/v1/groups", "/api/v1/groups/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resource -> resource
                         .bearerTokenResolver(ignoringTokensOnLogin())
-                        .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(new ActorConverter()))
+                        .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(new ActorConverter(sessions)))
                         .authenticationEntryPoint(errors)
                         .accessDeniedHandler(errors))
                 .exceptionHandling(handling -> handling
@@ -81,17 +115,30 @@ public class SecurityConfiguration {
         return new HttpStatusRequestRejectedHandler(HttpStatus.BAD_REQUEST.value());
     }
 
-    /** A verified token becomes the actor it names; a token that names no identity is refused like a bad one. */
+    /**
+     * A verified token becomes the actor the database says it speaks for now; a token of an unknown, deleted or
+     * disabled identity, or one that was logged out, is refused like a bad one. A database that cannot be asked is
+     * a 503, not a 401.
+     */
     static final class ActorConverter implements Converter<Jwt, AbstractAuthenticationToken> {
+        private final SessionGuard sessions;
+
+        ActorConverter(SessionGuard sessions) {
+            this.sessions = sessions;
+        }
+
         @Override
         public AbstractAuthenticationToken convert(Jwt jwt) {
-            Actor actor;
+            Optional<Actor> actor;
             try {
-                actor = Tokens.actor(jwt);
-            } catch (RuntimeException e) {
+                actor = sessions.check(jwt);
+            } catch (IllegalArgumentException e) {
                 throw new InvalidBearerTokenException("the token does not name an identity");
+            } catch (DataAccessException e) {
+                throw new AuthenticationServiceException("the database is unavailable", e);
             }
-            return new ActorAuthentication(jwt, actor);
+            return new ActorAuthentication(jwt, actor.orElseThrow(() -> new InvalidBearerTokenException(
+                    "the token's identity is disabled or unknown, or the token was revoked")));
         }
     }
 }

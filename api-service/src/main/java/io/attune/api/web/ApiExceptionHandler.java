@@ -1,5 +1,6 @@
 package io.attune.api.web;
 
+import io.attune.api.auth.LoginThrottle;
 import io.attune.core.error.DomainException;
 import io.attune.model.WireEnums;
 import io.attune.model.rest.ApiError;
@@ -46,12 +47,19 @@ import java.util.UUID;
 @RestControllerAdvice
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
-    static final String UNAVAILABLE_MESSAGE = "the database is unavailable; try again shortly";
+    public static final String UNAVAILABLE_MESSAGE = "the database is unavailable; try again shortly";
     static final String INTERNAL_MESSAGE = "an unexpected error occurred; it has been logged";
 
     @ExceptionHandler(DomainException.class)
     ResponseEntity<Object> domain(DomainException e) {
         return ErrorBodies.entity(e.toApiError());
+    }
+
+    @ExceptionHandler(LoginThrottle.RateLimited.class)
+    ResponseEntity<Object> rateLimited(LoginThrottle.RateLimited e) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+        return ErrorBodies.entity(HttpStatusCode.valueOf(e.code().httpStatus()), e.toApiError(), headers);
     }
 
     @ExceptionHandler(AccessDeniedException.class)

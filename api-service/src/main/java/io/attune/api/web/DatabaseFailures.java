@@ -7,12 +7,12 @@ import org.springframework.dao.DataIntegrityViolationException;
  * Tells a database that is away or busy (503, try again) from a request the database refused (400) and from our
  * defects; what counts as an outage is decided by {@link Failures}, for every service alike.
  */
-final class DatabaseFailures {
+public final class DatabaseFailures {
     private DatabaseFailures() {
     }
 
     /** The database cannot be reached, or gave this request up for others' (a deadlock): worth retrying. */
-    static boolean isUnavailable(Throwable failure) {
+    public static boolean isUnavailable(Throwable failure) {
         return Failures.isOutage(failure) || Failures.isContention(failure);
     }
 

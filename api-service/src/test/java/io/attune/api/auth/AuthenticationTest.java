@@ -210,7 +210,8 @@ class AuthenticationTest extends ApiIntegrationTest {
     }
 
     static JwtClaimsSet claims(Identity identity, Instant issuedAt, Instant expiresAt) {
-        return JwtClaimsSet.builder().issuer("attune").subject(Long.toString(identity.id())).issuedAt(issuedAt)
+        return JwtClaimsSet.builder().issuer("attune").id(java.util.UUID.randomUUID().toString())
+                .subject(Long.toString(identity.id())).issuedAt(issuedAt)
                 .expiresAt(expiresAt).claim("login", identity.login()).claim("roles", identity.roleNames()).build();
     }
 

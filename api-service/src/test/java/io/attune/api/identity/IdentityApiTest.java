@@ -27,8 +27,8 @@ class IdentityApiTest extends ApiIntegrationTest {
 
         assertThat(created.status()).as("%s", created).isEqualTo(201);
         JsonNode data = created.data();
-        assertThat(data.propertyNames()).containsExactlyInAnyOrder("id", "login", "display_name", "roles", "created",
-                "updated");
+        assertThat(data.propertyNames()).containsExactlyInAnyOrder("id", "login", "display_name", "roles", "groups",
+                "disabled", "attributes", "created", "updated");
         assertThat(data.get("login").asString()).isEqualTo("grace.hopper@navy");
         assertThat(data.get("display_name").asString()).isEqualTo("Grace Hopper");
         assertThat(data.get("roles").toString()).isEqualTo("[\"admin\",\"user\"]");

@@ -126,13 +126,15 @@ class RobustnessTest extends ApiIntegrationTest {
     }
 
     @Test
-    void healthMetricsAndTheApiDocumentArePublic() {
+    void healthStatusAndTheApiDocumentArePublicMetricsAreForAdmins() {
         Response health = api().get("/actuator/health", null);
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().get("status").asString()).isEqualTo("UP");
-        assertThat(health.json().get("components").propertyNames()).contains("db", "rabbit");
+        String admin = token(admin());
+        assertThat(api().get("/actuator/health", admin).json().get("components").propertyNames())
+                .contains("db", "rabbit");
 
-        Response metrics = api().get("/actuator/prometheus", null);
+        Response metrics = api().get("/actuator/prometheus", admin);
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("attune_outbox_published", "http_server_requests");
 
@@ -141,7 +143,8 @@ class RobustnessTest extends ApiIntegrationTest {
         JsonNode paths = docs.json().get("paths");
         assertThat(paths.propertyNames()).contains("/auth/login", "/api/v1/inquiries", "/api/v1/inquiries/{id}",
                 "/api/v1/inquiries/{id}/respond", "/api/v1/inquiries/{id}/cancel", "/api/v1/inquiries/{id}/history",
-                "/api/v1/executions", "/api/v1/executions/{id}", "/api/v1/identities");
+                "/api/v1/executions", "/api/v1/executions/{id}", "/api/v1/identities", "/api/v1/identities/{id}",
+                "/api/v1/groups", "/api/v1/groups/{name}", "/api/v1/me", "/auth/logout");
         assertThat(docs.body()).contains("\"per_page\"", "\"action_ref\"", "\"access_token\"", "bearer")
                 .doesNotContain("\"perPage\"", "\"actionRef\"");
 

@@ -1,6 +1,6 @@
 package io.attune.model.rest;
 
-/** The error codes of CONTRACT §4, with the HTTP status each one travels with. */
+/** The error codes of the REST API (docs/api.md), with the HTTP status each one travels with. */
 public enum ErrorCode {
     BAD_REQUEST(400),
     UNAUTHORIZED(401),
@@ -9,6 +9,10 @@ public enum ErrorCode {
     CONFLICT(409),
     PAYLOAD_TOO_LARGE(413),
     VALIDATION_ERROR(422),
+    /** The requester of an execution answering its own inquiry, which did not allow it. */
+    SELF_APPROVAL(403),
+    /** Too many failed logins; {@code Retry-After} says for how many seconds. */
+    RATE_LIMITED(429),
     /** Not the client's fault: a defect of ours. The body never carries a stack trace. */
     INTERNAL_ERROR(500),
     UNAVAILABLE(503);

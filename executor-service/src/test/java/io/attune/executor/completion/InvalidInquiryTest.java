@@ -51,6 +51,9 @@ class InvalidInquiryTest extends ExecutorIntegrationTest {
                         "/timeout_seconds", POSITIVE + "1.5"),
                 Arguments.of("timeout \"60\"", "{\"prompt\": \"Approve?\", \"timeout_seconds\": \"60\"}",
                         "/timeout_seconds", POSITIVE + "\"60\""),
+                Arguments.of("allow_self_approval a string",
+                        "{\"prompt\": \"Approve?\", \"allow_self_approval\": \"yes\"}",
+                        "/allow_self_approval", "allow_self_approval must be true or false, not \"yes\""),
                 Arguments.of("__inquiry not an object", "\"Approve?\"",
                         "", "__inquiry must be a JSON object"));
     }

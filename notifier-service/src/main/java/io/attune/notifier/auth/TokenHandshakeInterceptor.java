@@ -1,9 +1,12 @@
 package io.attune.notifier.auth;
 
-import io.attune.core.security.Tokens;
+import io.attune.core.identity.Actor;
+import io.attune.core.identity.SessionGuard;
+import io.attune.core.identity.SessionGuard.TokenKey;
 import io.attune.model.json.Json;
 import io.attune.model.rest.ApiError;
 import io.attune.model.rest.ErrorCode;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -20,12 +23,14 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Checks the token before the upgrade (CONTRACT §5): {@code Authorization: Bearer <token>}, or — since browsers
  * cannot set headers on a WebSocket — the subprotocols {@code attune.v1} and {@code attune.jwt.<token>} (the
- * handshake then selects {@code attune.v1}). No token, or one that is malformed, badly signed or expired, is refused
- * with 401 and an error body; the socket is never opened.
+ * handshake then selects {@code attune.v1}). No token, or one that is malformed, badly signed, expired, logged out,
+ * or of a disabled or unknown identity, is refused with 401 and an error body; the socket is never opened. Open
+ * sockets are checked again every second by {@link SessionRevalidator}.
  */
 @Component
 public class TokenHandshakeInterceptor implements HandshakeInterceptor {
@@ -34,9 +39,11 @@ public class TokenHandshakeInterceptor implements HandshakeInterceptor {
     private static final String BEARER = "Bearer ";
 
     private final JwtDecoder decoder;
+    private final SessionGuard sessions;
 
-    public TokenHandshakeInterceptor(JwtDecoder decoder) {
+    public TokenHandshakeInterceptor(JwtDecoder decoder, SessionGuard sessions) {
         this.decoder = decoder;
+        this.sessions = sessions;
     }
 
     @Override
@@ -64,10 +71,17 @@ public class TokenHandshakeInterceptor implements HandshakeInterceptor {
         }
         try {
             Jwt jwt = decoder.decode(token);
-            new Authenticated(Tokens.actor(jwt), jwt.getExpiresAt()).storeIn(attributes);
+            Optional<Actor> actor = sessions.check(jwt);
+            if (actor.isEmpty()) {
+                return refuse(response, ErrorCode.UNAUTHORIZED,
+                        "the token was revoked, or its identity is disabled or unknown");
+            }
+            new Authenticated(actor.get(), jwt.getExpiresAt(), TokenKey.of(jwt)).storeIn(attributes);
             return true;
         } catch (JwtException | IllegalArgumentException e) {
             return refuse(response, ErrorCode.UNAUTHORIZED, "the token is invalid or has expired");
+        } catch (DataAccessException e) {
+            return refuse(response, ErrorCode.UNAVAILABLE, "the database is unavailable; try again shortly");
         }
     }
 

@@ -5,6 +5,7 @@ import io.attune.model.json.Json;
 import io.attune.model.ws.Notification;
 import io.attune.model.ws.ServerMessage;
 import io.attune.model.ws.SubscriptionFilters;
+import io.attune.notifier.auth.Authenticated;
 import io.attune.notifier.feed.Subscription;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
@@ -104,6 +105,11 @@ final class ClientSession {
 
     Actor actor() {
         return actor;
+    }
+
+    /** How the socket was authenticated at the upgrade (its token and identity). */
+    Authenticated authenticated() {
+        return Authenticated.from(socket.getAttributes());
     }
 
     /** A live notification, serialized once for every session. */

@@ -22,7 +22,9 @@ import org.springframework.web.socket.WebSocketSession;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,6 +34,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * The open sessions of this replica: hands each live notification to every one of them, pings idle ones, closes
@@ -192,6 +195,27 @@ public class SessionRegistry implements SmartLifecycle, DisposableBean {
 
     public int size() {
         return sessions.size();
+    }
+
+    /** How each open socket was authenticated. */
+    public List<Authenticated> authentications() {
+        return sessions.values().stream().map(ClientSession::authenticated).filter(Objects::nonNull).toList();
+    }
+
+    /**
+     * Closes every open socket whose authentication {@code stale} picks (its token revoked, its identity disabled or
+     * changed) with {@code status}; returns how many. What was on its way to them is dropped.
+     */
+    public int closeWhere(Predicate<Authenticated> stale, CloseStatus status) {
+        int closed = 0;
+        for (ClientSession session : sessions.values()) {
+            Authenticated who = session.authenticated();
+            if (who != null && stale.test(who)) {
+                session.close(status);
+                closed++;
+            }
+        }
+        return closed;
     }
 
     /**

@@ -105,7 +105,8 @@ class AuthenticationTest extends NotifierIntegrationTest {
     private static String signedByAnotherSecret(Identity identity) {
         byte[] secret = "another-secret-another-secret-0123456789".getBytes(StandardCharsets.UTF_8);
         NimbusJwtEncoder encoder = new NimbusJwtEncoder(new ImmutableSecret<>(new SecretKeySpec(secret, "HmacSHA256")));
-        JwtClaimsSet claims = JwtClaimsSet.builder().issuer("attune").subject(Long.toString(identity.id()))
+        JwtClaimsSet claims = JwtClaimsSet.builder().issuer("attune").id(java.util.UUID.randomUUID().toString())
+                .subject(Long.toString(identity.id()))
                 .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(600))
                 .claim("login", identity.login()).claim("roles", identity.roleNames()).build();
         return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))

@@ -182,7 +182,8 @@ class NotificationsTest extends NotifierIntegrationTest {
             open(null);
             client.notifications(1);
             HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+                    URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                            .header("Authorization", "Bearer " + token(admin)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).containsPattern("attune_notifier_sessions [1-9]")

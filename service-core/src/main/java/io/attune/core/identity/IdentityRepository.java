@@ -1,31 +1,35 @@
 package io.attune.core.identity;
 
 import io.attune.core.error.DomainException;
+import io.attune.model.json.Json;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import java.sql.Array;
-import java.time.OffsetDateTime;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import static io.attune.core.JsonColumns.instant;
+import static io.attune.core.JsonColumns.json;
+
 @Repository
 public class IdentityRepository {
-    private static final String COLUMNS = "id, login, display_name, password_hash, roles, created, updated";
-    private static final RowMapper<Identity> ROW = (rs, n) -> {
-        Array roles = rs.getArray("roles");
-        Set<Role> parsed = EnumSet.noneOf(Role.class);
-        Arrays.stream((String[]) roles.getArray()).map(Role::fromWire).forEach(parsed::add);
-        return new Identity(rs.getLong("id"), rs.getString("login"), rs.getString("display_name"),
-                rs.getString("password_hash"), parsed,
-                rs.getObject("created", OffsetDateTime.class).toInstant(),
-                rs.getObject("updated", OffsetDateTime.class).toInstant());
-    };
+    /** The identity's columns and the sorted names of its groups; {@code i} is the identity's alias. */
+    private static final String COLUMNS = "i.id, i.login, i.display_name, i.password_hash, i.roles, i.disabled, "
+            + "i.attributes::text AS attributes, i.created, i.updated, " + GroupRepository.GROUPS_OF_IDENTITY + " AS groups";
+    private static final RowMapper<Identity> ROW = (rs, n) -> new Identity(rs.getLong("id"), rs.getString("login"),
+            rs.getString("display_name"), rs.getString("password_hash"), roles(rs.getArray("roles")),
+            strings(rs, "groups"), rs.getBoolean("disabled"), json(rs, "attributes"), instant(rs, "created"),
+            instant(rs, "updated"));
 
     private final JdbcClient jdbc;
 
@@ -34,11 +38,11 @@ public class IdentityRepository {
     }
 
     public Optional<Identity> findById(long id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.identity WHERE id = ?").param(id).query(ROW).optional();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.identity i WHERE i.id = ?").param(id).query(ROW).optional();
     }
 
     public Optional<Identity> findByLogin(String login) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.identity WHERE login = ?").param(login).query(ROW)
+        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.identity i WHERE i.login = ?").param(login).query(ROW)
                 .optional();
     }
 
@@ -47,16 +51,69 @@ public class IdentityRepository {
                 .query(Boolean.class).single();
     }
 
+    /** Which of the given ids name no identity (ascending). */
+    public List<Long> missing(Collection<Long> ids) {
+        return jdbc.sql("SELECT DISTINCT t.id FROM unnest(?::bigint[]) AS t(id) "
+                        + "WHERE NOT EXISTS (SELECT 1 FROM attune.identity i WHERE i.id = t.id) ORDER BY t.id")
+                .param(ids.toArray(Long[]::new)).query(Long.class).list();
+    }
+
+    /** A page of identities by id. */
+    public List<Identity> page(int limit, long offset) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.identity i ORDER BY i.id LIMIT ? OFFSET ?")
+                .params(limit, offset).query(ROW).list();
+    }
+
+    public long count() {
+        return jdbc.sql("SELECT count(*) FROM attune.identity").query(Long.class).single();
+    }
+
+    /** Locks the identity's row until the transaction ends (changes to one identity queue up). */
+    public Optional<Identity> lock(long id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.identity i WHERE i.id = ? FOR UPDATE OF i").param(id)
+                .query(ROW).optional();
+    }
+
+    /** How many enabled admins there are besides {@code except}. */
+    public long otherEnabledAdmins(long except) {
+        return jdbc.sql("SELECT count(*) FROM attune.identity WHERE id <> ? AND NOT disabled AND 'admin' = ANY(roles)")
+                .param(except).query(Long.class).single();
+    }
+
     /** Creates an identity; a login that is taken is a 409. */
     public Identity create(String login, String displayName, String passwordHash, Set<Role> roles) {
-        String roleArray = roles.stream().map(Role::wire).sorted().collect(Collectors.joining(",", "{", "}"));
         try {
-            return jdbc.sql("INSERT INTO attune.identity (login, display_name, password_hash, roles) "
-                            + "VALUES (?, ?, ?, ?::text[]) RETURNING " + COLUMNS)
-                    .params(login, displayName, passwordHash, roleArray)
-                    .query(ROW).single();
+            long id = jdbc.sql("INSERT INTO attune.identity (login, display_name, password_hash, roles) "
+                            + "VALUES (?, ?, ?, ?::text[]) RETURNING id")
+                    .params(login, displayName, passwordHash, roleArray(roles))
+                    .query(Long.class).single();
+            return findById(id).orElseThrow();
         } catch (DuplicateKeyException e) {
             throw DomainException.conflict("login '" + login + "' is already taken");
         }
+    }
+
+    /** Writes the given identity's display name, roles, disabled flag, password hash and attributes. */
+    public void update(Identity changed) {
+        jdbc.sql("UPDATE attune.identity SET display_name = ?, roles = ?::text[], disabled = ?, password_hash = ?, "
+                        + "attributes = ?::jsonb WHERE id = ?")
+                .params(changed.displayName(), roleArray(changed.roles()), changed.disabled(), changed.passwordHash(),
+                        Json.write(changed.attributes()), changed.id())
+                .update();
+    }
+
+    private static String roleArray(Set<Role> roles) {
+        return roles.stream().map(Role::wire).sorted().collect(Collectors.joining(",", "{", "}"));
+    }
+
+    static Set<Role> roles(Array roles) throws SQLException {
+        Set<Role> parsed = EnumSet.noneOf(Role.class);
+        Arrays.stream((String[]) roles.getArray()).map(Role::fromWire).forEach(parsed::add);
+        return parsed;
+    }
+
+    static List<String> strings(ResultSet rs, String column) throws SQLException {
+        Array array = rs.getArray(column);
+        return array == null ? List.of() : List.of((String[]) array.getArray());
     }
 }

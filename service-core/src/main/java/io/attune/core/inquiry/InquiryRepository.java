@@ -36,11 +36,23 @@ public class InquiryRepository {
         this.jdbc = jdbc;
     }
 
-    public Inquiry insert(long execution, String prompt, JsonNode responseSchema, Long assignedTo, Long timeoutSeconds) {
-        return jdbc.sql("INSERT INTO attune.inquiry (execution, prompt, response_schema, assigned_to, timeout_at) "
-                        + "VALUES (?, ?, ?::jsonb, ?, now() + make_interval(secs => ?)) RETURNING " + COLUMNS)
-                .params(execution, prompt, text(responseSchema), assignedTo, timeoutSeconds)
+    public Inquiry insert(long execution, String prompt, JsonNode responseSchema, Long assignedTo, Long timeoutSeconds,
+                          boolean allowSelfApproval) {
+        return jdbc.sql("INSERT INTO attune.inquiry (execution, prompt, response_schema, assigned_to, timeout_at, "
+                        + "allow_self_approval) VALUES (?, ?, ?::jsonb, ?, now() + make_interval(secs => ?), ?) "
+                        + "RETURNING " + COLUMNS)
+                .params(execution, prompt, text(responseSchema), assignedTo, timeoutSeconds, allowSelfApproval)
                 .query(ROW).single();
+    }
+
+    /**
+     * Whether the actor requested the execution this inquiry waits on while the inquiry does not allow its requester
+     * to answer it.
+     */
+    public boolean isRefusedSelfApproval(long inquiryId, long actorId) {
+        return jdbc.sql("SELECT NOT i.allow_self_approval AND e.requested_by IS NOT DISTINCT FROM ? "
+                        + "FROM attune.inquiry i JOIN attune.execution e ON e.id = i.execution WHERE i.id = ?")
+                .params(actorId, inquiryId).query(Boolean.class).optional().orElse(false);
     }
 
     public Optional<Inquiry> find(long id) {

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Checks an action's {@code __inquiry} before anything is created: prompt a non-empty string of at most
  * {@link InquiryLimits#PROMPT_MAX_BYTES} bytes, response_schema a valid JSON Schema that can be evaluated safely
- * ({@link JsonSchemas#problemsWith}), assigned_to an existing identity, timeout_seconds a positive integer.
+ * ({@link JsonSchemas#problemsWith}), assigned_to an existing identity, timeout_seconds a positive integer,
+ * allow_self_approval a boolean.
  */
 @Component
 public class InquiryRequestValidator {
@@ -76,11 +77,21 @@ public class InquiryRequestValidator {
                 timeoutSeconds = timeout.asLong();
             }
         }
+        boolean allowSelfApproval = false;
+        JsonNode selfApproval = inquiry.get("allow_self_approval");
+        if (selfApproval != null && !selfApproval.isNull()) {
+            if (!selfApproval.isBoolean()) {
+                problems.add(new ErrorDetail("/allow_self_approval", "allow_self_approval must be true or false, not "
+                        + selfApproval));
+            } else {
+                allowSelfApproval = selfApproval.booleanValue();
+            }
+        }
         if (!problems.isEmpty()) {
             return Result.invalid(problems);
         }
         return Result.valid(new InquiryRequest(prompt.asString(), schema == null || schema.isNull() ? null : schema,
-                assignedTo, timeoutSeconds));
+                assignedTo, timeoutSeconds, allowSelfApproval));
     }
 
     private static int utf8Length(String text) {

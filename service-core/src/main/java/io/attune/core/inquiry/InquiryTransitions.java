@@ -19,6 +19,7 @@ import io.attune.model.message.InquiryResponded;
 import io.attune.model.message.InquiryTimedOut;
 import io.attune.model.message.MessagePayload;
 import io.attune.model.rest.ApiError.ErrorDetail;
+import io.attune.model.rest.ErrorCode;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -69,7 +70,7 @@ public class InquiryTransitions {
     @Transactional
     public Inquiry open(Execution locked, InquiryRequest request, JsonNode result, UUID correlationId) {
         Inquiry inquiry = inquiries.insert(locked.id(), request.prompt(), request.responseSchema(),
-                request.assignedTo(), request.timeoutSeconds());
+                request.assignedTo(), request.timeoutSeconds(), request.allowSelfApproval());
         Execution paused = executions.update(locked.id(), ExecutionTransitions.AWAITING_REPORT,
                         ExecutionStatus.PAUSED, result)
                 .orElseThrow(() -> new IllegalStateException("execution " + locked.id() + " is not awaiting a report"));
@@ -78,6 +79,9 @@ public class InquiryTransitions {
         details.set("response_schema", inquiry.responseSchema());
         details.put("assigned_to", inquiry.assignedTo());
         details.put("timeout_at", inquiry.timeoutAt() == null ? null : inquiry.timeoutAt().toString());
+        if (request.allowSelfApproval()) {
+            details.put("allow_self_approval", true);
+        }
         audit.record(inquiry.id(), "created", Actor.SYSTEM, details);
         outbox.append(new InquiryCreated(inquiry.id(), inquiry.execution(), inquiry.prompt(), inquiry.responseSchema(),
                 inquiry.assignedTo(), inquiry.timeoutAt()), correlationId);
@@ -87,7 +91,8 @@ public class InquiryTransitions {
 
     /**
      * A person's answer. Refused with 404 when the actor may not see the inquiry, 409 when it is no longer pending or
-     * its timeout has passed (even before the checker ran), 403 when it is assigned to someone else, 400 when there
+     * its timeout has passed (even before the checker ran), 403 when it is assigned to someone else, 403
+     * {@code SELF_APPROVAL} when the actor requested the execution and the inquiry does not allow that, 400 when there
      * is no response object or it holds what cannot be stored, 413 when it is over
      * {@link InquiryLimits#ANSWER_MAX_BYTES}, 422 when it fails the inquiry's schema. The answer is checked before any
      * transaction begins (a slow schema holds no lock and no connection); then one transaction makes the conditional
@@ -98,6 +103,10 @@ public class InquiryTransitions {
         refuseUnlessPending(inquiry);
         if (inquiry.assignedTo() != null && !inquiry.assignedTo().equals(actor.id())) {
             throw DomainException.forbidden("inquiry " + inquiryId + " is assigned to someone else; only they may respond");
+        }
+        if (actor.id() != null && inquiries.isRefusedSelfApproval(inquiryId, actor.id())) {
+            throw new DomainException(ErrorCode.SELF_APPROVAL, "you requested execution " + inquiry.execution()
+                    + ", so someone else must answer its inquiry " + inquiryId, List.of());
         }
         if (response == null || response.isNull()) {
             throw DomainException.badRequest("the body must hold the answer in \"response\"");

@@ -4,13 +4,10 @@ import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
-import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 /** HS256 tokens with Spring Security's Nimbus encoder and decoder; imported by the services that check tokens. */
@@ -20,20 +17,16 @@ public class TokenConfiguration {
 
     @Bean
     JwtDecoder jwtDecoder(TokenSettings settings) {
-        return NimbusJwtDecoder.withSecretKey(key(settings)).macAlgorithm(MacAlgorithm.HS256).build();
+        return Tokens.decoder(settings.secretBytes());
     }
 
     @Bean
     JwtEncoder jwtEncoder(TokenSettings settings) {
-        return new NimbusJwtEncoder(new ImmutableSecret<>(key(settings)));
+        return new NimbusJwtEncoder(new ImmutableSecret<>(new SecretKeySpec(settings.secretBytes(), "HmacSHA256")));
     }
 
     @Bean
     Tokens tokens(JwtEncoder encoder, TokenSettings settings) {
         return new Tokens(encoder, settings);
-    }
-
-    private static SecretKey key(TokenSettings settings) {
-        return new SecretKeySpec(settings.secretBytes(), "HmacSHA256");
     }
 }

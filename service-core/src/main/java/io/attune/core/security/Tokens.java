@@ -1,23 +1,29 @@
 package io.attune.core.security;
 
-import io.attune.core.identity.Actor;
 import io.attune.core.identity.Identity;
-import io.attune.core.identity.Role;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
-import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
+import javax.crypto.spec.SecretKeySpec;
 import java.time.Instant;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Set;
+import java.util.UUID;
 
-/** Issues tokens ({@code sub} = identity id, plus login and roles) and reads the actor back out of a verified one. */
+/**
+ * Issues tokens: {@code sub} = identity id, {@code iss} = {@code attune}, a unique {@code jti} (what logging out
+ * revokes), {@code iat}, {@code exp}, plus login and roles for clients to display. What a token may do is never read
+ * from it: {@link io.attune.core.identity.SessionGuard} asks the database who the identity is now.
+ */
 public class Tokens {
-    static final String ISSUER = "attune";
+    public static final String ISSUER = "attune";
     static final String LOGIN = "login";
     static final String ROLES = "roles";
 
@@ -33,6 +39,7 @@ public class Tokens {
         Instant now = Instant.now();
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .issuer(ISSUER)
+                .id(UUID.randomUUID().toString())
                 .subject(Long.toString(identity.id()))
                 .issuedAt(now)
                 .expiresAt(now.plus(settings.expiry()))
@@ -44,20 +51,18 @@ public class Tokens {
         return new Issued(token, settings.expiry().toSeconds());
     }
 
-    /** The actor a verified token speaks for. */
-    public static Actor actor(Jwt jwt) {
-        Set<Role> roles = EnumSet.noneOf(Role.class);
-        List<String> names = jwt.getClaimAsStringList(ROLES);
-        if (names != null) {
-            for (String name : names) {
-                try {
-                    roles.add(Role.fromWire(name));
-                } catch (IllegalArgumentException ignored) {
-                    // a role this version does not know grants nothing
-                }
-            }
-        }
-        return new Actor(Long.parseLong(jwt.getSubject()), jwt.getClaimAsString(LOGIN), roles);
+    /**
+     * The decoder every service checks tokens with: HS256 signature, {@code exp}/{@code nbf} (60 s of clock skew),
+     * {@code iss} = {@code attune}, and a {@code jti} and {@code sub} present.
+     */
+    public static JwtDecoder decoder(byte[] secret) {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(new SecretKeySpec(secret, "HmacSHA256"))
+                .macAlgorithm(MacAlgorithm.HS256).build();
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                JwtValidators.createDefaultWithIssuer(ISSUER),
+                new JwtClaimValidator<String>(JwtClaimNames.JTI, jti -> jti != null && !jti.isBlank()),
+                new JwtClaimValidator<String>(JwtClaimNames.SUB, sub -> sub != null && sub.matches("[1-9][0-9]{0,17}"))));
+        return decoder;
     }
 
     public record Issued(String token, long expiresInSeconds) {

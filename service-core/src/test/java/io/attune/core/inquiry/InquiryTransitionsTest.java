@@ -124,6 +124,31 @@ class InquiryTransitionsTest extends CoreIntegrationTest {
     }
 
     @Test
+    void theRequesterMayAnswerOnlyWhenTheInquiryAllowsIt() {
+        Identity requester = identity(Role.ADMIN);
+        Identity colleague = identity(Role.USER);
+        Inquiry refused = openRequestedBy(requester, false);
+        Inquiry allowed = openRequestedBy(requester, true);
+
+        assertRefused(() -> transitions.respond(refused.id(), requester.actor(), Json.tree("{\"approved\":true}"),
+                null), ErrorCode.SELF_APPROVAL);
+        assertThat(inquiries.find(refused.id()).orElseThrow().status()).isEqualTo(InquiryStatus.PENDING);
+        assertThat(transitions.respond(refused.id(), colleague.actor(), Json.tree("{\"approved\":true}"), null)
+                .respondedBy()).isEqualTo(colleague.id());
+        assertThat(transitions.respond(allowed.id(), requester.actor(), Json.tree("{\"approved\":true}"), null)
+                .respondedBy()).isEqualTo(requester.id());
+        assertThat(audit.history(allowed.id()).get(0).details().get("allow_self_approval").asBoolean()).isTrue();
+    }
+
+    Inquiry openRequestedBy(Identity requester, boolean allowSelfApproval) {
+        Execution execution = executions.insert("examples.deploy_approval", Json.object(), requester.id());
+        jdbc.sql("UPDATE attune.execution SET status = 'running' WHERE id = ?").param(execution.id()).update();
+        return transactions.execute(tx -> transitions.open(executions.lock(execution.id()).orElseThrow(),
+                new InquiryRequest("Deploy?", APPROVAL_SCHEMA, null, 3600L, allowSelfApproval),
+                Json.tree("{\"__inquiry\": {}}"), null));
+    }
+
+    @Test
     void anAnswerAfterTheTimeoutIsRefusedEvenBeforeTheCheckerRuns() {
         Identity ada = identity(Role.USER);
         Inquiry inquiry = open(null, 3600L);

@@ -1,8 +1,5 @@
 package io.attune.worker.examples;
 
-import io.attune.core.identity.Identity;
-import io.attune.core.identity.IdentityRepository;
-import io.attune.core.identity.Role;
 import io.attune.core.inquiry.InquiryRequestValidator;
 import io.attune.core.inquiry.JsonSchemas;
 import io.attune.model.ExecutionStatus;
@@ -20,8 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.EnumSet;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -34,27 +29,23 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ExampleActionsTest extends WorkerIntegrationTest {
     static final String DEPLOYMENT = """
             {"service": "billing", "version": "3.1.0", "target": "production",
-             "changes": ["Add invoice export", "Fix rounding of VAT (#123)"], "approver_id": %d}""";
+             "changes": ["Add invoice export", "Fix rounding of VAT (#123)"]}""";
 
     @Autowired
     InquiryRequestValidator validator;
     @Autowired
     JsonSchemas schemas;
-    @Autowired
-    IdentityRepository identities;
     @LocalServerPort
     int port;
 
     @Test
     void deploymentApprovalAsksTheApproverWithTheDeploymentPlan() {
-        Identity approver = identity();
-
-        ExecutionCompleted completed = runToCompletion(request("examples.deploy_approval",
-                DEPLOYMENT.formatted(approver.id())));
+        ExecutionCompleted completed = runToCompletion(request("examples.deploy_approval", DEPLOYMENT));
 
         InquiryRequest inquiry = validInquiry(completed);
         assertThat(inquiry.prompt()).isEqualTo("Approve deployment of billing v3.1.0 to production?");
-        assertThat(inquiry.assignedTo()).isEqualTo(approver.id());
+        // the bundled pack names no approver (settings.json): anyone but the requester may answer
+        assertThat(inquiry.assignedTo()).isNull();
         assertThat(inquiry.timeoutSeconds()).isEqualTo(1800);
         assertThat(accepts(inquiry, "{\"approved\": true, \"rollback_plan\": \"redeploy 3.0.9\"}")).isTrue();
         assertThat(accepts(inquiry, "{\"approved\": false, \"comments\": \"not on a Friday\"}")).isTrue();
@@ -114,14 +105,11 @@ class ExampleActionsTest extends WorkerIntegrationTest {
 
     @Test
     void highImpactFirewallChangesWaitForTheSecurityLead() {
-        Identity lead = identity();
-
-        ExecutionCompleted completed = runToCompletion(request("examples.firewall_review",
-                "{\"security_lead_id\": " + lead.id() + "}"));
+        ExecutionCompleted completed = runToCompletion(request("examples.firewall_review", "{}"));
 
         InquiryRequest inquiry = validInquiry(completed);
         assertThat(inquiry.prompt()).isEqualTo("High-impact firewall changes detected. Approve?");
-        assertThat(inquiry.assignedTo()).isEqualTo(lead.id());
+        assertThat(inquiry.assignedTo()).as("the bundled pack names no security lead").isNull();
         assertThat(inquiry.timeoutSeconds()).isEqualTo(7200);
         assertThat(accepts(inquiry, "{\"approved\": true, \"review_notes\": \"vendor access until Friday\"}")).isTrue();
         assertThat(accepts(inquiry, "{\"review_notes\": \"?\"}")).isFalse();
@@ -155,7 +143,7 @@ class ExampleActionsTest extends WorkerIntegrationTest {
     }
 
     private void assertSameAsTheBashVersion(String actionRef) {
-        String parameters = DEPLOYMENT.formatted(identity().id());
+        String parameters = DEPLOYMENT;
         ExecutionCompleted completed = runToCompletion(request(actionRef, parameters));
         ExecutionCompleted bash = runToCompletion(request("examples.deploy_approval", parameters));
 
@@ -173,10 +161,5 @@ class ExampleActionsTest extends WorkerIntegrationTest {
 
     private boolean accepts(InquiryRequest inquiry, String response) {
         return schemas.validate(inquiry.responseSchema(), Json.tree(response)).isEmpty();
-    }
-
-    private Identity identity() {
-        String login = "approver-" + UUID.randomUUID().toString().substring(0, 8);
-        return identities.create(login, login, "not-a-real-hash", EnumSet.of(Role.USER));
     }
 }

@@ -5,6 +5,7 @@ import io.attune.worker.Interpreters;
 import io.attune.worker.TestPacks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
@@ -42,8 +43,12 @@ class ExampleScriptsTest {
     }
 
     static Run run(String interpreter, String script, String stdin) {
+        return run(interpreter, ACTIONS.resolve(script), stdin);
+    }
+
+    static Run run(String interpreter, Path script, String stdin) {
         try {
-            Process process = new ProcessBuilder(interpreter, ACTIONS.resolve(script).toString()).start();
+            Process process = new ProcessBuilder(interpreter, script.toString()).start();
             CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
             try (OutputStream in = process.getOutputStream()) {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -69,7 +74,6 @@ class ExampleScriptsTest {
         parameters.put("version", "2.0.0-\u00fc\"\\");
         parameters.put("target", "prod \"eu\"");
         parameters.putArray("changes").add(TRICKY).add("").add("\\").add("\"");
-        parameters.put("approver_id", 12);
         return parameters;
     }
 
@@ -85,7 +89,48 @@ class ExampleScriptsTest {
         assertThat(plan.get("changes")).isEqualTo(parameters.get("changes"));
         assertThat(result.get("__inquiry").get("prompt").asString())
                 .isEqualTo("Approve deployment of " + TRICKY + " v2.0.0-\u00fc\"\\ to prod \"eu\"?");
-        assertThat(result.get("__inquiry").get("assigned_to").asLong()).isEqualTo(12);
+    }
+
+    @Test
+    void theApproverIsThePacksSettingNeverTheRequesters(@TempDir Path packs) throws IOException {
+        Path actions = packWithSettings(packs, "{\"deploy_approver_id\": 12, \"security_lead_id\": 9}");
+        for (Map.Entry<String, String> version : Map.of("bash", "deploy_approval.sh", "python3",
+                "deploy_approval_python.py", "node", "deploy_approval_js.js").entrySet()) {
+            if (!Interpreters.onPath(version.getKey())) {
+                continue;
+            }
+            JsonNode result = run(version.getKey(), actions.resolve(version.getValue()), "{}").json();
+            assertThat(result.get("__inquiry").get("assigned_to").asLong()).as(version.getValue()).isEqualTo(12);
+
+            Run chosen = run(version.getKey(), actions.resolve(version.getValue()), "{\"approver_id\": 5}");
+            assertThat(chosen.exitCode()).as(version.getValue()).isEqualTo(2);
+            assertThat(chosen.stderr()).as(version.getValue()).contains("parameter approver_id is not taken");
+        }
+        assertThat(run("bash", actions.resolve("firewall_review.sh"), "{}").json().get("__inquiry")
+                .get("assigned_to").asLong()).isEqualTo(9);
+        Run chosen = run("bash", actions.resolve("firewall_review.sh"), "{\"security_lead_id\": 5}");
+        assertThat(chosen.exitCode()).isEqualTo(2);
+        assertThat(chosen.stderr()).contains("parameter security_lead_id is not taken");
+
+        packWithSettings(packs, "{\"deploy_approver_id\": \"bob\"}");
+        assertThat(run("bash", actions.resolve("deploy_approval.sh"), "{}").exitCode()).isEqualTo(2);
+    }
+
+    /** A copy of the examples pack under {@code packs} with {@code settings} as its settings.json; its actions. */
+    static Path packWithSettings(Path packs, String settings) throws IOException {
+        Path pack = packs.resolve("examples");
+        try (var files = java.nio.file.Files.walk(ACTIONS.getParent())) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = pack.resolve(ACTIONS.getParent().relativize(file).toString());
+                if (java.nio.file.Files.isDirectory(file)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        java.nio.file.Files.writeString(pack.resolve("settings.json"), settings);
+        return pack.resolve("actions");
     }
 
     @Test
@@ -120,7 +165,7 @@ class ExampleScriptsTest {
     void theBashPythonAndJavaScriptDeploymentApprovalsAgree() {
         String tricky = Json.write(trickyDeployment());
         String pretty = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(
-                Json.tree("{\"service\": \"shop\", \"version\": \"v1\", \"approver_id\": \"5\", \"changes\": null}"));
+                Json.tree("{\"service\": \"shop\", \"version\": \"v1\", \"changes\": null}"));
         for (String parameters : List.of(tricky, pretty, "{}", "")) {
             JsonNode bash = run("bash", "deploy_approval.sh", parameters).json();
             if (Interpreters.onPath("python3")) {
@@ -197,14 +242,12 @@ class ExampleScriptsTest {
     void firewallReviewKeepsTrickyRuleTextIntact() {
         ObjectNode parameters = Json.object();
         parameters.put("firewall", TRICKY);
-        parameters.put("security_lead_id", "9");
         ArrayNode rules = parameters.putArray("rules");
         rules.addObject().put("action", "allow").put("port", "3389").put("source", "any").put("description", TRICKY);
         rules.addObject().put("action", "allow").put("port", 8080).put("source", TRICKY);
 
         JsonNode result = run("bash", "firewall_review.sh", Json.write(parameters)).json();
 
-        assertThat(result.get("__inquiry").get("assigned_to").asLong()).isEqualTo(9);
         assertThat(result.get("proposed_rules")).isEqualTo(rules);
         assertThat(result.get("impact_analysis").get("firewall").asString()).isEqualTo(TRICKY);
         assertThat(result.get("impact_analysis").get("findings")).extracting(f -> f.get("summary").asString())
