@@ -30,11 +30,12 @@ export function renderSections(value, { headingLevel = 3, masked = new Set(), la
   if (!isPlainObject(value)) return [h('div', { class: 'data-section' }, renderValue(value, 0))];
   return Object.entries(value).map(([key, item]) => h('section', { class: 'data-section' },
     h(`h${headingLevel}`, { class: 'data-heading' }, labels[key] ?? humanize(key)),
-    masked.has(key) ? secret() : renderValue(item, 0, key)));
+    masked.has(key) ? secretValue() : renderValue(item, 0, key)));
 }
 
-function secret() {
-  return h('span', { class: 'secret', title: 'Hidden: this field is marked as secret' }, '•••••• (hidden)');
+/** How a secret value is shown: as the API masks it. */
+export function secretValue() {
+  return h('span', { class: 'secret', title: 'Hidden: this field is marked as secret' }, '******** (hidden)');
 }
 
 /** Any JSON value as DOM. */

@@ -3,12 +3,12 @@
 // answered, times out or is cancelled elsewhere, the page shows the new state.
 
 import { api, ApiError, isAdmin } from './api.js';
-import { contextOf, renderSections, renderValue } from './data-view.js';
+import { contextOf, renderSections, renderValue, secretValue } from './data-view.js';
 import { h, uniqueId } from './dom.js';
 import {
   assigneeLabel, assignmentPhrase, countdownElement, formatTime, humanize, relativeTime, statusBadge,
 } from './format.js';
-import { buildModel, collect, renderForm } from './schema-form.js';
+import { buildModel, collect, isSecret, renderForm } from './schema-form.js';
 import { workflowPanel } from './workflow-view.js';
 
 const HISTORY_TITLES = { created: 'Created', responded: 'Answered', timeout: 'Timed out', cancelled: 'Cancelled' };
@@ -363,7 +363,10 @@ function historyDetails(entry, inquiry, user) {
   return null;
 }
 
-/** A response with the schema's titles as labels; secret fields (writeOnly, format password) stay hidden. */
+/**
+ * A response with the schema's titles as labels; secret fields stay hidden. The API already masks `secret: true`
+ * values (nested ones show as its "********"); `writeOnly` and `format: password` values are hidden here only.
+ */
 function responseView(response, schema) {
   if (!response || typeof response !== 'object' || Array.isArray(response)) {
     return h('div', { class: 'data-sections' }, renderSections(response));
@@ -371,9 +374,8 @@ function responseView(response, schema) {
   const properties = schema && schema.properties && typeof schema.properties === 'object' ? schema.properties : {};
   return h('dl', { class: 'data-list' }, Object.entries(response).map(([name, value]) => {
     const property = properties[name] ?? {};
-    const secret = property.writeOnly === true || property.format === 'password';
     return row(typeof property.title === 'string' ? property.title : humanize(name),
-      secret ? h('span', { class: 'secret' }, '•••••• (hidden)') : renderValue(value, 1, name));
+      isSecret(property) ? secretValue() : renderValue(value, 1, name));
   }));
 }
 

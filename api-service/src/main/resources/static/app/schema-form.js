@@ -60,6 +60,15 @@ function kindOf(schema, isRoot) {
 }
 
 /**
+ * Whether a (sub)schema's value is secret: `secret: true` (the server masks it everywhere but in the execution),
+ * or `writeOnly: true` / `format: password` (hidden by the UI only).
+ */
+export function isSecret(schema) {
+  return Boolean(schema) && typeof schema === 'object'
+    && (schema.secret === true || schema.writeOnly === true || schema.format === 'password');
+}
+
+/**
  * The field tree for a schema. Each field: {kind, path, name, label, help, required, schema, hasDefault, default,
  * secret} plus, by kind: fields (object), item (array), options (enum).
  */
@@ -88,7 +97,7 @@ function buildField(schema, { name, path, required, isRoot, label, inheritedDefa
     schema: safe,
     hasDefault,
     default: hasOwn(safe, 'default') ? safe.default : inheritedDefault,
-    secret: safe.writeOnly === true || safe.format === 'password',
+    secret: isSecret(safe),
     isRoot,
   };
   if (kind === 'object') {
@@ -606,7 +615,8 @@ function textInput(field, id, describedBy, initial, label) {
   let type = 'text';
   let value = initial;
   if (field.kind === 'number' || field.kind === 'integer') {
-    return h('input', { ...common, type: 'text', inputmode: field.kind === 'integer' ? 'numeric' : 'decimal',
+    return h('input', { ...common, type: field.secret ? 'password' : 'text',
+      inputmode: field.kind === 'integer' ? 'numeric' : 'decimal',
       value: value === undefined ? '' : String(value), class: 'input-number' });
   }
   if (field.secret) type = 'password';

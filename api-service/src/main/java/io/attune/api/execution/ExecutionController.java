@@ -10,6 +10,7 @@ import io.attune.core.workflow.WorkflowQueries;
 import io.attune.model.rest.WorkflowView;
 import io.attune.model.rest.InquiryView;
 import io.attune.core.identity.Actor;
+import io.attune.core.secret.ResultMask;
 import io.attune.model.rest.CreateExecutionRequest;
 import io.attune.model.rest.DataResponse;
 import io.attune.model.rest.ExecutionView;
@@ -39,13 +40,15 @@ public class ExecutionController {
     private final WorkflowLaunch workflows;
     private final WorkflowQueries chains;
     private final ExecutionCancellation cancellation;
+    private final ResultMask results;
 
     public ExecutionController(ExecutionTransitions transitions, WorkflowLaunch workflows, WorkflowQueries chains,
-                               ExecutionCancellation cancellation) {
+                               ExecutionCancellation cancellation, ResultMask results) {
         this.transitions = transitions;
         this.workflows = workflows;
         this.chains = chains;
         this.cancellation = cancellation;
+        this.results = results;
     }
 
     @PostMapping
@@ -68,7 +71,7 @@ public class ExecutionController {
                         correlationId));
         return ResponseEntity.created(ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
                         .buildAndExpand(execution.id()).toUri())
-                .body(DataResponse.of(execution.toView()));
+                .body(DataResponse.of(results.view(execution)));
     }
 
     @GetMapping("/{id}")
@@ -78,7 +81,7 @@ public class ExecutionController {
     @ApiResponse(responseCode = "404", description = "no such execution, or not yours to read")
     public DataResponse<ExecutionView> get(@PathVariable long id,
                                            @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
-        return DataResponse.of(transitions.visible(id, actor).toView());
+        return DataResponse.of(results.view(transitions.visible(id, actor)));
     }
 
     @GetMapping("/{id}/workflow")
@@ -99,7 +102,7 @@ public class ExecutionController {
     @ApiResponse(responseCode = "404", description = "no such execution, or not yours to read")
     public DataResponse<List<ExecutionView>> children(@PathVariable long id,
                                                       @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
-        return DataResponse.of(chains.children(id, actor).stream().map(Execution::toView).toList());
+        return DataResponse.of(chains.children(id, actor).stream().map(results::view).toList());
     }
 
     @GetMapping("/{id}/inquiries")
@@ -125,7 +128,7 @@ public class ExecutionController {
             @PathVariable long id,
             @RequestHeader(name = InquiryController.CORRELATION_HEADER, required = false) UUID correlationId,
             @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
-        return DataResponse.of(cancellation.cancel(id, actor, correlationId == null ? UUID.randomUUID()
-                : correlationId).toView());
+        return DataResponse.of(results.view(cancellation.cancel(id, actor, correlationId == null ? UUID.randomUUID()
+                : correlationId)));
     }
 }

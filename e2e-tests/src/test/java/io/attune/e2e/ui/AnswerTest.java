@@ -91,6 +91,49 @@ class AnswerTest extends SuiteBrowserTest {
     }
 
     @Test
+    void aSecretIsTypedIntoAPasswordFieldAndShownAsStarsInTheOutcomeTheHistoryAndTheExecution() {
+        User ada = ui.user("ada");
+        String secret = "Rk7-ui-secret-" + UUID.randomUUID().toString().substring(0, 8);
+        JsonNode schema = Json.tree("""
+                {"type": "object", "required": ["approved"], "properties": {
+                   "approved": {"type": "boolean", "title": "Rotate now"},
+                   "db_password": {"type": "string", "secret": true, "title": "New database password"},
+                   "target": {"type": "object", "title": "Target", "properties": {
+                      "host": {"type": "string", "maxLength": 40},
+                      "token": {"type": "string", "secret": true, "maxLength": 80}}}}}""");
+        Opened opened = ui.openInquiry("Rotate the database password? " + UUID.randomUUID(), schema, ada.id(), 1800,
+                null);
+        browser.signIn(ui.baseUrl(), ada.login(), ada.password());
+        browser.get(ui.baseUrl() + "/#/inquiries/" + opened.inquiry());
+        browser.await(ExpectedConditions.textToBe(By.tagName("h1"), opened.prompt()));
+
+        WebElement password = field("/db_password").findElement(By.tagName("input"));
+        WebElement token = field("/target/token").findElement(By.tagName("input"));
+        assertThat(password.getAttribute("type")).isEqualTo("password");
+        assertThat(token.getAttribute("type")).isEqualTo("password");
+        field("/approved").findElement(By.xpath(".//label[.='Yes']")).click();
+        password.sendKeys(secret);
+        field("/target/host").findElement(By.tagName("input")).sendKeys("db-1");
+        token.sendKeys(secret + "-token");
+        browser.find(By.xpath("//button[.='Submit answer']")).click();
+
+        WebElement outcome = browser.visible(By.cssSelector(".panel-outcome"));
+        assertThat(outcome.getText()).contains("Answered", "New database password", "********", "db-1")
+                .doesNotContain(secret);
+        browser.await(driver -> browser.find(By.cssSelector(".timeline")).getText().contains("Answered by"));
+        assertThat(browser.find(By.cssSelector(".timeline")).getText()).contains("********").doesNotContain(secret);
+        JsonNode execution = await().atMost(Browser.ACROSS_SERVICES).pollInterval(Duration.ofMillis(200))
+                .until(() -> ui.execution(opened.execution()), e -> e.path("status").asString().equals("completed"));
+        assertThat(execution.path("result").path("__inquiry").path("response").path("db_password").asString())
+                .isEqualTo("********");
+        browser.get(ui.baseUrl() + "/#/inquiries/" + opened.inquiry());
+        browser.visible(By.cssSelector(".panel-outcome"));
+        browser.await(driver -> browser.find(By.cssSelector(".timeline")).getText().contains("Answered by"));
+        assertThat(browser.driver().getPageSource()).as("nowhere on the page, execution details included")
+                .contains("********").doesNotContain(secret);
+    }
+
+    @Test
     void aWrongAnswerShowsTheMessageByTheFieldItNamesAndChangesNothing() {
         User ada = ui.user("ada");
         Opened opened = ui.openInquiry("High-impact firewall changes detected. Approve? " + UUID.randomUUID(),

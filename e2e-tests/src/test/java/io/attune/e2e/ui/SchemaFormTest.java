@@ -207,6 +207,31 @@ class SchemaFormTest extends StaticPageTest {
     }
 
     @Test
+    void aSecretIsTypedIntoAPasswordInputAtAnyDepthAndSentAsTyped() {
+        render("""
+                {"type": "object", "properties": {
+                   "db_password": {"type": "string", "secret": true, "title": "Database password"},
+                   "pin": {"type": "integer", "secret": true},
+                   "target": {"type": "object", "properties": {
+                      "host": {"type": "string", "maxLength": 50},
+                      "token": {"type": "string", "secret": true, "maxLength": 50}}}}}""");
+
+        assertThat(input("/db_password").getAttribute("type")).isEqualTo("password");
+        assertThat(input("/db_password").getAttribute("autocomplete")).isEqualTo("new-password");
+        assertThat(input("/pin").getAttribute("type")).isEqualTo("password");
+        assertThat(input("/target/token").getAttribute("type")).isEqualTo("password");
+        assertThat(input("/target/host").getAttribute("type")).isEqualTo("text");
+
+        input("/db_password").sendKeys("s3cr3t pass");
+        input("/pin").sendKeys("4711");
+        input("/target/token").sendKeys("tok-1");
+        JsonNode result = collect();
+        assertThat(result.get("problems")).isEmpty();
+        assertThat(result.get("value")).isEqualTo(Json.tree(
+                "{\"db_password\": \"s3cr3t pass\", \"pin\": 4711, \"target\": {\"token\": \"tok-1\"}}"));
+    }
+
+    @Test
     void nestedObjectsAreGroupsSentOnlyWhenSomethingInThemIsSet() {
         render("""
                 {"type": "object", "required": ["approved"], "properties": {

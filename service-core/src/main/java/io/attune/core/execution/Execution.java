@@ -15,7 +15,12 @@ public record Execution(long id, String actionRef, JsonNode parameters, Executio
         this(id, actionRef, parameters, status, result, requestedBy, created, updated, null);
     }
 
-    public ExecutionView toView() {
-        return new ExecutionView(id, actionRef, parameters, status, result, created, updated, parent, requestedBy);
+    /**
+     * The execution with {@code shownResult} in place of its result: what {@code ResultMask} makes of it, so that an
+     * answer's secrets never leave through a view.
+     */
+    public ExecutionView toView(JsonNode shownResult) {
+        return new ExecutionView(id, actionRef, parameters, status, shownResult, created, updated, parent,
+                requestedBy);
     }
 }

@@ -5,6 +5,7 @@ import io.attune.core.event.Outbox;
 import io.attune.core.identity.Actor;
 import io.attune.core.inquiry.Inquiry;
 import io.attune.core.inquiry.InquiryRepository;
+import io.attune.core.secret.ResultMask;
 import io.attune.model.ExecutionStatus;
 import io.attune.model.InquiryStatus;
 import io.attune.model.inquiry.InquiryOutcome;
@@ -50,13 +51,15 @@ public class ExecutionTransitions {
     private final InquiryRepository inquiries;
     private final ExecutionLeases leases;
     private final Outbox outbox;
+    private final ResultMask resultMask;
 
     public ExecutionTransitions(ExecutionRepository executions, InquiryRepository inquiries, ExecutionLeases leases,
-                                Outbox outbox) {
+                                Outbox outbox, ResultMask resultMask) {
         this.executions = executions;
         this.inquiries = inquiries;
         this.leases = leases;
         this.outbox = outbox;
+        this.resultMask = resultMask;
     }
 
     /** A new execution in status {@code requested}, announced by ExecutionRequested for a worker to pick up. */
@@ -174,15 +177,19 @@ public class ExecutionTransitions {
         outcomes.forEach((id, outcome) -> json.put(id, Json.mapper().valueToTree(outcome)));
         List<Execution> changed = executions.finishPaused(json, to);
         outbox.appendAll(changed.stream()
-                .map(e -> new ExecutionStatusChanged(e.id(), ExecutionStatus.PAUSED, e.status(), e.result()))
+                .map(e -> new ExecutionStatusChanged(e.id(), ExecutionStatus.PAUSED, e.status(),
+                        resultMask.shown(e.result())))
                 .toList(), correlationId);
         return changed;
     }
 
-    /** Announces a change made by the inquiry transitions in the same transaction. */
+    /**
+     * Announces a change made by the inquiry transitions in the same transaction. The event shows the result as
+     * the API does (an answer's secrets masked): events are stored and relayed beyond the executor.
+     */
     public void announce(Execution before, Execution after, UUID correlationId) {
-        outbox.append(new ExecutionStatusChanged(after.id(), before.status(), after.status(), after.result()),
-                correlationId);
+        outbox.append(new ExecutionStatusChanged(after.id(), before.status(), after.status(),
+                resultMask.shown(after.result())), correlationId);
     }
 
     private Execution move(Execution before, ExecutionStatus to, JsonNode result, UUID correlationId) {

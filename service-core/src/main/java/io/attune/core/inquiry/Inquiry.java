@@ -1,5 +1,6 @@
 package io.attune.core.inquiry;
 
+import io.attune.core.secret.SecretMask;
 import io.attune.model.InquiryStatus;
 import io.attune.model.rest.InquirySummary;
 import io.attune.model.rest.InquiryView;
@@ -7,12 +8,15 @@ import tools.jackson.databind.JsonNode;
 
 import java.time.Instant;
 
+/** An inquiry as stored: {@code response} in clear, for the executor; {@link #toView()} is what anyone else sees. */
 public record Inquiry(long id, long execution, String prompt, JsonNode responseSchema, Long assignedTo,
                       InquiryStatus status, JsonNode response, Long respondedBy, Instant timeoutAt,
                       Instant respondedAt, Instant created, Instant updated) {
 
+    /** The inquiry as the API shows it: the schema's secrets in the response masked. */
     public InquiryView toView() {
-        return new InquiryView(id, execution, prompt, responseSchema, assignedTo, status, response, respondedBy,
+        return new InquiryView(id, execution, prompt, responseSchema, assignedTo, status,
+                SecretMask.mask(responseSchema, response), respondedBy,
                 timeoutAt, respondedAt, created, updated);
     }
 

@@ -7,6 +7,7 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.NullNode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,15 @@ public class InquiryRepository {
 
     public Optional<Inquiry> find(long id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM attune.inquiry WHERE id = ?").param(id).query(ROW).optional();
+    }
+
+    /** The inquiry's {@code response_schema} (JSON null when it has none); empty when there is no such inquiry. */
+    public Optional<JsonNode> responseSchema(long id) {
+        return jdbc.sql("SELECT response_schema::text AS response_schema FROM attune.inquiry WHERE id = ?").param(id)
+                .query((rs, n) -> {
+                    JsonNode schema = json(rs, "response_schema");
+                    return schema == null ? (JsonNode) NullNode.getInstance() : schema;
+                }).optional();
     }
 
     /** The pending inquiry of an execution, if it waits on one. */

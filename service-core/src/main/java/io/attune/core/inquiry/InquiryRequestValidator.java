@@ -1,6 +1,7 @@
 package io.attune.core.inquiry;
 
 import io.attune.core.identity.IdentityRepository;
+import io.attune.core.secret.SecretMask;
 import io.attune.model.inquiry.InquiryRequest;
 import io.attune.model.rest.ApiError.ErrorDetail;
 import org.springframework.stereotype.Component;
@@ -46,6 +47,9 @@ public class InquiryRequestValidator {
             for (ErrorDetail problem : schemas.problemsWith(schema)) {
                 problems.add(new ErrorDetail("/response_schema" + problem.path(),
                         "response_schema is not a valid JSON Schema: " + problem.message()));
+            }
+            for (ErrorDetail problem : SecretMask.problemsWith(schema)) {
+                problems.add(new ErrorDetail("/response_schema" + problem.path(), problem.message()));
             }
         }
         Long assignedTo = null;

@@ -7,6 +7,7 @@ import io.attune.core.execution.Execution;
 import io.attune.core.execution.ExecutionRepository;
 import io.attune.core.execution.ExecutionTransitions;
 import io.attune.core.identity.Actor;
+import io.attune.core.secret.SecretMask;
 import io.attune.model.ExecutionStatus;
 import io.attune.model.InquiryStatus;
 import io.attune.model.inquiry.InquiryOutcome;
@@ -122,16 +123,20 @@ public class InquiryTransitions {
                 ? (response.isObject() ? List.of() : List.of(new ErrorDetail("", "response must be a JSON object")))
                 : schemas.validate(inquiry.responseSchema(), response);
         if (!violations.isEmpty()) {
-            throw DomainException.validation("response does not match the inquiry's response_schema", violations);
+            throw DomainException.validation("response does not match the inquiry's response_schema",
+                    SecretMask.maskDetails(inquiry.responseSchema(), response, violations));
         }
         return transactions.execute(status -> {
             Inquiry responded = inquiries.markResponded(inquiryId, response, actor.id())
                     .orElseThrow(() -> conflict(inquiries.find(inquiryId).orElse(inquiry)));
+            // Only the inquiry row keeps the answer in clear: the executor resumes the execution from that row, so
+            // the history and the event (stored in attune.event, replayed to notifiers) hold it masked.
+            JsonNode shown = SecretMask.mask(responded.responseSchema(), response);
             ObjectNode details = Json.object();
-            details.set("response", response);
+            details.set("response", shown);
             audit.record(inquiryId, "responded", actor, details);
             decisions.decided(responded);
-            outbox.append(new InquiryResponded(responded.id(), responded.execution(), responded.response(),
+            outbox.append(new InquiryResponded(responded.id(), responded.execution(), shown,
                     responded.respondedBy(), responded.respondedAt()), correlationId);
             return responded;
         });

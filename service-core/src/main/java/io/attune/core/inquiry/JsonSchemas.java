@@ -9,6 +9,10 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.DefaultDialectRegistry;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.AnnotationKeyword;
 import com.networknt.schema.ValidationLimitExceededException;
 import com.networknt.schema.path.PathType;
 import io.attune.model.rest.ApiError.ErrorDetail;
@@ -18,6 +22,7 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -45,6 +50,8 @@ public class JsonSchemas {
 
     private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
             builder -> builder
+                    .dialectRegistry(new DefaultDialectRegistry(secretAware(Dialects.getDraft4(), Dialects.getDraft6(),
+                            Dialects.getDraft7(), Dialects.getDraft201909(), Dialects.getDraft202012())))
                     .schemaRegistryConfig(SchemaRegistryConfig.builder()
                             .pathType(PathType.JSON_POINTER)
                             .formatAssertionsEnabled(true)
@@ -135,6 +142,13 @@ public class JsonSchemas {
             return "it recurses without end";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** The dialects with {@code secret} (see SecretMask) as a known annotation, not an unknown keyword to warn of. */
+    private static List<Dialect> secretAware(Dialect... dialects) {
+        return Arrays.stream(dialects)
+                .map(d -> Dialect.builder(d).keyword(new AnnotationKeyword("secret")).build())
+                .toList();
     }
 
     private static List<ErrorDetail> details(List<Error> errors) {
