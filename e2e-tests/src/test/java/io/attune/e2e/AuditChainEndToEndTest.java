@@ -67,7 +67,9 @@ class AuditChainEndToEndTest {
                 Map<String, Object> inquiry = Map.of("prompt", "Approve change " + i + "?",
                         "response_schema", Map.of("type", "object",
                                 "properties", Map.of("approved", Map.of("type", "boolean")), "required", List.of("approved")),
-                        "timeout_seconds", i % 4 == 0 ? 1 : 3600);
+                        "timeout_seconds", i % 4 == 0 ? 1 : 3600,
+                        // the admin starts and answers them all: the chain is under test here, not who may answer
+                        "allow_self_approval", true);
                 long execution = suite.call("POST", "/api/v1/executions", adminToken, Json.write(Map.of(
                         "action_ref", "e2e.audit", "parameters", Map.of()))).path("data").path("id").asLong();
                 worker.publish(MessageEnvelope.of(new ExecutionCompleted(execution, "e2e.audit",

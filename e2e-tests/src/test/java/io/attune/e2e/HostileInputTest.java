@@ -165,8 +165,15 @@ class HostileInputTest {
     // --- helpers ------------------------------------------------------------------------------------------------
 
     private static long requestEcho(Map<String, Object> parameters) {
+        Map<String, Object> echoed = new java.util.LinkedHashMap<>(parameters);
+        if (echoed.get("__inquiry") instanceof Map<?, ?> inquiry) {
+            // the admin both starts and answers these executions: what is under test here is the input, not who
+            Map<Object, Object> selfApproved = new java.util.LinkedHashMap<>(inquiry);
+            selfApproved.put("allow_self_approval", true);
+            echoed.put("__inquiry", selfApproved);
+        }
         JsonNode created = suite.call("POST", "/api/v1/executions", adminToken,
-                Json.write(Map.of("action_ref", TestPacks.ECHO, "parameters", parameters))).path("data");
+                Json.write(Map.of("action_ref", TestPacks.ECHO, "parameters", echoed))).path("data");
         return created.path("id").asLong();
     }
 

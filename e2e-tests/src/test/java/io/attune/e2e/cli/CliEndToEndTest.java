@@ -477,7 +477,9 @@ class CliEndToEndTest {
         assumeTrue(Pty.available(), "util-linux script is needed for a pseudo-terminal");
         Path parameters = Files.writeString(ada.configHome().resolve("mine.json"), Json.write(Map.of(
                 "__inquiry", Map.of("prompt", "Ada, rotate the keys?", "response_schema", APPROVAL,
-                        "assigned_to", adaId, "timeout_seconds", 1800),
+                        "assigned_to", adaId, "timeout_seconds", 1800,
+                        // Ada starts the run and answers it herself: allowed here, refused by default
+                        "allow_self_approval", true),
                 "keys", List.of(Map.of("name", "signing", "age_days", 400)))));
         try (Pty pty = Pty.start(ada.environment(), Pty.command("run", TestPacks.ECHO, "--params", "@" + parameters,
                 "--wait"))) {
