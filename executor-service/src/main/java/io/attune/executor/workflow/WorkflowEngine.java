@@ -299,8 +299,13 @@ public class WorkflowEngine {
         }
     }
 
-    /** Ends the workflow as failed with the reason; whatever still runs in it is cancelled. */
-    private void fail(Execution workflow, TaskRun taskRun, String task, String reason, UUID correlationId) {
+    /**
+     * Ends the workflow as failed with the reason; whatever still runs in it is cancelled. The reason is shown (the
+     * workflow's result, its decisions, the log) and an evaluation error may quote a value: secrets are masked.
+     */
+    private void fail(Execution workflow, TaskRun taskRun, String task, String unscrubbedReason,
+                      UUID correlationId) {
+        String reason = resultMask.scrubbed(workflow.id(), unscrubbedReason);
         workflows.decide(workflow.id(), taskRun == null ? null : taskRun.id(), task, "failed", null, reason);
         for (Execution child : executions.children(workflow.id())) {
             if (ExecutionCancellation.UNFINISHED.contains(child.status())) {

@@ -322,6 +322,28 @@ class WorkflowEngineTest extends ExecutorIntegrationTest {
         assertThat(output.getAll()).doesNotContain(secret);
     }
 
+    @Test
+    void anEvaluationErrorQuotingASecretIsShownMasked(CapturedOutput output) {
+        String secret = "zq8-Wf-Secret-0815";
+        Execution workflow = start("tests.secret_error", """
+                tasks:
+                  ask:
+                    inquiry: {prompt: "Port?", response_schema: {type: object, required: [port], properties: {port: {type: string, secret: true}}}}
+                    next: [{when: "int(result.response.port) > 0", do: open}]
+                  open: {action: tests.open}
+                """, "{}");
+        inquiryTransitions.respond(awaitPendingInquiry(workflow).id(), actor(identity()),
+                Json.tree("{\"port\": \"" + secret + "\"}"), UUID.randomUUID());
+        Execution failed = awaitStatus(workflow.id(), ExecutionStatus.FAILED);
+        String error = failed.result().path("error").asString();
+        assertThat(error).contains("could not be evaluated").contains(SecretMask.MASK).doesNotContain(secret);
+        assertThat(workflows.decisions(workflow.id())).extracting(WorkflowRepository.Decision::reason)
+                .noneMatch(reason -> reason != null && reason.contains(secret));
+        assertThat(jdbc.sql("SELECT envelope::text FROM attune.event WHERE execution_id = ?").param(workflow.id())
+                .query(String.class).list()).noneMatch(text -> text.contains(secret));
+        assertThat(output.getAll()).doesNotContain(secret);
+    }
+
     // --- helpers ---------------------------------------------------------------------------------------------------
 
     private Execution start(String ref, String yaml, String parameters) {

@@ -3,6 +3,7 @@ package io.attune.core.secret;
 import io.attune.core.execution.Execution;
 import io.attune.core.inquiry.Inquiry;
 import io.attune.core.inquiry.InquiryRepository;
+import io.attune.model.rest.ApiError.ErrorDetail;
 import io.attune.model.rest.ExecutionView;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -89,5 +90,24 @@ public class ResultMask {
         ObjectNode copy = (ObjectNode) taskRun.deepCopy();
         copy.set("result", shownResult);
         return copy;
+    }
+
+    /**
+     * {@code text} — a message about the values of an execution chain, such as a workflow expression's evaluation
+     * error, which may quote what it read — with the text of every secret answered in the chain replaced by
+     * {@link SecretMask#MASK}.
+     */
+    public String scrubbed(long chainRoot, String text) {
+        if (text == null) {
+            return null;
+        }
+        String scrubbed = text;
+        for (Inquiry inquiry : inquiries.ofChain(chainRoot)) {
+            if (inquiry.response() != null) {
+                scrubbed = SecretMask.maskDetails(inquiry.responseSchema(), inquiry.response(),
+                        List.of(new ErrorDetail("", scrubbed))).get(0).message();
+            }
+        }
+        return scrubbed;
     }
 }
