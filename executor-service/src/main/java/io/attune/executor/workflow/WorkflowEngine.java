@@ -10,6 +10,7 @@ import io.attune.core.inquiry.Inquiry;
 import io.attune.core.inquiry.InquiryRepository;
 import io.attune.core.inquiry.InquiryRequestValidator;
 import io.attune.core.inquiry.InquiryTransitions;
+import io.attune.core.secret.ResultMask;
 import io.attune.core.workflow.WorkflowRepository;
 import io.attune.core.workflow.WorkflowRepository.TaskRun;
 import io.attune.model.ExecutionStatus;
@@ -67,11 +68,13 @@ public class WorkflowEngine {
     private final InquiryRequestValidator validator;
     private final CompiledDefinitions definitions;
     private final Outbox outbox;
+    private final ResultMask resultMask;
 
     public WorkflowEngine(WorkflowRepository workflows, ExecutionRepository executions,
                           ExecutionTransitions executionTransitions, ExecutionCancellation cancellation,
                           InquiryTransitions inquiryTransitions, InquiryRepository inquiries,
-                          InquiryRequestValidator validator, CompiledDefinitions definitions, Outbox outbox) {
+                          InquiryRequestValidator validator, CompiledDefinitions definitions, Outbox outbox,
+                          ResultMask resultMask) {
         this.workflows = workflows;
         this.executions = executions;
         this.executionTransitions = executionTransitions;
@@ -81,6 +84,7 @@ public class WorkflowEngine {
         this.validator = validator;
         this.definitions = definitions;
         this.outbox = outbox;
+        this.resultMask = resultMask;
     }
 
     /** ExecutionRequested: starts the execution if it is a workflow that has not started yet. */
@@ -295,8 +299,13 @@ public class WorkflowEngine {
         }
     }
 
-    /** Ends the workflow as failed with the reason; whatever still runs in it is cancelled. */
-    private void fail(Execution workflow, TaskRun taskRun, String task, String reason, UUID correlationId) {
+    /**
+     * Ends the workflow as failed with the reason; whatever still runs in it is cancelled. The reason is shown (the
+     * workflow's result, its decisions, the log) and an evaluation error may quote a value: secrets are masked.
+     */
+    private void fail(Execution workflow, TaskRun taskRun, String task, String unscrubbedReason,
+                      UUID correlationId) {
+        String reason = resultMask.scrubbed(workflow.id(), unscrubbedReason);
         workflows.decide(workflow.id(), taskRun == null ? null : taskRun.id(), task, "failed", null, reason);
         for (Execution child : executions.children(workflow.id())) {
             if (ExecutionCancellation.UNFINISHED.contains(child.status())) {
@@ -308,17 +317,29 @@ public class WorkflowEngine {
         log.info("Workflow {} failed: {}", workflow.id(), reason);
     }
 
-    /** The workflow's result: each task's latest result, and why it failed. */
+    /**
+     * The workflow's result: each task's latest result, and why it failed. Nothing evaluates it, and the API and
+     * ExecutionStatusChanged show it, so it is stored with the answers' secrets masked (docs/security.md).
+     */
     private ObjectNode summary(long workflow, String error) {
         ObjectNode result = Json.object();
         if (error != null) {
             result.put("error", error);
         }
-        result.set("tasks", tasksVariable(workflow));
+        ObjectNode tasks = Json.object();
+        for (TaskRun run : workflows.taskRuns(workflow)) {
+            if (run.finished() != null && run.result() != null) {
+                tasks.set(run.task(), resultMask.shownTaskRun(run.execution(), run.result()));
+            }
+        }
+        result.set("tasks", tasks);
         return result;
     }
 
-    /** {@code tasks}: for each finished task its latest run's {@code {status, result}}. */
+    /**
+     * {@code tasks}: for each finished task its latest run's {@code {status, result}}, answers in clear: only the
+     * engine's {@code when} and {@code ${...}} read it.
+     */
     private JsonNode tasksVariable(long workflow) {
         ObjectNode tasks = Json.object();
         for (TaskRun run : workflows.taskRuns(workflow)) {

@@ -8,6 +8,9 @@ import io.attune.core.identity.Role;
 import io.attune.core.inquiry.Inquiry;
 import io.attune.core.inquiry.InquiryTransitions;
 import io.attune.core.workflow.WorkflowLaunch;
+import io.attune.core.secret.ResultMask;
+import io.attune.core.secret.SecretMask;
+import io.attune.core.workflow.WorkflowQueries;
 import io.attune.core.workflow.WorkflowRepository;
 import io.attune.executor.ExecutorIntegrationTest;
 import io.attune.model.ExecutionStatus;
@@ -19,10 +22,14 @@ import io.attune.workflow.definition.WorkflowParser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -34,6 +41,7 @@ import static org.awaitility.Awaitility.await;
  * The engine on real Postgres and RabbitMQ, with the test playing the worker (it reports the actions' results as
  * ExecutionCompleted) and the approvers (they answer through the inquiry transitions, as the api does).
  */
+@ExtendWith(OutputCaptureExtension.class)
 class WorkflowEngineTest extends ExecutorIntegrationTest {
     static final String DEPLOY = """
             input: [service, version]
@@ -58,6 +66,10 @@ class WorkflowEngineTest extends ExecutorIntegrationTest {
     ExecutionCancellation cancellation;
     @Autowired
     WorkflowEngine engine;
+    @Autowired
+    WorkflowQueries chains;
+    @Autowired
+    ResultMask resultMask;
 
     BrokerProbe worker;
     Identity requester;
@@ -259,6 +271,77 @@ class WorkflowEngineTest extends ExecutorIntegrationTest {
         complete(awaitChild(workflow, "tests.one"), "{}");
         Execution failed = awaitStatus(workflow.id(), ExecutionStatus.FAILED);
         assertThat(failed.result().path("error").asString()).contains("result.missing.deep == 1");
+    }
+
+    @Test
+    void aSecretAnswerDecidesTheBranchButIsShownMaskedEverywhere(CapturedOutput output) {
+        String secret = "zq8-Wf-Secret-4711";
+        // the condition reads the secret without spelling it, so only a real value takes the 'accepted' branch
+        Execution workflow = start("tests.secret_answer", """
+                tasks:
+                  ask:
+                    inquiry: {prompt: "Unlock code?", response_schema: {type: object, required: [approved, code], properties: {approved: {type: boolean}, code: {type: string, secret: true}}}}
+                    next:
+                      - {when: "result.response.code.endsWith('-4711')", do: accepted}
+                      - {when: "!result.response.code.endsWith('-4711')", do: refused}
+                  accepted: {action: tests.accepted, input: {approved: "${tasks.ask.result.response.approved}"}}
+                  refused: {action: tests.refused}
+                """, "{}");
+        Inquiry ask = awaitPendingInquiry(workflow);
+        Identity approver = identity();
+        inquiryTransitions.respond(ask.id(), actor(approver),
+                Json.tree("{\"approved\": true, \"code\": \"" + secret + "\"}"), UUID.randomUUID());
+        complete(awaitChild(workflow, "tests.accepted"), "{}");
+        Execution done = awaitStatus(workflow.id(), ExecutionStatus.COMPLETED);
+        assertThat(actionRefs(workflow)).as("the decision used the real answer")
+                .containsExactly(WorkflowEngine.ASK, "tests.accepted");
+
+        // the engine's own record keeps the value; the workflow's result shows it masked
+        assertThat(workflows.taskRuns(workflow.id()).get(0).result().at("/result/response/code").asString())
+                .isEqualTo(secret);
+        assertThat(done.result().at("/tasks/ask/result/response/code").asString()).isEqualTo(SecretMask.MASK);
+        assertThat(done.result().at("/tasks/ask/result/response/approved").asBoolean()).isTrue();
+
+        // what the API serves (the same components its controllers use), the history and every stored event
+        Actor admin = new Actor(requester.id(), requester.login(), Set.of(Role.ADMIN));
+        List<String> shown = new ArrayList<>();
+        shown.add(Json.mapper().writeValueAsString(resultMask.view(done)));
+        shown.add(Json.mapper().writeValueAsString(chains.workflow(workflow.id(), admin)));
+        chains.children(workflow.id(), admin).forEach(c -> shown.add(Json.mapper()
+                .writeValueAsString(resultMask.view(c))));
+        chains.inquiries(workflow.id(), admin).forEach(i -> shown.add(Json.mapper().writeValueAsString(i.toView())));
+        shown.addAll(jdbc.sql("SELECT a::text FROM attune.inquiry_audit a WHERE inquiry = ?").param(ask.id())
+                .query(String.class).list());
+        List<String> events = jdbc.sql("SELECT envelope::text FROM attune.event WHERE execution_id IN "
+                        + "(SELECT id FROM attune.execution WHERE id = ? OR parent = ?)")
+                .params(workflow.id(), workflow.id()).query(String.class).list();
+        assertThat(events).as("the workflow's and its runs' events").hasSizeGreaterThan(5);
+        shown.addAll(events);
+        assertThat(shown).noneMatch(text -> text.contains(secret));
+        assertThat(shown).anyMatch(text -> text.contains(SecretMask.MASK));
+        assertThat(output.getAll()).doesNotContain(secret);
+    }
+
+    @Test
+    void anEvaluationErrorQuotingASecretIsShownMasked(CapturedOutput output) {
+        String secret = "zq8-Wf-Secret-0815";
+        Execution workflow = start("tests.secret_error", """
+                tasks:
+                  ask:
+                    inquiry: {prompt: "Port?", response_schema: {type: object, required: [port], properties: {port: {type: string, secret: true}}}}
+                    next: [{when: "int(result.response.port) > 0", do: open}]
+                  open: {action: tests.open}
+                """, "{}");
+        inquiryTransitions.respond(awaitPendingInquiry(workflow).id(), actor(identity()),
+                Json.tree("{\"port\": \"" + secret + "\"}"), UUID.randomUUID());
+        Execution failed = awaitStatus(workflow.id(), ExecutionStatus.FAILED);
+        String error = failed.result().path("error").asString();
+        assertThat(error).contains("could not be evaluated").contains(SecretMask.MASK).doesNotContain(secret);
+        assertThat(workflows.decisions(workflow.id())).extracting(WorkflowRepository.Decision::reason)
+                .noneMatch(reason -> reason != null && reason.contains(secret));
+        assertThat(jdbc.sql("SELECT envelope::text FROM attune.event WHERE execution_id = ?").param(workflow.id())
+                .query(String.class).list()).noneMatch(text -> text.contains(secret));
+        assertThat(output.getAll()).doesNotContain(secret);
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------------

@@ -1,12 +1,16 @@
 package io.attune.core.secret;
 
 import io.attune.core.execution.Execution;
+import io.attune.core.inquiry.Inquiry;
 import io.attune.core.inquiry.InquiryRepository;
+import io.attune.model.rest.ApiError.ErrorDetail;
 import io.attune.model.rest.ExecutionView;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.StringNode;
+
+import java.util.List;
 
 /**
  * An execution's result as everyone but the executor sees it (the API, ExecutionStatusChanged events): once an
@@ -49,5 +53,61 @@ public class ResultMask {
         ObjectNode copy = (ObjectNode) result.deepCopy();
         ((ObjectNode) copy.get(INQUIRY)).set("response", masked);
         return copy;
+    }
+
+    /**
+     * A workflow task run's {@code {status, result}} as shown in the workflow's result (and so in the API and its
+     * events): an action's {@code __inquiry} answer as {@link #shown}, and an inquiry task's {@code result.response}
+     * masked by the schema of the run's latest inquiry. The engine keeps the real value for its own {@code when} and
+     * {@code ${...}} (docs/workflows.md).
+     */
+    public JsonNode shownTaskRun(long taskExecution, JsonNode taskRun) {
+        JsonNode result = taskRun == null ? null : taskRun.get("result");
+        if (result == null || !result.isObject()) {
+            return taskRun;
+        }
+        JsonNode shownResult;
+        if (result.has(INQUIRY)) {
+            shownResult = shown(result);
+        } else if (result.has("response") && !result.get("response").isNull()) {
+            List<Inquiry> asked = inquiries.ofChain(taskExecution);
+            if (asked.isEmpty()) {
+                return taskRun; // an action's own result: shown as given
+            }
+            JsonNode answer = result.get("response");
+            JsonNode masked = SecretMask.mask(asked.get(asked.size() - 1).responseSchema(), answer);
+            if (masked == answer) {
+                return taskRun;
+            }
+            shownResult = result.deepCopy();
+            ((ObjectNode) shownResult).set("response", masked);
+        } else {
+            return taskRun;
+        }
+        if (shownResult == result) {
+            return taskRun;
+        }
+        ObjectNode copy = (ObjectNode) taskRun.deepCopy();
+        copy.set("result", shownResult);
+        return copy;
+    }
+
+    /**
+     * {@code text} — a message about the values of an execution chain, such as a workflow expression's evaluation
+     * error, which may quote what it read — with the text of every secret answered in the chain replaced by
+     * {@link SecretMask#MASK}.
+     */
+    public String scrubbed(long chainRoot, String text) {
+        if (text == null) {
+            return null;
+        }
+        String scrubbed = text;
+        for (Inquiry inquiry : inquiries.ofChain(chainRoot)) {
+            if (inquiry.response() != null) {
+                scrubbed = SecretMask.maskDetails(inquiry.responseSchema(), inquiry.response(),
+                        List.of(new ErrorDetail("", scrubbed))).get(0).message();
+            }
+        }
+        return scrubbed;
     }
 }
