@@ -125,6 +125,8 @@ class WorkflowPagesTest {
                 .as("the rejection branch did not run").isEmpty();
         assertThat(browser.find(By.tagName("h1")).findElement(By.cssSelector(".badge")).getText())
                 .isEqualTo("completed");
+        assertThat(browser.findAll(By.cssSelector("details.raw-json")))
+                .as("the approver may follow the workflow, not read the run's parameters and result").isEmpty();
     }
 
     private static WebElement step(WebElement panel, String task) {
