@@ -283,6 +283,8 @@ public final class Bench {
         report.size("(8) retention", "the services keep events " + options.eventRetentionSeconds() + " s for the "
                 + "whole run; " + Format.count(options.pruneBacklog()) + " expired events at once; "
                 + options.retentionRate() + " inquiries/s for " + options.retentionLoadSeconds() + " s");
+        report.size("(10) workflows", Format.count(options.workflowRuns()) + " workflows of "
+                + WorkflowFigure.STEPS + " action tasks started at once");
     }
 
     /** Stops the services and removes the broker's exchange and queues; safe to call twice (and from the hook). */
