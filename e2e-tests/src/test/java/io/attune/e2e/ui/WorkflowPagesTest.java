@@ -76,6 +76,12 @@ class WorkflowPagesTest {
                 .until(() -> suite.call("GET", "/api/v1/executions/" + workflow + "/inquiries", adminToken, null)
                         .path("data"), inquiries -> inquiries.size() == 1).get(0);
         String prompt = question.path("prompt").asString();
+        JsonNode listed = suite.call("GET", "/api/v1/inquiries?execution=" + question.path("execution").asLong(),
+                adminToken, null).path("data").get(0);
+        assertThat(listed.path("workflow")).as("the list names the workflow the inquiry waits in")
+                .isEqualTo(Json.tree("{\"execution\": " + workflow + ", \"ref\": \"" + WORKFLOW + "\"}"));
+        assertThat(suite.call("GET", "/api/v1/inquiries/" + question.path("id").asLong(), adminToken, null)
+                .path("data").path("workflow")).isEqualTo(listed.path("workflow"));
         assertThat(prompt).startsWith("Deploy " + service + " 2.5.0 to production?");
 
         // the inbox names the workflow that waits, linked to its run
