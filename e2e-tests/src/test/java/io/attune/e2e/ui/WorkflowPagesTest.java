@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import tools.jackson.databind.JsonNode;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.attune.e2e.ui.InboxTest.cardWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -86,15 +86,24 @@ class WorkflowPagesTest {
 
         // the inbox names the workflow that waits, linked to its run
         browser.signIn(suite.apiUrl(), login, "password-of-" + login);
-        WebElement card = browser.awaitAcrossServices(ExpectedConditions.visibilityOfElementLocated(cardWith(prompt)));
-        WebElement named = card.findElement(By.cssSelector(".card-workflow"));
-        assertThat(named.getText()).isEqualTo("Workflow " + WORKFLOW);
-        assertThat(named.findElement(By.tagName("a")).getAttribute("href")).endsWith("#/executions/" + workflow);
-        assertThat(card.getText()).as("the workflow instead of the task run's execution id")
-                .doesNotContain("Execution #" + question.path("execution").asLong());
+        // the card is drawn again when a notification about it arrives: every check locates it afresh
+        String card = "//li[contains(@class,'inquiry-card')][.//a[normalize-space()="
+                + InboxTest.xpathLiteral(prompt) + "]]";
+        By named = By.xpath(card + "//span[contains(@class,'card-workflow')]");
+        browser.awaitAcrossServices(ExpectedConditions.textToBe(named, "Workflow " + WORKFLOW));
+        By link = By.xpath(card + "//span[contains(@class,'card-workflow')]/a");
+        browser.await(driver -> {
+            try {
+                return driver.findElement(link).getAttribute("href").endsWith("#/executions/" + workflow);
+            } catch (StaleElementReferenceException redrawn) {
+                return false;
+            }
+        });
+        browser.await(ExpectedConditions.not(ExpectedConditions.textToBePresentInElementLocated(By.xpath(card),
+                "Execution #" + question.path("execution").asLong())));
 
         // the inquiry page: the steps done, this step, what each answer leads to
-        card.findElement(By.cssSelector("a.card-title")).click();
+        clickWhenStill(By.xpath(card + "//a[contains(@class,'card-title')]"));
         browser.await(ExpectedConditions.textToBe(By.tagName("h1"), prompt));
         WebElement panel = browser.visible(By.cssSelector(".panel-workflow"));
         assertThat(panel.findElement(By.tagName("h2")).getText()).startsWith("Workflow " + WORKFLOW);
@@ -133,6 +142,18 @@ class WorkflowPagesTest {
                 .isEqualTo("completed");
         assertThat(browser.findAll(By.cssSelector("details.raw-json")))
                 .as("the approver may follow the workflow, not read the run's parameters and result").isEmpty();
+    }
+
+    /** Clicks what the locator finds, locating it again if the page redrew it meanwhile. */
+    private void clickWhenStill(By locator) {
+        browser.await(driver -> {
+            try {
+                driver.findElement(locator).click();
+                return true;
+            } catch (StaleElementReferenceException redrawn) {
+                return false;
+            }
+        });
     }
 
     private static WebElement step(WebElement panel, String task) {
