@@ -127,7 +127,7 @@ class WorkflowPagesTest {
                         .path("data").path("status").asString(), "completed"::equals);
 
         // the run's page: the tree of task runs, each under the run whose decision started it
-        browser.visible(By.cssSelector(".panel-workflow")).findElement(By.linkText("The whole run")).click();
+        clickWhenStill(By.xpath("//section[contains(@class,'panel-workflow')]//a[.='The whole run']"));
         browser.await(ExpectedConditions.urlContains("#/executions/" + workflow));
         browser.await(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Workflow " + WORKFLOW));
         WebElement tree = browser.visible(By.cssSelector("section[aria-label='Task runs'] > ul.workflow-tree"));
