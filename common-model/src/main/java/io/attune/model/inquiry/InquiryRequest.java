@@ -1,5 +1,6 @@
 package io.attune.model.inquiry;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -8,7 +9,8 @@ import tools.jackson.databind.JsonNode;
  * {@code allow_self_approval} (default false) lets the identity that requested the execution answer it.
  */
 public record InquiryRequest(String prompt, JsonNode responseSchema, Long assignedTo, Long timeoutSeconds,
-                             boolean allowSelfApproval) {
+                             // written only when true: the default is what an action that never heard of it means
+                             @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean allowSelfApproval) {
 
     public InquiryRequest(String prompt, JsonNode responseSchema, Long assignedTo, Long timeoutSeconds) {
         this(prompt, responseSchema, assignedTo, timeoutSeconds, false);
