@@ -152,7 +152,10 @@ export function renderInbox(container, { session, feed, query, announce }) {
     h('div', { class: 'card-main' }, link,
       h('p', { class: 'card-meta' },
         h('span', {}, `#${summary.id}`),
-        h('span', {}, `Execution #${summary.execution}`),
+        summary.workflow
+          ? h('span', { class: 'card-workflow' }, 'Workflow ',
+            h('a', { href: `#/executions/${summary.workflow.execution}` }, summary.workflow.ref))
+          : h('span', {}, `Execution #${summary.execution}`),
         h('span', {}, assignmentPhrase(summary.assigned_to, user)),
         h('span', {}, 'Created ', h('time', { datetime: summary.created, title: formatTime(summary.created) },
           relativeTime(summary.created))))),

@@ -73,7 +73,7 @@ public final class ApiClient {
         }
     }
 
-    private HttpRequest post(String path, String token, String body) {
+    HttpRequest post(String path, String token, String body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));

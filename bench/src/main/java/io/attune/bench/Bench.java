@@ -98,7 +98,7 @@ public final class Bench {
         Machine.describe(report, db, broker, pgbench.map(Ceiling::version).orElse("not found"));
         sizes(report);
 
-        if (!options.retentionOnly()) {
+        if (!options.retentionOnly() && !options.workflowsOnly()) {
             Double creation = figure(run, "1", "Creation", () -> CreationFigure.run(run));
             Ceiling.Result ceiling = figure(run, "2", "The database's ceiling (pgbench)", () -> ceiling(run, pgbench));
             creationRows(report, creation, ceiling);
@@ -121,10 +121,18 @@ public final class Bench {
                 return null;
             });
         }
-        figure(run, "8", "Retention", () -> {
-            RetentionFigure.run(run);
-            return null;
-        });
+        if (!options.retentionOnly()) {
+            figure(run, "10", "Workflow steps", () -> {
+                WorkflowFigure.run(run, pgbench);
+                return null;
+            });
+        }
+        if (!options.workflowsOnly()) {
+            figure(run, "8", "Retention", () -> {
+                RetentionFigure.run(run);
+                return null;
+            });
+        }
         memoryRow(report);
         report.note("statistics: the benchmark runs ANALYZE after each bulk change it makes (as autovacuum would "
                 + "before long), so the services' plans see the data as it is");
@@ -275,6 +283,8 @@ public final class Bench {
         report.size("(8) retention", "the services keep events " + options.eventRetentionSeconds() + " s for the "
                 + "whole run; " + Format.count(options.pruneBacklog()) + " expired events at once; "
                 + options.retentionRate() + " inquiries/s for " + options.retentionLoadSeconds() + " s");
+        report.size("(10) workflows", Format.count(options.workflowRuns()) + " workflows of "
+                + WorkflowFigure.STEPS + " action tasks started at once");
     }
 
     /** Stops the services and removes the broker's exchange and queues; safe to call twice (and from the hook). */

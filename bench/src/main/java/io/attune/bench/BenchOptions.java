@@ -25,7 +25,7 @@ import java.util.List;
 public record BenchOptions(boolean quick, Path out, int creation, int responses, int clients, int timeouts,
                            int stored, int requests, int auditEntries, boolean profile, int autoExplainMillis,
                            int eventRetentionSeconds, int retentionLoadSeconds, int retentionRate, int pruneBacklog,
-                           boolean retentionOnly, List<String> arguments) {
+                           boolean retentionOnly, int workflowRuns, boolean workflowsOnly, List<String> arguments) {
 
     public static final Path DEFAULT_OUT = Path.of("docs", "benchmarks.md");
     public static final Path QUICK_OUT = Path.of("target", "benchmarks-quick.md");
@@ -33,6 +33,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
     static final String USAGE = """
             Usage: ./bench.sh [--quick] [--out FILE] [--creation N] [--responses N] [--clients N] [--timeouts N]
                               [--stored N] [--requests N] [--audit-entries N]
+                              [--workflows] [--workflow-runs N]
 
               --quick          small sizes, a smoke run of a minute or two; writes target/benchmarks-quick.md
               --out FILE       where the Markdown report goes (default docs/benchmarks.md)
@@ -48,6 +49,9 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
               --prune-backlog N   expired events inserted at once in figure 8 (default 500000)
               --retention-only figure 8 alone (with --out, so that docs/benchmarks.md keeps the full run)
               --audit-entries N  entries appended to the audit chain for figure 9 (default 1000000)
+              --workflows      figure 10 alone: workflow steps through the engine beside pgbench (with --out,
+                               so that docs/benchmarks.md keeps the full run, which includes it)
+              --workflow-runs N  workflows of 5 steps started at once for figure 10 (default 2000)
               --profile        record each service with Java Flight Recorder: target/bench-logs/<service>.jfr
               --auto-explain MS  log the plan of every service statement slower than MS milliseconds
                                (auto_explain, to the Postgres server log; attune_bench only)
@@ -72,6 +76,8 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
         int retentionRate = quick ? 100 : 150;
         int pruneBacklog = quick ? 50_000 : 500_000;
         boolean retentionOnly = false;
+        int workflowRuns = quick ? 200 : 2_000;
+        boolean workflowsOnly = false;
         boolean profile = false;
         int autoExplain = 0;
         for (int i = 0; i < args.length; i++) {
@@ -94,6 +100,8 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
                 case "--retention-rate" -> retentionRate = positive(args, ++i, arg);
                 case "--prune-backlog" -> pruneBacklog = positive(args, ++i, arg);
                 case "--retention-only" -> retentionOnly = true;
+                case "--workflows" -> workflowsOnly = true;
+                case "--workflow-runs" -> workflowRuns = positive(args, ++i, arg);
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
         }
@@ -108,7 +116,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
         }
         return new BenchOptions(quick, out, creation, responses, clients, timeouts, stored, requests, auditEntries,
                 profile, autoExplain, retention, retentionLoad, retentionRate, pruneBacklog, retentionOnly,
-                List.of(args));
+                workflowRuns, workflowsOnly, List.of(args));
     }
 
     /** Answers sent before the measured ones, not counted: the services' JIT and connection pools warm up. */

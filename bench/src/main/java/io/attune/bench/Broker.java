@@ -110,6 +110,49 @@ public final class Broker implements AutoCloseable {
         return settled;
     }
 
+    /** The queue on which {@link #answerAsWorker} hears requests (in the bench's namespace: deleted afterwards). */
+    static final String WORKER_QUEUE = Endpoints.QUEUE_PREFIX + "bench-worker";
+
+    /**
+     * Plays a worker that finishes at once: every ExecutionRequested for {@code actionRef} is answered with an
+     * ExecutionCompleted ({@code completed}, result {@code {"ok": true}}), so that a figure times what the services
+     * do and not an action. Stops when the returned handle is closed.
+     */
+    public AutoCloseable answerAsWorker(String actionRef) {
+        try {
+            Channel channel = connection.createChannel();
+            channel.exchangeDeclare(Endpoints.EXCHANGE, "topic", true);
+            channel.queueDeclare(WORKER_QUEUE, false, false, true, null);
+            channel.queueBind(WORKER_QUEUE, Endpoints.EXCHANGE,
+                    io.attune.model.message.MessageType.EXECUTION_REQUESTED.routingKey());
+            channel.basicQos(200);
+            tools.jackson.databind.JsonNode done = io.attune.model.json.Json.tree("{\"ok\": true}");
+            String tag = channel.basicConsume(WORKER_QUEUE, false, (consumerTag, delivery) -> {
+                MessageEnvelope<?> envelope = Messages.read(delivery.getBody());
+                if (envelope.payload() instanceof io.attune.model.message.ExecutionRequested requested
+                        && requested.actionRef().equals(actionRef)) {
+                    MessageEnvelope<?> completed = MessageEnvelope.of(new io.attune.model.message.ExecutionCompleted(
+                            requested.executionId(), actionRef, io.attune.model.ExecutionStatus.COMPLETED, done,
+                            java.time.Instant.now()), envelope.correlationId(), "worker-service");
+                    channel.basicPublish(Endpoints.EXCHANGE, completed.messageType().routingKey(),
+                            new AMQP.BasicProperties.Builder().contentType("application/json")
+                                    .contentEncoding("UTF-8").deliveryMode(2)
+                                    .messageId(completed.messageId().toString())
+                                    .correlationId(completed.correlationId().toString())
+                                    .type(completed.messageType().wireName()).appId("attune-bench").build(),
+                            Messages.write(completed));
+                }
+                channel.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
+            }, consumerTag -> { });
+            return () -> {
+                channel.basicCancel(tag);
+                channel.close();
+            };
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot play the worker: " + e.getMessage(), e);
+        }
+    }
+
     /** How many consumers a queue has right now. */
     public int consumerCount(String queue) {
         try (Channel channel = connection.createChannel()) {

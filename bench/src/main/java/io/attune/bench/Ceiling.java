@@ -66,9 +66,13 @@ public final class Ceiling {
 
     /** The script as pgbench reads it. */
     public static String script() {
-        try (InputStream in = Ceiling.class.getResourceAsStream("/" + SCRIPT)) {
+        return script(SCRIPT);
+    }
+
+    static String script(String name) {
+        try (InputStream in = Ceiling.class.getResourceAsStream("/" + name)) {
             if (in == null) {
-                throw new IllegalStateException(SCRIPT + " is missing from the benchmark's jar");
+                throw new IllegalStateException(name + " is missing from the benchmark's jar");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -81,27 +85,43 @@ public final class Ceiling {
      * executions, and runs pgbench on them; its output goes to {@code logs/pgbench.log}.
      */
     public static Result run(Endpoints endpoints, Path pgbench, Path logs, int clients, int transactionsPerClient) {
-        Database.recreate(endpoints, Endpoints.CEILING_DATABASE);
-        Flyway.configure()
-                .dataSource(endpoints.jdbcUrl(Endpoints.CEILING_DATABASE), endpoints.dbUser(), endpoints.dbPassword())
-                .schemas("attune").defaultSchema("attune").locations("classpath:db/migration")
-                .load().migrate();
+        freshDatabase(endpoints);
         try (Database db = Database.connect(endpoints, Endpoints.CEILING_DATABASE)) {
             Seed.Range executions = Seed.runningExecutions(db, clients * transactionsPerClient);
             db.execute("CREATE SEQUENCE public.bench_pick START WITH " + executions.first());
             db.execute("ANALYZE");
             db.execute("CHECKPOINT"); // as figure 1 does before it publishes
         }
+        return pgbench(endpoints, pgbench, logs, SCRIPT, List.of(), clients, transactionsPerClient);
+    }
+
+    /** The ceiling database dropped, created again and migrated: the services' schema, no rows. */
+    static void freshDatabase(Endpoints endpoints) {
+        Database.recreate(endpoints, Endpoints.CEILING_DATABASE);
+        Flyway.configure()
+                .dataSource(endpoints.jdbcUrl(Endpoints.CEILING_DATABASE), endpoints.dbUser(), endpoints.dbPassword())
+                .schemas("attune").defaultSchema("attune").locations("classpath:db/migration")
+                .load().migrate();
+    }
+
+    /**
+     * Runs pgbench with the script {@code scriptName} (a resource of the benchmark's jar) on the ceiling database as
+     * it is, {@code variables} given as {@code -D name=value}; its output goes to {@code logs/pgbench-<script>.log}.
+     */
+    static Result pgbench(Endpoints endpoints, Path pgbench, Path logs, String scriptName, List<String> variables,
+                          int clients, int transactionsPerClient) {
         try {
             Files.createDirectories(logs);
-            Path script = logs.resolve(SCRIPT);
-            Files.writeString(script, script());
-            Path log = logs.resolve("pgbench.log");
+            Path script = logs.resolve(scriptName);
+            Files.writeString(script, script(scriptName));
+            Path log = logs.resolve(SCRIPT.equals(scriptName) ? "pgbench.log"
+                    : "pgbench-" + scriptName.replace(".pgbench.sql", "") + ".log");
             List<String> command = new ArrayList<>(List.of(pgbench.toString(), "-n", "-M", "prepared",
                     "-f", script.toString(), "-c", Integer.toString(clients), "-j", Integer.toString(clients),
                     "-t", Integer.toString(transactionsPerClient), "-h", endpoints.dbHost(),
-                    "-p", Integer.toString(endpoints.dbPort()), "-U", endpoints.dbUser(),
-                    Endpoints.CEILING_DATABASE));
+                    "-p", Integer.toString(endpoints.dbPort()), "-U", endpoints.dbUser()));
+            variables.forEach(variable -> command.addAll(List.of("-D", variable)));
+            command.add(Endpoints.CEILING_DATABASE);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().put("PGPASSWORD", endpoints.dbPassword());

@@ -72,6 +72,17 @@ class BenchOptionsTest {
     }
 
     @Test
+    void workflowsAreInTheFullRunAndCanRunAlone() {
+        BenchOptions full = BenchOptions.parse();
+        assertThat(full.workflowsOnly()).isFalse();
+        assertThat(full.workflowRuns()).isEqualTo(2_000);
+        assertThat(BenchOptions.parse("--quick").workflowRuns()).isEqualTo(200);
+        BenchOptions alone = BenchOptions.parse("--workflows", "--workflow-runs", "50");
+        assertThat(alone.workflowsOnly()).isTrue();
+        assertThat(alone.workflowRuns()).isEqualTo(50);
+    }
+
+    @Test
     void refusesWhatItCannotDo() {
         assertThatThrownBy(() -> BenchOptions.parse("--creation")).hasMessageContaining("needs a value");
         assertThatThrownBy(() -> BenchOptions.parse("--creation", "-3")).hasMessageContaining("positive integer");

@@ -7,6 +7,7 @@ import io.attune.core.inquiry.Inquiry;
 import io.attune.core.inquiry.InquiryQuery;
 import io.attune.core.inquiry.InquiryRepository;
 import io.attune.core.inquiry.InquiryTransitions;
+import io.attune.core.workflow.WorkflowRepository;
 import io.attune.model.InquiryStatus;
 import io.attune.model.rest.ApiError.ErrorDetail;
 import io.attune.model.rest.AuditEntryView;
@@ -14,6 +15,7 @@ import io.attune.model.rest.DataResponse;
 import io.attune.model.rest.ErrorCode;
 import io.attune.model.rest.InquirySummary;
 import io.attune.model.rest.InquiryView;
+import io.attune.model.rest.InquiryWorkflow;
 import io.attune.model.rest.PageResponse;
 import io.attune.model.rest.RespondRequest;
 import io.swagger.v3.oas.annotations.Operation;
@@ -31,6 +33,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The seed's inquiry endpoints; every decision is the core's ({@link InquiryTransitions}). */
@@ -44,11 +47,14 @@ public class InquiryController {
     private final InquiryTransitions transitions;
     private final InquiryRepository inquiries;
     private final AuditRepository audit;
+    private final WorkflowRepository workflows;
 
-    public InquiryController(InquiryTransitions transitions, InquiryRepository inquiries, AuditRepository audit) {
+    public InquiryController(InquiryTransitions transitions, InquiryRepository inquiries, AuditRepository audit,
+                             WorkflowRepository workflows) {
         this.transitions = transitions;
         this.inquiries = inquiries;
         this.audit = audit;
+        this.workflows = workflows;
     }
 
     @GetMapping
@@ -71,8 +77,13 @@ public class InquiryController {
         requireAtLeastOne("per_page", perPage);
         InquiryQuery query = new InquiryQuery(status, execution, assignedTo, page, perPage);
         InquiryRepository.Page found = inquiries.page(query, actor);
-        return PageResponse.of(found.rows().stream().map(Inquiry::toSummary).toList(), found.total(), query.page(),
-                query.perPage());
+        // the workflows the page's inquiries wait in, in one query for the page: whoever sees an inquiry may read
+        // the workflow around it (docs/workflows.md), so naming it shows nothing the row's reader may not see
+        Map<Long, InquiryWorkflow> waitingIn = workflows.workflowsOf(
+                found.rows().stream().map(Inquiry::execution).toList());
+        return PageResponse.of(found.rows().stream()
+                        .map(inquiry -> inquiry.toSummary().inWorkflow(waitingIn.get(inquiry.execution()))).toList(),
+                found.total(), query.page(), query.perPage());
     }
 
     @GetMapping("/{id}")
@@ -81,7 +92,7 @@ public class InquiryController {
     @ApiResponse(responseCode = "404", description = "no such inquiry, or it is another user's")
     public DataResponse<InquiryView> detail(@PathVariable long id,
                                             @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
-        return DataResponse.of(transitions.visible(id, actor).toView());
+        return DataResponse.of(withWorkflow(transitions.visible(id, actor)));
     }
 
     @GetMapping("/{id}/history")
@@ -106,7 +117,7 @@ public class InquiryController {
     public DataResponse<InquiryView> respond(@PathVariable long id, @RequestBody RespondRequest body,
                                              @RequestHeader(name = CORRELATION_HEADER, required = false) UUID correlationId,
                                              @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
-        return DataResponse.of(transitions.respond(id, actor, body.response(), correlationId).toView(), RESPONDED);
+        return DataResponse.of(withWorkflow(transitions.respond(id, actor, body.response(), correlationId)), RESPONDED);
     }
 
     @PostMapping("/{id}/cancel")
@@ -118,7 +129,11 @@ public class InquiryController {
     public DataResponse<InquiryView> cancel(@PathVariable long id,
                                             @RequestHeader(name = CORRELATION_HEADER, required = false) UUID correlationId,
                                             @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
-        return DataResponse.of(transitions.cancel(id, actor, correlationId).toView());
+        return DataResponse.of(withWorkflow(transitions.cancel(id, actor, correlationId)));
+    }
+
+    private InquiryView withWorkflow(Inquiry inquiry) {
+        return inquiry.toView().inWorkflow(workflows.workflowsOf(List.of(inquiry.execution())).get(inquiry.execution()));
     }
 
     private static void requireAtLeastOne(String name, int value) {

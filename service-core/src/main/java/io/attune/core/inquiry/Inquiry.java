@@ -17,11 +17,11 @@ public record Inquiry(long id, long execution, String prompt, JsonNode responseS
     public InquiryView toView() {
         return new InquiryView(id, execution, prompt, responseSchema, assignedTo, status,
                 SecretMask.mask(responseSchema, response), respondedBy,
-                timeoutAt, respondedAt, created, updated);
+                timeoutAt, respondedAt, created, updated, null);
     }
 
     public InquirySummary toSummary() {
         return new InquirySummary(id, execution, prompt, assignedTo, status, response != null && !response.isNull(),
-                timeoutAt, created);
+                timeoutAt, created, null);
     }
 }

@@ -1,6 +1,7 @@
 package io.attune.core.workflow;
 
 import io.attune.model.json.Json;
+import io.attune.model.rest.InquiryWorkflow;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -9,7 +10,10 @@ import tools.jackson.databind.JsonNode;
 import java.sql.Array;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static io.attune.core.JsonColumns.instant;
@@ -57,6 +61,24 @@ public class WorkflowRepository {
 
     public WorkflowRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /**
+     * The workflow each of these executions is a task run of, by execution id (absent: not a task run). One indexed
+     * join however many there are, so that a page of inquiries names its workflows in one round trip.
+     */
+    public Map<Long, InquiryWorkflow> workflowsOf(Collection<Long> executions) {
+        if (executions.isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, InquiryWorkflow> found = new HashMap<>();
+        jdbc.sql("SELECT e.id, r.execution, r.ref FROM attune.execution e "
+                        + "JOIN attune.workflow_run r ON r.execution = e.parent WHERE e.id = ANY(?)")
+                .param(executions.stream().distinct().toArray(Long[]::new))
+                .query(rs -> {
+                    found.put(rs.getLong("id"), new InquiryWorkflow(rs.getLong("execution"), rs.getString("ref")));
+                });
+        return found;
     }
 
     // --- definitions -----------------------------------------------------------------------------------------------
