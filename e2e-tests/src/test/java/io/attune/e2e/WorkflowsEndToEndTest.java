@@ -370,6 +370,7 @@ class WorkflowsEndToEndTest {
         try {
             HttpResponse<String> metrics = METRICS.send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + service.port() + "/actuator/prometheus"))
+                    .header("Authorization", "Bearer " + adminToken) // metrics are for admins
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             return metrics.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
