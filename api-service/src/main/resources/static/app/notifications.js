@@ -1,4 +1,4 @@
-// Live inquiry notifications from the notifier's WebSocket (CONTRACT §5). Reconnects with backoff and subscribes with
+// Live inquiry notifications from the notifier's WebSocket (docs/protocol.md §5). Reconnects with backoff and subscribes with
 // `since` = the last notification seen, so nothing is missed across a dropped connection.
 
 const PROTOCOL = 'attune.v1';

@@ -56,7 +56,7 @@ public abstract class ApiIntegrationTest {
     @Autowired
     protected Tokens tokens;
 
-    /** A fresh database and broker namespace (adjusted by {@code customize}), configured as CONTRACT §6 says. */
+    /** A fresh database and broker namespace (adjusted by {@code customize}), configured as docs/protocol.md §6 says. */
     protected static void start(DynamicPropertyRegistry registry, UnaryOperator<AttuneTestEnvironment> customize) {
         environment = customize.apply(AttuneTestEnvironment.create());
         environment.register(registry);

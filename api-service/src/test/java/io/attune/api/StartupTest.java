@@ -14,7 +14,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The service configured only by the CONTRACT §6 variables, as {@code java -jar} runs it. */
+/** The service configured only by the docs/protocol.md §6 variables, as {@code java -jar} runs it. */
 class StartupTest {
 
     static ConfigurableApplicationContext run(AttuneTestEnvironment environment, Map<String, String> overrides) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Locale;
 
-/** Status of an execution (CONTRACT §1). The lower-case name is what the database and the wire carry. */
+/** Status of an execution (docs/protocol.md §1). The lower-case name is what the database and the wire carry. */
 public enum ExecutionStatus {
     REQUESTED, RUNNING, PAUSED, COMPLETED, FAILED, TIMEOUT, CANCELLED;
 

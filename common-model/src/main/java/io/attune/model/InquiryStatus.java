@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Locale;
 
-/** Status of an inquiry (CONTRACT §1): pending, then exactly one of responded, timeout or cancelled. */
+/** Status of an inquiry (docs/protocol.md §1): pending, then exactly one of responded, timeout or cancelled. */
 public enum InquiryStatus {
     PENDING, RESPONDED, TIMEOUT, CANCELLED;
 

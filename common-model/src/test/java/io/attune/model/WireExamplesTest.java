@@ -30,7 +30,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The literal examples of CONTRACT.md and the seed document, read into the model and written back field for field. */
+/** The literal examples of docs/protocol.md and the seed document, read into the model and written back field for field. */
 class WireExamplesTest {
 
     @Test

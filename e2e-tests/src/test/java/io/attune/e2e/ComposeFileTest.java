@@ -78,7 +78,7 @@ class ComposeFileTest {
         for (String name : List.of("api", "executor", "notifier", "worker")) {
             JsonNode environment = services.get(name).get("environment");
             assertThat(environment.has("ATTUNE_DB_URL") && environment.has("ATTUNE_AMQP_URL")
-                    && environment.has("SERVER_PORT")).as("%s is configured by CONTRACT §6", name).isTrue();
+                    && environment.has("SERVER_PORT")).as("%s is configured by docs/protocol.md §6", name).isTrue();
             assertThat(services.get(name).path("depends_on").path("postgres").path("condition").asString())
                     .isEqualTo("service_healthy");
         }

@@ -50,7 +50,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 7: the real topology — api, two executors, two notifiers and a worker, each a built jar in its own JVM,
- * configured only by the CONTRACT §6 environment — driven over HTTP, WebSocket and AMQP as its users and peers
+ * configured only by the docs/protocol.md §6 environment — driven over HTTP, WebSocket and AMQP as its users and peers
  * would drive it. The last test kills an executor with SIGKILL while 200 answers are being processed.
  *
  * <p>The worker runs the bundled examples and {@code e2e.echo} (see {@link TestPacks}), whose result is its
@@ -480,7 +480,7 @@ class TopologyTest {
         return suite.call("GET", "/api/v1/inquiries/" + id, adminToken, null).path("data");
     }
 
-    /** CONTRACT §5: {"id", "entity_type": "inquiry", "entity": "<id>", "activity", "content": {…}}. */
+    /** docs/protocol.md §5: {"id", "entity_type": "inquiry", "entity": "<id>", "activity", "content": {…}}. */
     private static void assertNotification(JsonNode notification, long inquiryId, String activity, long executionId,
                                            String status) {
         assertThat(notification.path("id").isIntegralNumber()).as("id of %s", notification).isTrue();

@@ -36,7 +36,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** CONTRACT §3.1 and §3.3: a worker's report opens an inquiry, an answer resumes the execution; duplicates are harmless. */
+/** docs/protocol.md §3.1 and §3.3: a worker's report opens an inquiry, an answer resumes the execution; duplicates are harmless. */
 @SpringBootTest(classes = ExecutorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class InquiryLoopTest extends ExecutorIntegrationTest {
     static final JsonNode APPROVAL_SCHEMA = Json.tree("""

@@ -19,7 +19,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * CONTRACT §2: a message that cannot be processed goes to its consumer's dead-letter queue — at once when no retry
+ * docs/protocol.md §2: a message that cannot be processed goes to its consumer's dead-letter queue — at once when no retry
  * can help, after a bounded number of tries otherwise — never blocks the queue and is never dropped silently.
  */
 @SpringBootTest(classes = ExecutorApplication.class, properties = "attune.amqp.max-attempts=3")

@@ -7,7 +7,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Import;
 
-/** Pushes inquiry notifications to WebSocket clients (CONTRACT §5); see docs/notifier.md. */
+/** Pushes inquiry notifications to WebSocket clients (docs/protocol.md §5); see docs/notifier.md. */
 @SpringBootApplication
 @Import({CoreConfiguration.class, TokenConfiguration.class})
 @EnableConfigurationProperties(NotifierSettings.class)

@@ -24,7 +24,7 @@ import java.util.Optional;
 /**
  * The whole suite with one command. Postgres and the AMQP broker are embedded (Postgres data kept in
  * {@code ~/.attune/data}) unless {@code ATTUNE_DB_URL} / {@code ATTUNE_AMQP_URL} point at real ones; api, executor,
- * notifier and worker run as child processes configured by the CONTRACT §6 environment, exactly as in production.
+ * notifier and worker run as child processes configured by the docs/protocol.md §6 environment, exactly as in production.
  * Ctrl-C stops everything; starting again keeps the data.
  */
 public final class StandaloneSuite {

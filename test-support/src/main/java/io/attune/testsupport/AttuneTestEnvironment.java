@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Configures a service under test the way production does — through the CONTRACT §6 variables — pointed at a
+ * Configures a service under test the way production does — through the docs/protocol.md §6 variables — pointed at a
  * database and broker namespace of its own.
  */
 public final class AttuneTestEnvironment {

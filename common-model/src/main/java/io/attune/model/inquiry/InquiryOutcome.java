@@ -7,7 +7,7 @@ import tools.jackson.databind.JsonNode;
 import java.time.Instant;
 
 /**
- * What {@code __inquiry} becomes in an execution's result once its inquiry is over. Answered (CONTRACT §3.3):
+ * What {@code __inquiry} becomes in an execution's result once its inquiry is over. Answered (docs/protocol.md §3.3):
  * {@code {"id", "prompt", "status": "responded", "response", "responded_by", "responded_at"}}; timed out:
  * {@code {"id", "prompt", "status": "timeout", "timeout_at"}}; cancelled: {@code {"id", "prompt", "status":
  * "cancelled", "cancelled_by"}}.

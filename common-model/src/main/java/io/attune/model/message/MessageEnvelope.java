@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The envelope every message travels in (CONTRACT §2).
+ * The envelope every message travels in (docs/protocol.md §2).
  *
  * @param headers string headers; {@code source_service} always, {@code event_id} once the suite has stored
  *                and sequenced the event (the id notifications carry)

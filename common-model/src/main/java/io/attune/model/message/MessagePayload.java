@@ -1,6 +1,6 @@
 package io.attune.model.message;
 
-/** A payload of CONTRACT §2; each one knows its message type (and so its routing key). */
+/** A payload of docs/protocol.md §2; each one knows its message type (and so its routing key). */
 public sealed interface MessagePayload
         permits ExecutionRequested, ExecutionCompleted, ExecutionStatusChanged,
         InquiryCreated, InquiryResponded, InquiryTimedOut, InquiryCancelled {

@@ -2,7 +2,7 @@ package io.attune.model.message;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** The message types of CONTRACT §2 with their routing keys and payload records. */
+/** The message types of docs/protocol.md §2 with their routing keys and payload records. */
 public enum MessageType {
     EXECUTION_REQUESTED("ExecutionRequested", "execution.requested", ExecutionRequested.class),
     EXECUTION_COMPLETED("ExecutionCompleted", "execution.completed", ExecutionCompleted.class),

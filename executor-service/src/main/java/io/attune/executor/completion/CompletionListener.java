@@ -33,7 +33,7 @@ import java.util.UUID;
 @Service
 public class CompletionListener {
     private static final Logger log = LoggerFactory.getLogger(CompletionListener.class);
-    /** The statuses a worker may report (CONTRACT §2, ExecutionCompleted). */
+    /** The statuses a worker may report (docs/protocol.md §2, ExecutionCompleted). */
     static final Set<ExecutionStatus> REPORTABLE = EnumSet.of(ExecutionStatus.COMPLETED, ExecutionStatus.FAILED,
             ExecutionStatus.TIMEOUT);
 

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The inquiry handler (CONTRACT §3.3): an answered inquiry resumes its execution. Idempotent: the core resumes only
+ * The inquiry handler (docs/protocol.md §3.3): an answered inquiry resumes its execution. Idempotent: the core resumes only
  * an execution that is still paused, so a redelivered answer, or a late one for an execution cancelled or timed out
  * meanwhile, changes nothing. An unknown inquiry throws (retried a bounded number of times, then dead-lettered).
  */

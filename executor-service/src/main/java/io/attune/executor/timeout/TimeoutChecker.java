@@ -16,7 +16,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * The timeout checker (CONTRACT §3.4): every {@code attune.inquiry.timeout-check-interval} it times out the pending
+ * The timeout checker (docs/protocol.md §3.4): every {@code attune.inquiry.timeout-check-interval} it times out the pending
  * inquiries whose {@code timeout_at} has passed, with their executions, a batch per transaction, until none is left.
  * Every replica runs one; the core's sweep skips the rows another replica is working on, so each inquiry is timed out
  * exactly once. A failed sweep (database down) is logged and tried again on the next tick.

@@ -26,7 +26,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** CONTRACT §3.4: the checker times out an expired inquiry and its execution on its own, and announces both. */
+/** docs/protocol.md §3.4: the checker times out an expired inquiry and its execution on its own, and announces both. */
 class TimeoutCheckerTest extends ExecutorIntegrationTest {
     private static final Logger log = LoggerFactory.getLogger(TimeoutCheckerTest.class);
 

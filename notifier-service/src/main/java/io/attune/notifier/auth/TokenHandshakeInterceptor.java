@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Checks the token before the upgrade (CONTRACT §5): {@code Authorization: Bearer <token>}, or — since browsers
+ * Checks the token before the upgrade (docs/protocol.md §5): {@code Authorization: Bearer <token>}, or — since browsers
  * cannot set headers on a WebSocket — the subprotocols {@code attune.v1} and {@code attune.jwt.<token>} (the
  * handshake then selects {@code attune.v1}). No token, or one that is malformed, badly signed, expired, logged out,
  * or of a disabled or unknown identity, is refused with 401 and an error body; the socket is never opened. Open

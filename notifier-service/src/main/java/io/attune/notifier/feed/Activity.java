@@ -6,7 +6,7 @@ import io.attune.model.message.MessageType;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The notification activities of CONTRACT §5, the inquiry events they come from and the status they leave. */
+/** The notification activities of docs/protocol.md §5, the inquiry events they come from and the status they leave. */
 public enum Activity {
     CREATED("created", MessageType.INQUIRY_CREATED, InquiryStatus.PENDING),
     RESPONDED("responded", MessageType.INQUIRY_RESPONDED, InquiryStatus.RESPONDED),

@@ -6,7 +6,7 @@ import io.attune.model.ws.SubscriptionFilters;
 
 /**
  * Which notifications one client gets: its filters (all optional, ANDed) and, whatever the filters say, only
- * inquiries its actor may see (CONTRACT §4 visibility). The replay query applies exactly the same rules in SQL.
+ * inquiries its actor may see (docs/protocol.md §4 visibility). The replay query applies exactly the same rules in SQL.
  */
 public record Subscription(SubscriptionFilters filters, Actor actor) {
 

@@ -12,7 +12,7 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
- * Adds {@code attune-defaults.properties} as the last property source of every service, so that the CONTRACT §6
+ * Adds {@code attune-defaults.properties} as the last property source of every service, so that the docs/protocol.md §6
  * variables configure Spring (datasource, broker, management endpoints) without each service repeating the mapping.
  */
 public class AttuneDefaults implements EnvironmentPostProcessor {

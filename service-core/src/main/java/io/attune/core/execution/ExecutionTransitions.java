@@ -79,7 +79,7 @@ public class ExecutionTransitions {
 
     /**
      * The execution if the actor may read it, otherwise 404 exactly as if it did not exist: admins read every
-     * execution, others one they requested or one with an inquiry they may see (CONTRACT §4 visibility).
+     * execution, others one they requested or one with an inquiry they may see (docs/protocol.md §4 visibility).
      */
     public Execution visible(long executionId, Actor actor) {
         return executions.find(executionId)

@@ -2,7 +2,7 @@ package io.attune.core.identity;
 
 import java.util.Locale;
 
-/** The roles of CONTRACT §1: {@code admin} sees and cancels everything; {@code user} answers what is theirs. */
+/** The roles of docs/protocol.md §1: {@code admin} sees and cancels everything; {@code user} answers what is theirs. */
 public enum Role {
     ADMIN, USER;
 

@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(AmqpSettings.class)
 public class MessagingConfiguration {
 
-    /** The durable topic exchange of CONTRACT §2, declared on every (re)connection by Spring's RabbitAdmin. */
+    /** The durable topic exchange of docs/protocol.md §2, declared on every (re)connection by Spring's RabbitAdmin. */
     @Bean
     TopicExchange attuneExchange(AmqpSettings settings) {
         return new TopicExchange(settings.exchange(), true, false);
