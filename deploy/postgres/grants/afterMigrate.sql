@@ -67,6 +67,13 @@ BEGIN
 END
 $$;
 
+-- ... except the channel engine's own tables (docs/channels.md): the notifier fans events out into deliveries, claims
+-- and records them, moves its cursor over the trail and reports what its senders can do. Nothing else.
+GRANT INSERT, UPDATE ON attune.delivery, attune.delivery_attempt, attune.channel_dispatch,
+    attune.channel_sender_status TO attune_notifier;
+GRANT DELETE ON attune.channel_sender_status TO attune_notifier;
+GRANT USAGE, SELECT ON SEQUENCE attune.delivery_id_seq, attune.delivery_attempt_id_seq TO attune_notifier;
+
 -- worker-service: claims an execution (requested -> running), keeps its lease, and stores the outcome in the
 -- outbox, which its relay publishes. It cannot read identities, inquiries or their answers, and does not prune the
 -- event trail (the api and the executors do).
