@@ -33,7 +33,7 @@ import java.util.Optional;
 
 /**
  * Stateless bearer-token security (Spring Security's resource server with the core's HS256 Nimbus decoder): every
- * {@code /api/v1} call needs a valid token, identities and groups need the admin role, login, the health status, the
+ * {@code /api/v1} call needs a valid token, identities, groups and channels need the admin role, login, the health status, the
  * OpenAPI document and the static UI are public, and anything not listed needs a token too. A token is valid only
  * while the {@link SessionGuard} says so (identity present and enabled, not logged out); the roles it grants are the
  * database's. Actuator endpoints other than the health status are guarded by the core's actuator filter.
@@ -93,6 +93,7 @@ public class SecurityConfiguration {
                         .requestMatchers("/actuator", "/actuator/**").permitAll()
                         .requestMatchers("/api/v1/identities", "/api/v1/identities/**").hasRole("ADMIN")
                         .requestMatchers("/api/v1/groups", "/api/v1/groups/**").hasRole("ADMIN")
+                        .requestMatchers("/api/v1/channels", "/api/v1/channels/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resource -> resource
                         .bearerTokenResolver(ignoringTokensOnLogin())
