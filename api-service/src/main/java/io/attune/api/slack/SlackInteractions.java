@@ -11,6 +11,7 @@ import io.attune.core.slack.SlackDecision;
 import io.attune.core.slack.SlackIdentities;
 import io.attune.core.slack.SlackMessages;
 import io.attune.core.slack.SlackSignature;
+import io.attune.model.InquiryStatus;
 import io.attune.model.json.Json;
 import io.attune.model.rest.ErrorCode;
 import org.springframework.stereotype.Service;
@@ -107,7 +108,8 @@ public class SlackInteractions {
             Identity who = identity.get();
             responder.post(responseUrl, SlackMessages.decided(payload.path("message").path("blocks"), approves.get(),
                     who.displayName() + " (" + who.login() + ")",
-                    answered.respondedAt() == null ? Instant.now(clock) : answered.respondedAt()));
+                    answered.respondedAt() == null ? Instant.now(clock) : answered.respondedAt(),
+                    answered.status() == InquiryStatus.PENDING));
             return Reply.ok();
         } catch (DomainException e) {
             // respond hides another's inquiry as 404; the message is in the Slack channel already, so say why

@@ -90,20 +90,28 @@ public final class SlackMessages {
 
     /**
      * The message after a decision through its buttons: the original blocks without the buttons, and a line saying
-     * who decided what and when (Slack's {@code response_url} with {@code replace_original}).
+     * who decided what and when (Slack's {@code response_url} with {@code replace_original}). While the inquiry
+     * stays open (it needs more approvals) the buttons stay, below that line.
      */
-    public static ObjectNode decided(JsonNode originalBlocks, boolean approved, String who, Instant when) {
+    public static ObjectNode decided(JsonNode originalBlocks, boolean approved, String who, Instant when,
+                                     boolean stillOpen) {
         ArrayNode blocks = Json.mapper().createArrayNode();
+        JsonNode actions = null;
         if (originalBlocks != null && originalBlocks.isArray()) {
             for (JsonNode block : originalBlocks) {
-                if (!"actions".equals(block.path("type").asString(""))) {
+                if ("actions".equals(block.path("type").asString(""))) {
+                    actions = block;
+                } else {
                     blocks.add(block);
                 }
             }
         }
         String line = (approved ? ":white_check_mark: *Approved*" : ":x: *Rejected*") + " by " + escape(who) + " at "
                 + when.toString();
-        blocks.add(section(line));
+        blocks.add(section(stillOpen ? line + " (more approvals are needed)" : line));
+        if (stillOpen && actions != null) {
+            blocks.add(actions); // the others who must approve still have their buttons
+        }
         ObjectNode payload = Json.object();
         payload.put("replace_original", true);
         payload.put("text", (approved ? "Approved" : "Rejected") + " by " + escape(who));
