@@ -118,6 +118,12 @@ class SlackInteractionsApiTest extends ApiIntegrationTest {
         assertThat(tampered.status()).isEqualTo(401);
         assertThat(slack.nothingPosted("/response/2", Duration.ofSeconds(1))).isTrue();
 
+        String huge = FakeSlack.blockActions("U0ADA2", "attune_approve", inquiry.id(), responseUrl)
+                .replace("\"trigger_id\"", "\"padding\": \"" + "x".repeat(300 * 1024) + "\", \"trigger_id\"");
+        Response tooLarge = post(FakeSlack.sign(SECRET, huge, Instant.now()));
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(inquiries.find(inquiry.id()).orElseThrow().status()).isEqualTo(InquiryStatus.PENDING);
+
         Response stranger = post(FakeSlack.sign(SECRET, FakeSlack.blockActions("U0NOBODY", "attune_approve",
                 inquiry.id(), responseUrl), Instant.now()));
         assertThat(stranger.status()).isEqualTo(403);
