@@ -53,7 +53,7 @@ BEGIN
 END
 $$;
 
--- notifier-service changes nothing: it reads the event trail it replays and what decides who may see a
+-- notifier-service changes nothing but its channel deliveries (below): it reads the event trail it replays and what decides who may see a
 -- notification (inquiries, identities as above, and whatever later features add), never the migration history.
 DO $$
 DECLARE
@@ -71,7 +71,6 @@ $$;
 -- and records them, moves its cursor over the trail and reports what its senders can do. Nothing else.
 GRANT INSERT, UPDATE ON attune.delivery, attune.delivery_attempt, attune.channel_dispatch,
     attune.channel_sender_status TO attune_notifier;
-GRANT DELETE ON attune.channel_sender_status TO attune_notifier;
 GRANT USAGE, SELECT ON SEQUENCE attune.delivery_id_seq, attune.delivery_attempt_id_seq TO attune_notifier;
 
 -- worker-service: claims an execution (requested -> running), keeps its lease, and stores the outcome in the

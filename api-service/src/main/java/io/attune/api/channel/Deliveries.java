@@ -26,11 +26,15 @@ public class Deliveries {
 
     /** A page of {@code channelId}'s deliveries, newest first, each with its tries (oldest first). */
     public List<DeliveryView> page(long channelId, String status, int limit, long offset) {
+        return read(channelId, null, status, limit, offset);
+    }
+
+    private List<DeliveryView> read(long channelId, Long deliveryId, String status, int limit, long offset) {
         List<DeliveryView> rows = jdbc.sql("SELECT id, message_id, event_id, event_type, inquiry_id, recipient, status, "
                         + "attempts, next_attempt_at, last_code, last_error, delivered_at, give_up_at, created "
                         + "FROM attune.delivery WHERE channel_id = ? AND (?::text IS NULL OR status = ?) "
-                        + "ORDER BY id DESC LIMIT ? OFFSET ?")
-                .params(channelId, status, status, limit, offset)
+                        + "AND (?::bigint IS NULL OR id = ?) ORDER BY id DESC LIMIT ? OFFSET ?")
+                .params(channelId, status, status, deliveryId, deliveryId, limit, offset)
                 .query((rs, n) -> new DeliveryView(rs.getLong("id"), rs.getString("message_id"),
                         JsonColumns.nullableLong(rs, "event_id"), rs.getString("event_type"),
                         JsonColumns.nullableLong(rs, "inquiry_id"), rs.getString("recipient"), rs.getString("status"),
@@ -62,8 +66,7 @@ public class Deliveries {
     }
 
     public DeliveryView one(long channelId, long deliveryId) {
-        return page(channelId, null, Integer.MAX_VALUE, 0).stream().filter(d -> d.id() == deliveryId).findFirst()
-                .orElseThrow();
+        return read(channelId, deliveryId, null, 1, 0).get(0);
     }
 
     /**

@@ -22,6 +22,12 @@ abstract class ChannelTestSupport extends NotifierIntegrationTest {
     @Autowired
     ChannelRepository channels;
 
+    /** Each test starts without channels (a channel made by an earlier test would add deliveries of its own). */
+    @org.junit.jupiter.api.BeforeEach
+    void noChannels() {
+        jdbc.sql("DELETE FROM attune.channel").update();
+    }
+
     long webhookChannel(String url, String secret, JsonNode filters) {
         List<io.attune.model.rest.ApiError.ErrorDetail> problems = new java.util.ArrayList<>();
         JsonNode config = ChannelConfigRules.normalise("webhook",
