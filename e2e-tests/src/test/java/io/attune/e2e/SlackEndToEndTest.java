@@ -75,7 +75,7 @@ class SlackEndToEndTest {
         inquiry.put("timeout_seconds", 600);
         long execution = suite.call("POST", "/api/v1/executions", adminToken, Json.write(Map.of(
                 "action_ref", TestPacks.ECHO, "parameters", Map.of("__inquiry", inquiry,
-                        "deployment_plan", Map.of("service", "billing-api", "version", "2.5.0")))))
+                        "deployment_plan", Map.of("service", "billing-api", "strategy", "rolling")))))
                 .path("data").path("id").asLong();
         long inquiryId = await("the inquiry of execution " + execution).atMost(PATIENCE)
                 .pollInterval(Duration.ofMillis(200))
@@ -85,8 +85,10 @@ class SlackEndToEndTest {
         // the Block Kit message, as Slack's incoming webhook receives it
         JsonNode message = Json.tree(slack.take("/services/T0/B0/x", PATIENCE).body());
         assertThat(message.get("text").asString()).contains("Deploy billing-api 2.5.0 to production?");
-        assertThat(message.toString()).contains("billing-api", "attune_approve", "attune_reject",
-                "/#/inquiries/" + inquiryId);
+        assertThat(message.toString()).contains("*Deployment plan*", "rolling", "attune_approve", "attune_reject",
+                "/#/inquiries/" + inquiryId).doesNotContain("/a/");
+        assertThat(suite.call("GET", "/api/v1/inquiries/" + inquiryId, adminToken, null).path("data")
+                .path("status").asString()).as("posting to Slack answered nothing").isEqualTo("pending");
 
         String responseUrl = slack.url() + "/actions/T0/1/abc";
         String payload = FakeSlack.blockActions("U0ADA", "attune_approve", inquiryId, responseUrl);

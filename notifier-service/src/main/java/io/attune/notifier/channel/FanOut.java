@@ -138,9 +138,12 @@ public class FanOut {
                             recipient.id(), recipient.email(), message(event, true), null));
                 }
             } else {
-                // a respond link is offered only when exactly one identity may answer (bound to it)
-                Long only = eligible.size() == 1 ? eligible.get(0) : null;
-                planned.add(new PlannedDelivery(channel.id(), key, null, only, null, message(event, false), null));
+                // a respond link is offered only when exactly one identity may answer (bound to it); never in
+                // Slack, where a whole channel reads the message (it answers with its buttons, or the view link),
+                // whose message summarises the context instead
+                boolean slack = "slack".equals(channel.type());
+                Long only = eligible.size() == 1 && !slack ? eligible.get(0) : null;
+                planned.add(new PlannedDelivery(channel.id(), key, null, only, null, message(event, slack), null));
             }
         }
         for (DeliveryTargetSource source : sources) {
@@ -152,7 +155,7 @@ public class FanOut {
     /**
      * {@code {"type", "timestamp", "data": {"inquiry", "links": {"view"}}}}; the respond link is minted when the
      * delivery is sent (a token is never stored in clear). Email adds {@code data.context}: the execution's result
-     * without {@code __inquiry}, its secrets masked.
+     * without {@code __inquiry}, its secrets masked (Slack too, for its summary).
      */
     ObjectNode message(StoredEvent event, boolean withContext) {
         ObjectNode message = Json.object();
