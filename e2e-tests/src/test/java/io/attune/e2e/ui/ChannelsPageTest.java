@@ -28,6 +28,13 @@ class ChannelsPageTest extends SuiteBrowserTest {
         input.sendKeys(text);
     }
 
+    /** Clicks an element once it is scrolled clear of the sticky top bar. */
+    private void click(By locator) {
+        WebElement element = browser.visible(locator);
+        browser.script("arguments[0].scrollIntoView({block: 'center'});", element);
+        element.click();
+    }
+
     /** Clicks Refresh until the delivery log has a row with that status. */
     private WebElement deliveryWithStatus(String status) {
         return browser.waiting(Browser.ACROSS_SERVICES).until(driver -> {
@@ -35,7 +42,7 @@ class ChannelsPageTest extends SuiteBrowserTest {
             if (!rows.isEmpty()) {
                 return rows.get(0);
             }
-            driver.findElement(By.id("deliveries-refresh")).click();
+            browser.script("document.getElementById('deliveries-refresh').click();");
             return null;
         });
     }
@@ -48,21 +55,21 @@ class ChannelsPageTest extends SuiteBrowserTest {
         User admin = ui.admin();
         try (WebhookReceiver receiver = new WebhookReceiver(secret)) {
             browser.signIn(ui.baseUrl(), admin.login(), admin.password());
-            browser.find(By.xpath("//nav//a[.='Channels']")).click();
+            click(By.xpath("//nav//a[.='Channels']"));
             browser.visible(By.xpath("//h1[.='Channels']"));
 
             // the server's validation errors are listed with the field each names
             fill(By.id("channel-name"), name);
             fill(By.id("channel-url"), "ftp://example.com/hook");
-            browser.find(By.id("channel-save")).click();
+            click(By.id("channel-save"));
             WebElement errors = browser.visible(By.id("channel-errors"));
             assertThat(errors.getText()).contains("/config/url");
 
             new Select(browser.find(By.id("channel-type"))).selectByValue("webhook");
             fill(By.id("channel-url"), receiver.url());
             fill(By.id("channel-secret"), secret);
-            browser.find(By.id("activity-created")).click();
-            browser.find(By.id("channel-save")).click();
+            click(By.id("activity-created"));
+            click(By.id("channel-save"));
 
             // its page: the secret shown this once, the status, no delivery yet
             browser.visible(By.xpath("//h1[.='" + name + "']"));
@@ -75,8 +82,9 @@ class ChannelsPageTest extends SuiteBrowserTest {
             assertThat(stored.at("/config/secret").asString()).isEqualTo("********");
             assertThat(stored.at("/filters/activity").toString()).isEqualTo("[\"created\"]");
 
-            browser.find(By.id("channel-test")).click();
-            assertThat(browser.visible(By.id("channel-notice")).getText()).contains("Test message queued");
+            click(By.id("channel-test"));
+            browser.await(ExpectedConditions.textToBePresentInElementLocated(By.id("channel-notice"),
+                    "Test message queued"));
             WebElement delivered = deliveryWithStatus("delivered");
             assertThat(delivered.getText()).contains("channel.test").contains("200");
             assertThat(receiver.acceptedRequests()).hasSize(1);
@@ -86,20 +94,20 @@ class ChannelsPageTest extends SuiteBrowserTest {
             browser.visible(By.id("channel-secret"));
             assertThat(browser.find(By.id("channel-secret")).getAttribute("value")).isEmpty();
             fill(By.id("channel-name"), name + "-renamed");
-            browser.find(By.id("channel-save")).click();
+            click(By.id("channel-save"));
             browser.visible(By.xpath("//h1[.='" + name + "-renamed']"));
-            browser.find(By.id("channel-test")).click();
+            click(By.id("channel-test"));
             await().atMost(Browser.ACROSS_SERVICES).until(() -> receiver.acceptedRequests().size() == 2);
             assertThat(receiver.invalid()).isEmpty();
 
             // the list shows it with its status
-            browser.find(By.xpath("//nav//a[.='Channels']")).click();
+            click(By.xpath("//nav//a[.='Channels']"));
             WebElement row = browser.visible(By.cssSelector("#channels-table tr[data-channel='" + id + "']"));
             assertThat(row.getText()).contains(name + "-renamed").contains("webhook").contains("OK").contains("created");
 
             // and delete, after the confirmation
-            row.findElement(By.tagName("a")).click();
-            browser.visible(By.id("channel-delete")).click();
+            click(By.cssSelector("#channels-table tr[data-channel='" + id + "'] a"));
+            click(By.id("channel-delete"));
             browser.await(ExpectedConditions.alertIsPresent()).accept();
             browser.visible(By.xpath("//h1[.='Channels']"));
             browser.await(ExpectedConditions.numberOfElementsToBe(
