@@ -1,5 +1,6 @@
 package io.attune.executor.timeout;
 
+import io.attune.core.error.Failures;
 import io.attune.core.inquiry.InquiryTransitions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -69,7 +70,7 @@ public class TimeoutChecker {
             if (firstFailure || lastWarning.plus(WARN_EVERY).isBefore(now)) {
                 lastWarning = now;
                 log.warn("Timeout check failed, retrying every {} (failing since {}): {}",
-                        settings.timeoutCheckInterval(), failingSince, rootMessage(e));
+                        settings.timeoutCheckInterval(), failingSince, Failures.rootMessage(e));
             }
         }
     }
@@ -89,13 +90,5 @@ public class TimeoutChecker {
             }
             return total;
         });
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

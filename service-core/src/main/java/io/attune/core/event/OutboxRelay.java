@@ -1,5 +1,6 @@
 package io.attune.core.event;
 
+import io.attune.core.error.Failures;
 import io.attune.core.messaging.AmqpSettings;
 import io.attune.model.json.Json;
 import io.attune.model.message.MessageEnvelope;
@@ -115,7 +116,7 @@ public class OutboxRelay implements SmartLifecycle {
                 return;
             } catch (Exception e) {
                 backoff = backoff == 0 ? 250 : Math.min(backoff * 2, 5_000);
-                log.warn("Events not published yet, retrying in {} ms: {}", backoff, rootMessage(e));
+                log.warn("Events not published yet, retrying in {} ms: {}", backoff, Failures.rootMessage(e));
             }
         }
     }
@@ -232,14 +233,6 @@ public class OutboxRelay implements SmartLifecycle {
             ps.close();
             throw e;
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private record Row(long id, String routingKey, String envelope) {
