@@ -53,7 +53,7 @@ BEGIN
 END
 $$;
 
--- notifier-service changes nothing: it reads the event trail it replays and what decides who may see a
+-- notifier-service changes nothing but its channel deliveries (below): it reads the event trail it replays and what decides who may see a
 -- notification (inquiries, identities as above, and whatever later features add), never the migration history.
 DO $$
 DECLARE
@@ -67,6 +67,12 @@ BEGIN
 END
 $$;
 
+-- ... except the channel engine's own tables (docs/channels.md): the notifier fans events out into deliveries, claims
+-- and records them, moves its cursor over the trail and reports what its senders can do. Nothing else.
+GRANT INSERT, UPDATE ON attune.delivery, attune.delivery_attempt, attune.channel_dispatch,
+    attune.channel_sender_status TO attune_notifier;
+GRANT USAGE, SELECT ON SEQUENCE attune.delivery_id_seq, attune.delivery_attempt_id_seq TO attune_notifier;
+
 -- worker-service: claims an execution (requested -> running), keeps its lease, and stores the outcome in the
 -- outbox, which its relay publishes. It cannot read identities, inquiries or their answers, and does not prune the
 -- event trail (the api and the executors do).
@@ -77,3 +83,8 @@ GRANT USAGE, SELECT, UPDATE ON SEQUENCE attune.event_outbox_id_seq, attune.event
 -- It also registers the workflows of its packs and skips the executions that are workflows (docs/workflows.md).
 GRANT SELECT, INSERT, UPDATE ON attune.workflow_definition TO attune_worker;
 GRANT SELECT ON attune.workflow_run TO attune_worker;
+
+-- notifier-service sends the channels' messages, and mints their signed respond links (docs/slack-and-links.md): it
+-- inserts a link's hash, and changes nothing else about links (the api consumes them).
+GRANT INSERT ON attune.signed_link TO attune_notifier;
+GRANT USAGE ON SEQUENCE attune.signed_link_id_seq TO attune_notifier;

@@ -77,6 +77,8 @@ export async function signIn(login, password) {
 export const api = {
   get: (path) => call('GET', path),
   post: (path, body) => call('POST', path, body),
+  patch: (path, body) => call('PATCH', path, body),
+  delete: (path) => call('DELETE', path),
 };
 
 /** Builds a query string from the parameters that have a value. */
@@ -104,7 +106,7 @@ async function call(method, path, body, { token = currentSession()?.token } = {}
   } catch {
     throw new ApiError(0, 'UNREACHABLE', 'The server cannot be reached. Check your connection and try again.');
   }
-  const payload = await response.json().catch(() => null);
+  const payload = response.status === 204 ? null : await response.json().catch(() => null);
   if (response.ok) return payload;
   const error = new ApiError(response.status, payload?.code ?? `HTTP_${response.status}`,
     payload?.error ?? `The server answered ${response.status}.`, payload?.details);

@@ -6,6 +6,7 @@ import { startTicking } from './format.js';
 import { renderInbox } from './inbox.js';
 import { renderExecution } from './execution.js';
 import { renderInquiry } from './inquiry.js';
+import { renderChannel, renderChannels } from './channels.js';
 import { renderInsights } from './insights.js';
 import { NotificationFeed, resolveSocketUrl } from './notifications.js';
 import { renderSignIn } from './signin.js';
@@ -26,6 +27,8 @@ const ROUTES = [
   [/^\/inquiries\/(\d+)$/, renderInquiry, { param: 'id' }],
   [/^\/executions\/(\d+)$/, renderExecution, { param: 'id' }],
   [/^\/insights$/, renderInsights, {}],
+  [/^\/channels$/, renderChannels, {}],
+  [/^\/channels\/(\d+)$/, renderChannel, { param: 'id' }],
 ];
 
 /** Says something to screen-reader users without moving focus (the page's polite live region). */
@@ -107,7 +110,10 @@ function renderHeader(session) {
     h('nav', { class: 'topnav', 'aria-label': 'Main' },
       h('a', { href: '#/inbox', 'aria-current': path === '/inbox' ? 'page' : null }, 'Inbox'),
       isAdmin(session)
-        ? h('a', { href: '#/insights', 'aria-current': path === '/insights' ? 'page' : null }, 'Insights') : null),
+        ? h('a', { href: '#/insights', 'aria-current': path === '/insights' ? 'page' : null }, 'Insights') : null,
+      isAdmin(session)
+        ? h('a', { href: '#/channels', 'aria-current': path.startsWith('/channels') ? 'page' : null }, 'Channels')
+        : null),
     h('div', { class: 'topbar-user' },
       feedStatus,
       h('span', { class: 'user-name', title: session.user.login },

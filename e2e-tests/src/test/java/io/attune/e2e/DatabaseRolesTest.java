@@ -179,6 +179,17 @@ class DatabaseRolesTest {
         denied("notifier", "DELETE FROM attune.event");
         denied("notifier", "INSERT INTO attune.event (message_id, message_type, routing_key, execution_id, envelope) "
                 + "VALUES (gen_random_uuid(), 'InquiryCreated', 'x', 1, '{}')");
+        // the notifier mints the channels' signed links: it inserts them, and never marks one used (the api does)
+        allowed("notifier", "INSERT INTO attune.signed_link (token_hash, inquiry, identity_id) "
+                + "SELECT sha256('x'::bytea), id, 1 FROM attune.inquiry WHERE false");
+        allowed("notifier", "SELECT nextval('attune.signed_link_id_seq')");
+        denied("notifier", "UPDATE attune.signed_link SET used_at = now()");
+        denied("notifier", "DELETE FROM attune.signed_link");
+        // the channel engine writes its deliveries and nothing else: not the channels, not their deletion
+        allowed("notifier", "SELECT id, status FROM attune.delivery LIMIT 1");
+        allowed("notifier", "UPDATE attune.channel_dispatch SET last_event_id = last_event_id");
+        denied("notifier", "UPDATE attune.channel SET name = 'taken over'");
+        denied("notifier", "DELETE FROM attune.delivery");
         denied("executor", "SELECT password_hash FROM attune.identity");
         denied("executor", "UPDATE attune.identity SET roles = '{admin}'");
         allowed("executor", "SELECT id FROM attune.identity LIMIT 1");

@@ -2,6 +2,7 @@ package io.attune.notifier;
 
 import io.attune.core.CoreConfiguration;
 import io.attune.core.security.TokenConfiguration;
+import io.attune.notifier.channel.ChannelSettings;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -10,7 +11,7 @@ import org.springframework.context.annotation.Import;
 /** Pushes inquiry notifications to WebSocket clients (docs/protocol.md §5); see docs/notifier.md. */
 @SpringBootApplication
 @Import({CoreConfiguration.class, TokenConfiguration.class})
-@EnableConfigurationProperties(NotifierSettings.class)
+@EnableConfigurationProperties({NotifierSettings.class, ChannelSettings.class})
 public class NotifierApplication {
 
     public static void main(String[] args) {

@@ -83,6 +83,8 @@ public final class StandaloneSuite {
         int notifierPort = port("ATTUNE_NOTIFIER_PORT", 8081);
         serviceEnv.put("ATTUNE_NOTIFIER_PUBLIC_URL", env.getOrDefault("ATTUNE_NOTIFIER_PUBLIC_URL",
                 "ws://localhost:" + notifierPort + "/ws"));
+        // where the links that channels send (signed links, the web UI's inquiry pages) point
+        serviceEnv.put("ATTUNE_PUBLIC_URL", env.getOrDefault("ATTUNE_PUBLIC_URL", "http://localhost:" + apiPort));
 
         services.add(new ServiceProcess("api-service", jar("api-service"), apiPort, state.logs()));
         services.add(new ServiceProcess("executor-service", jar("executor-service"),

@@ -33,7 +33,7 @@ import java.util.Optional;
 
 /**
  * Stateless bearer-token security (Spring Security's resource server with the core's HS256 Nimbus decoder): every
- * {@code /api/v1} call needs a valid token, identities and groups need the admin role, login, the health status, the
+ * {@code /api/v1} call needs a valid token, identities, groups and channels need the admin role, login, the health status, the
  * OpenAPI document and the static UI are public, and anything not listed needs a token too. A token is valid only
  * while the {@link SessionGuard} says so (identity present and enabled, not logged out); the roles it grants are the
  * database's. Actuator endpoints other than the health status are guarded by the core's actuator filter.
@@ -41,6 +41,8 @@ import java.util.Optional;
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
     static final String LOGIN = "/auth/login";
+    static final String SIGNED_LINKS = "/a/*";
+    static final String SLACK_INTERACTIONS = "/integrations/slack/interactions";
     static final String CSP = "Content-Security-Policy";
     static final String[] PUBLIC_GETS = {"/", "/index.html", "/favicon.ico", "/app/**",
             "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**"};
@@ -79,12 +81,19 @@ public class SecurityConfiguration {
                         .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.FORWARD).permitAll()
                         .requestMatchers("/error").permitAll()
                         .requestMatchers(HttpMethod.POST, LOGIN).permitAll()
+                        // the token in the path is the credential (docs/security.md, signed links)
+                        .requestMatchers(HttpMethod.GET, SIGNED_LINKS).permitAll()
+                        .requestMatchers(HttpMethod.HEAD, SIGNED_LINKS).permitAll()
+                        .requestMatchers(HttpMethod.POST, SIGNED_LINKS).permitAll()
+                        // verified by Slack's request signature instead of a token
+                        .requestMatchers(HttpMethod.POST, SLACK_INTERACTIONS).permitAll()
                         .requestMatchers(HttpMethod.GET, PUBLIC_GETS).permitAll()
                         .requestMatchers(HttpMethod.HEAD, PUBLIC_GETS).permitAll()
                         // the core's actuator filter has let through only what the caller may see
                         .requestMatchers("/actuator", "/actuator/**").permitAll()
                         .requestMatchers("/api/v1/identities", "/api/v1/identities/**").hasRole("ADMIN")
                         .requestMatchers("/api/v1/groups", "/api/v1/groups/**").hasRole("ADMIN")
+                        .requestMatchers("/api/v1/channels", "/api/v1/channels/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resource -> resource
                         .bearerTokenResolver(ignoringTokensOnLogin())
@@ -97,11 +106,18 @@ public class SecurityConfiguration {
         return http.build();
     }
 
-    /** A login must work whatever stale token the client still sends along, so tokens are not read there. */
+    /**
+     * A login must work whatever stale token the client still sends along, so tokens are not read there; nor on the
+     * routes whose credential is something else (a signed link's token, Slack's signature).
+     */
     static BearerTokenResolver ignoringTokensOnLogin() {
         DefaultBearerTokenResolver tokens = new DefaultBearerTokenResolver();
-        return request -> HttpMethod.POST.matches(request.getMethod()) && LOGIN.equals(request.getServletPath())
-                ? null : tokens.resolve(request);
+        return request -> {
+            String path = request.getServletPath();
+            boolean otherCredential = path.startsWith("/a/") || SLACK_INTERACTIONS.equals(path);
+            return (HttpMethod.POST.matches(request.getMethod()) && LOGIN.equals(path)) || otherCredential
+                    ? null : tokens.resolve(request);
+        };
     }
 
     @Bean

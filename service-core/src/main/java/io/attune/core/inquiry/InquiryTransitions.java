@@ -99,15 +99,7 @@ public class InquiryTransitions {
      * update, the audit entry and the event: of concurrent answers exactly one wins, everyone else gets 409.
      */
     public Inquiry respond(long inquiryId, Actor actor, JsonNode response, UUID correlationId) {
-        Inquiry inquiry = visible(inquiryId, actor);
-        refuseUnlessPending(inquiry);
-        if (inquiry.assignedTo() != null && !inquiry.assignedTo().equals(actor.id())) {
-            throw DomainException.forbidden("inquiry " + inquiryId + " is assigned to someone else; only they may respond");
-        }
-        if (actor.id() != null && inquiries.isRefusedSelfApproval(inquiryId, actor.id())) {
-            throw new DomainException(ErrorCode.SELF_APPROVAL, "you requested execution " + inquiry.execution()
-                    + ", so someone else must answer its inquiry " + inquiryId, List.of());
-        }
+        Inquiry inquiry = mayRespond(inquiryId, actor);
         if (response == null || response.isNull()) {
             throw DomainException.badRequest("the body must hold the answer in \"response\"");
         }
@@ -140,6 +132,24 @@ public class InquiryTransitions {
                     responded.respondedBy(), responded.respondedAt()), correlationId);
             return responded;
         });
+    }
+
+    /**
+     * Every check of {@link #respond} that does not look at the answer (visibility 404, pending 409, assignee 403,
+     * self-approval 403): the inquiry when the actor may answer it now. Pages that offer a form (signed links) ask
+     * this first, so that they refuse exactly as the answer would.
+     */
+    public Inquiry mayRespond(long inquiryId, Actor actor) {
+        Inquiry inquiry = visible(inquiryId, actor);
+        refuseUnlessPending(inquiry);
+        if (inquiry.assignedTo() != null && !inquiry.assignedTo().equals(actor.id())) {
+            throw DomainException.forbidden("inquiry " + inquiryId + " is assigned to someone else; only they may respond");
+        }
+        if (actor.id() != null && inquiries.isRefusedSelfApproval(inquiryId, actor.id())) {
+            throw new DomainException(ErrorCode.SELF_APPROVAL, "you requested execution " + inquiry.execution()
+                    + ", so someone else must answer its inquiry " + inquiryId, List.of());
+        }
+        return inquiry;
     }
 
     /**

@@ -1,0 +1,106 @@
+package io.attune.api.channel;
+
+import io.attune.core.JsonColumns;
+import io.attune.core.channel.Channel;
+import io.attune.model.channel.ChannelStatus;
+import io.attune.model.channel.DeliveryView;
+import io.attune.model.channel.DeliveryView.AttemptView;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.attune.core.JsonColumns.instant;
+
+/** What admins read of the channels' deliveries: the log of a channel, and each channel's status. */
+@Repository
+public class Deliveries {
+    private final JdbcClient jdbc;
+
+    public Deliveries(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A page of {@code channelId}'s deliveries, newest first, each with its tries (oldest first). */
+    public List<DeliveryView> page(long channelId, String status, int limit, long offset) {
+        return read(channelId, null, status, limit, offset);
+    }
+
+    private List<DeliveryView> read(long channelId, Long deliveryId, String status, int limit, long offset) {
+        List<DeliveryView> rows = jdbc.sql("SELECT id, message_id, event_id, event_type, inquiry_id, recipient, status, "
+                        + "attempts, next_attempt_at, last_code, last_error, delivered_at, give_up_at, created "
+                        + "FROM attune.delivery WHERE channel_id = ? AND (?::text IS NULL OR status = ?) "
+                        + "AND (?::bigint IS NULL OR id = ?) ORDER BY id DESC LIMIT ? OFFSET ?")
+                .params(channelId, status, status, deliveryId, deliveryId, limit, offset)
+                .query((rs, n) -> new DeliveryView(rs.getLong("id"), rs.getString("message_id"),
+                        JsonColumns.nullableLong(rs, "event_id"), rs.getString("event_type"),
+                        JsonColumns.nullableLong(rs, "inquiry_id"), rs.getString("recipient"), rs.getString("status"),
+                        rs.getInt("attempts"), instant(rs, "next_attempt_at"), JsonColumns.nullableLong(rs, "last_code")
+                        == null ? null : rs.getInt("last_code"), rs.getString("last_error"),
+                        instant(rs, "delivered_at"), instant(rs, "give_up_at"), instant(rs, "created"), List.of()))
+                .list();
+        if (rows.isEmpty()) {
+            return rows;
+        }
+        Map<Long, List<AttemptView>> tries = new HashMap<>();
+        jdbc.sql("SELECT delivery_id, attempt, status, response_code, error, started_at, finished_at "
+                        + "FROM attune.delivery_attempt WHERE delivery_id = ANY (?) ORDER BY delivery_id, attempt")
+                .param(rows.stream().map(DeliveryView::id).toArray(Long[]::new))
+                .query(rs -> {
+                    tries.computeIfAbsent(rs.getLong("delivery_id"), k -> new ArrayList<>()).add(new AttemptView(
+                            rs.getInt("attempt"), rs.getString("status"),
+                            JsonColumns.nullableLong(rs, "response_code") == null ? null : rs.getInt("response_code"),
+                            rs.getString("error"), instant(rs, "started_at"), instant(rs, "finished_at")));
+                });
+        return rows.stream().map(d -> new DeliveryView(d.id(), d.messageId(), d.eventId(), d.eventType(), d.inquiry(),
+                d.recipient(), d.status(), d.attempts(), d.nextAttemptAt(), d.lastResponseCode(), d.lastError(),
+                d.deliveredAt(), d.giveUpAt(), d.created(), tries.getOrDefault(d.id(), List.of()))).toList();
+    }
+
+    public long count(long channelId, String status) {
+        return jdbc.sql("SELECT count(*) FROM attune.delivery WHERE channel_id = ? AND (?::text IS NULL OR status = ?)")
+                .params(channelId, status, status).query(Long.class).single();
+    }
+
+    public DeliveryView one(long channelId, long deliveryId) {
+        return read(channelId, deliveryId, null, 1, 0).get(0);
+    }
+
+    /**
+     * How {@code channel} is doing: unavailable when the notifiers report its kind cannot send (no SMTP server, say),
+     * else by its newest delivery.
+     */
+    public ChannelStatus status(Channel channel) {
+        var sender = jdbc.sql("SELECT available, reason FROM attune.channel_sender_status WHERE type = ?")
+                .param(channel.type())
+                .query((rs, n) -> new Object[]{rs.getBoolean("available"), rs.getString("reason")}).optional();
+        var newest = jdbc.sql("SELECT status, last_error, coalesce(delivered_at, updated) AS at FROM attune.delivery "
+                        + "WHERE channel_id = ? ORDER BY id DESC LIMIT 1").param(channel.id())
+                .query((rs, n) -> new Object[]{rs.getString("status"), rs.getString("last_error"), instant(rs, "at")})
+                .optional();
+        long pending = jdbc.sql("SELECT count(*) FROM attune.delivery WHERE channel_id = ? AND status = 'pending'")
+                .param(channel.id()).query(Long.class).single();
+        java.time.Instant last = newest.map(row -> (java.time.Instant) row[2]).orElse(null);
+        if (!channel.enabled()) {
+            return new ChannelStatus("disabled", "the channel is disabled: no deliveries are made", last, pending);
+        }
+        if (sender.isPresent() && !(Boolean) sender.get()[0]) {
+            return new ChannelStatus("unavailable", (String) sender.get()[1], last, pending);
+        }
+        if (newest.isEmpty()) {
+            return new ChannelStatus("ok", null, null, pending);
+        }
+        String status = (String) newest.get()[0];
+        String error = (String) newest.get()[1];
+        return switch (status) {
+            case "pending" -> error == null ? new ChannelStatus("ok", null, last, pending)
+                    : new ChannelStatus("retrying", error, last, pending);
+            case "failed" -> new ChannelStatus("failing", error, last, pending);
+            case "not_sent" -> new ChannelStatus("unavailable", error, last, pending);
+            default -> new ChannelStatus("ok", null, last, pending);
+        };
+    }
+}
