@@ -84,3 +84,10 @@ CREATE FUNCTION attune.assignee_keys(given JSONB) RETURNS TEXT[] LANGUAGE sql IM
                                    WHEN jsonb_typeof(given) = 'array' THEN given
                                    ELSE jsonb_build_array(given) END) x
 $$;
+
+-- The stored events may be InquiryEscalated too (the constraint lists every message type the suite stores).
+ALTER TABLE attune.event DROP CONSTRAINT event_message_type_check;
+ALTER TABLE attune.event ADD CONSTRAINT event_message_type_check CHECK (message_type IN
+    ('ExecutionRequested', 'ExecutionCompleted', 'ExecutionStatusChanged', 'InquiryCreated',
+     'InquiryResponded', 'InquiryTimedOut', 'InquiryCancelled', 'InquiryEscalated')) NOT VALID;
+ALTER TABLE attune.event VALIDATE CONSTRAINT event_message_type_check;
