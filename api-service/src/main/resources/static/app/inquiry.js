@@ -2,17 +2,21 @@
 // pending; admins can also cancel) or the outcome, and the audit trail. It follows the live feed: when the inquiry is
 // answered, times out or is cancelled elsewhere, the page shows the new state.
 
-import { api, ApiError, isAdmin } from './api.js';
+import { api, ApiError, isAdmin, myself } from './api.js';
 import { contextOf, renderSections, renderValue, secretValue } from './data-view.js';
 import { h, uniqueId } from './dom.js';
 import {
-  assigneeLabel, assignmentPhrase, countdownElement, formatTime, humanize, relativeTime, statusBadge,
+  assigneeLabel, assignmentPhrase, countdownElement, formatTime, humanize, isAssignee, relativeTime, statusBadge,
 } from './format.js';
 import { buildModel, collect, isSecret, renderForm } from './schema-form.js';
 import { workflowPanel } from './workflow-view.js';
 
-const HISTORY_TITLES = { created: 'Created', responded: 'Answered', timeout: 'Timed out', cancelled: 'Cancelled' };
-const CHANGED_ELSEWHERE = { responded: 'was answered', timeout: 'timed out', cancelled: 'was cancelled' };
+const HISTORY_TITLES = {
+  created: 'Created', responded: 'Answered', timeout: 'Timed out', cancelled: 'Cancelled', escalated: 'Escalated',
+};
+const CHANGED_ELSEWHERE = {
+  responded: 'was answered', timeout: 'timed out', cancelled: 'was cancelled', escalated: 'was reassigned (escalated)',
+};
 const EXECUTION_PHRASES = {
   requested: 'is requested', running: 'is running', paused: 'is paused', completed: 'has completed',
   failed: 'failed', timeout: 'timed out', cancelled: 'was cancelled',
@@ -47,6 +51,7 @@ export function renderInquiry(container, ctx) {
       focusHeadingOf(container);
       return;
     }
+    const groups = (await myself()).groups ?? [];
     const execution = await api.get(`/api/v1/executions/${inquiry.execution}`)
       .then((body) => body.data).catch(() => null);
     // a question inside a workflow: show the workflow around it
@@ -60,7 +65,7 @@ export function renderInquiry(container, ctx) {
       'data-flash': '',
     }, flash.text) : null;
     const decision = inquiry.status === 'pending'
-      ? answerPanel(inquiry)
+      ? answerPanel(inquiry, groups)
       : outcomePanel(inquiry, history, execution, user);
     container.replaceChildren(...[
       header(inquiry, execution, user),
@@ -77,14 +82,13 @@ export function renderInquiry(container, ctx) {
     else if (focusHeading) focusHeadingOf(container);
   }
 
-  function answerPanel(inquiry) {
+  function answerPanel(inquiry, groups) {
     const headingId = uniqueId('answer');
     const panel = h('section', { class: 'panel panel-answer', id: 'answer', 'aria-labelledby': headingId },
       h('h2', { id: headingId }, 'Your answer'));
-    const mayAnswer = inquiry.assigned_to === null || inquiry.assigned_to === undefined
-      || inquiry.assigned_to === user.id;
+    const mayAnswer = isAssignee(inquiry.assigned_to, user, groups);
     panel.append(mayAnswer ? answerForm(inquiry) : h('p', { class: 'alert alert-info' },
-      `This inquiry is assigned to user #${inquiry.assigned_to}; only they can answer it.`));
+      `${assignmentPhrase(inquiry.assigned_to, user)}; only they can answer it.`));
     if (isAdmin(ctx.session)) panel.append(cancelControls(inquiry));
     return panel;
   }
@@ -356,6 +360,11 @@ function historyDetails(entry, inquiry, user) {
   if (entry.action === 'created') {
     const limit = details.timeout_at ? `answer by ${formatTime(details.timeout_at)}` : 'no time limit';
     return h('p', { class: 'timeline-detail' }, `${assignmentPhrase(details.assigned_to ?? null, user)}; ${limit}.`);
+  }
+  if (entry.action === 'escalated') {
+    return h('p', { class: 'timeline-detail' }, `Step ${details.step ?? '?'}: `
+      + `${assignmentPhrase(details.assigned_to ?? null, user).toLowerCase()} `
+      + `(was ${assigneeLabel(details.previous_assigned_to ?? null, user).toLowerCase()}).`);
   }
   if (entry.action === 'responded' && details.response !== undefined) {
     return h('div', { class: 'timeline-detail' }, responseView(details.response, inquiry.response_schema));

@@ -194,7 +194,7 @@ class NotifierFaultsTest {
              com.rabbitmq.client.Connection broker = TestServices.get().amqp().connect();
              Channel channel = broker.createChannel()) {
             MessageEnvelope<InquiryCreated> forged = MessageEnvelope.of(new InquiryCreated(real, 1,
-                            "FORGED: approve everything", Json.object(), approverId, Instant.now().plusSeconds(3600)),
+                            "FORGED: approve everything", Json.object(), io.attune.model.inquiry.Assignment.ofUser(approverId), Instant.now().plusSeconds(3600)),
                     null, "api-service").withHeader(MessageEnvelope.EVENT_ID, "9000000000000000000");
             channel.basicPublish(suite.environment().namespace().exchange(), forged.routingKey(),
                     new AMQP.BasicProperties.Builder().contentType("application/json")

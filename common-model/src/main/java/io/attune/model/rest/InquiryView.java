@@ -1,5 +1,6 @@
 package io.attune.model.rest;
 
+import io.attune.model.inquiry.Assignment;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.attune.model.InquiryStatus;
 import tools.jackson.databind.JsonNode;
@@ -10,7 +11,7 @@ import java.time.Instant;
  * An inquiry in full (the seed's detail, plus {@code responded_by}); {@code workflow} only when its execution is a
  * task run of a workflow (docs/workflows.md), absent otherwise.
  */
-public record InquiryView(long id, long execution, String prompt, JsonNode responseSchema, Long assignedTo,
+public record InquiryView(long id, long execution, String prompt, JsonNode responseSchema, Assignment assignedTo,
                           InquiryStatus status, JsonNode response, Long respondedBy, Instant timeoutAt,
                           Instant respondedAt, Instant created, Instant updated,
                           @JsonInclude(JsonInclude.Include.NON_NULL) InquiryWorkflow workflow) {

@@ -11,7 +11,8 @@ public enum Activity {
     CREATED("created", MessageType.INQUIRY_CREATED, InquiryStatus.PENDING),
     RESPONDED("responded", MessageType.INQUIRY_RESPONDED, InquiryStatus.RESPONDED),
     TIMEOUT("timeout", MessageType.INQUIRY_TIMED_OUT, InquiryStatus.TIMEOUT),
-    CANCELLED("cancelled", MessageType.INQUIRY_CANCELLED, InquiryStatus.CANCELLED);
+    CANCELLED("cancelled", MessageType.INQUIRY_CANCELLED, InquiryStatus.CANCELLED),
+    ESCALATED("escalated", MessageType.INQUIRY_ESCALATED, InquiryStatus.PENDING);
 
     private final String wire;
     private final MessageType messageType;

@@ -1,7 +1,10 @@
 package io.attune.core.inquiry;
 
+import io.attune.core.identity.GroupRepository;
 import io.attune.core.identity.IdentityRepository;
 import io.attune.core.secret.SecretMask;
+import io.attune.model.inquiry.Assignment;
+import io.attune.model.inquiry.EscalationStep;
 import io.attune.model.inquiry.InquiryRequest;
 import io.attune.model.rest.ApiError.ErrorDetail;
 import org.springframework.stereotype.Component;
@@ -13,8 +16,8 @@ import java.util.List;
 /**
  * Checks an action's {@code __inquiry} before anything is created: prompt a non-empty string of at most
  * {@link InquiryLimits#PROMPT_MAX_BYTES} bytes, response_schema a valid JSON Schema that can be evaluated safely
- * ({@link JsonSchemas#problemsWith}), assigned_to an existing identity, timeout_seconds a positive integer,
- * allow_self_approval a boolean.
+ * ({@link JsonSchemas#problemsWith}), assigned_to an {@link Assignment} naming existing identities and groups,
+ * escalation steps with increasing after_seconds, timeout_seconds a positive integer, allow_self_approval a boolean.
  */
 @Component
 public class InquiryRequestValidator {
@@ -22,11 +25,16 @@ public class InquiryRequestValidator {
     static final long MAX_TIMEOUT_SECONDS = 10L * 366 * 24 * 3600;
 
     private final JsonSchemas schemas;
-    private final IdentityRepository identities;
+    /** Escalation steps an inquiry may have: a chain of people, not a schedule. */
+    static final int MAX_ESCALATION_STEPS = 10;
 
-    public InquiryRequestValidator(JsonSchemas schemas, IdentityRepository identities) {
+    private final IdentityRepository identities;
+    private final GroupRepository groups;
+
+    public InquiryRequestValidator(JsonSchemas schemas, IdentityRepository identities, GroupRepository groups) {
         this.schemas = schemas;
         this.identities = identities;
+        this.groups = groups;
     }
 
     /** The request, or every reason it is invalid (paths are JSON pointers into {@code __inquiry}). */
@@ -52,18 +60,8 @@ public class InquiryRequestValidator {
                 problems.add(new ErrorDetail("/response_schema" + problem.path(), problem.message()));
             }
         }
-        Long assignedTo = null;
-        JsonNode assignee = inquiry.get("assigned_to");
-        if (assignee != null && !assignee.isNull()) {
-            if (!assignee.isIntegralNumber() || !assignee.canConvertToLong()) {
-                problems.add(new ErrorDetail("/assigned_to", "assigned_to must be an identity id (an integer)"));
-            } else if (!identities.exists(assignee.asLong())) {
-                problems.add(new ErrorDetail("/assigned_to", "assigned_to " + assignee.asLong()
-                        + " is not an existing identity"));
-            } else {
-                assignedTo = assignee.asLong();
-            }
-        }
+        Assignment assignedTo = assignment(inquiry.get("assigned_to"), "/assigned_to", problems);
+        List<EscalationStep> escalation = escalation(inquiry.get("escalation"), problems);
         Long timeoutSeconds = null;
         JsonNode timeout = inquiry.get("timeout_seconds");
         if (timeout != null && !timeout.isNull()) {
@@ -91,7 +89,84 @@ public class InquiryRequestValidator {
             return Result.invalid(problems);
         }
         return Result.valid(new InquiryRequest(prompt.asString(), schema == null || schema.isNull() ? null : schema,
-                assignedTo, timeoutSeconds, allowSelfApproval));
+                assignedTo, timeoutSeconds, allowSelfApproval, escalation));
+    }
+
+    /**
+     * An {@code assigned_to} (or an escalation's {@code assign_to}): its shape ({@link Assignment#parse}), and every
+     * user and group it names must exist now — a typo would leave an inquiry that nobody can answer.
+     */
+    private Assignment assignment(JsonNode given, String path, List<ErrorDetail> problems) {
+        if (given == null || given.isNull()) {
+            return null;
+        }
+        List<String> shape = new ArrayList<>();
+        Assignment assignment = Assignment.parse(given, shape);
+        shape.forEach(p -> problems.add(new ErrorDetail(path, p)));
+        if (assignment == null) {
+            return null;
+        }
+        boolean known = true;
+        for (Long user : assignment.users()) {
+            if (!identities.exists(user)) {
+                problems.add(new ErrorDetail(path, "assigned_to " + user + " is not an existing identity"));
+                known = false;
+            }
+        }
+        for (String group : groups.missing(assignment.groups())) {
+            problems.add(new ErrorDetail(path, "assigned_to names group '" + group + "', which does not exist"));
+            known = false;
+        }
+        return known ? assignment : null;
+    }
+
+    /** {@code escalation}: a list of at most {@value #MAX_ESCALATION_STEPS} steps, after_seconds increasing. */
+    private List<EscalationStep> escalation(JsonNode given, List<ErrorDetail> problems) {
+        if (given == null || given.isNull()) {
+            return List.of();
+        }
+        if (!given.isArray() || given.isEmpty() || given.size() > MAX_ESCALATION_STEPS) {
+            problems.add(new ErrorDetail("/escalation", "escalation must be a list of 1 to " + MAX_ESCALATION_STEPS
+                    + " steps {\"after_seconds\": N, \"assign_to\": ...}"));
+            return List.of();
+        }
+        List<EscalationStep> steps = new ArrayList<>();
+        long previous = 0;
+        for (int i = 0; i < given.size(); i++) {
+            JsonNode step = given.get(i);
+            String path = "/escalation/" + i;
+            if (!step.isObject()) {
+                problems.add(new ErrorDetail(path, "an escalation step must be {\"after_seconds\": N, \"assign_to\": ...}"));
+                continue;
+            }
+            for (String key : step.propertyNames()) {
+                if (!key.equals("after_seconds") && !key.equals("assign_to")) {
+                    problems.add(new ErrorDetail(path + "/" + key, "an escalation step has no field '" + key + "'"));
+                }
+            }
+            JsonNode after = step.get("after_seconds");
+            long seconds = 0;
+            if (after == null || !after.isIntegralNumber() || !after.canConvertToLong() || after.asLong() <= 0
+                    || after.asLong() > MAX_TIMEOUT_SECONDS) {
+                problems.add(new ErrorDetail(path + "/after_seconds", "after_seconds must be a positive integer"));
+            } else if (after.asLong() <= previous) {
+                problems.add(new ErrorDetail(path + "/after_seconds", "after_seconds must be greater than the "
+                        + "previous step's (" + previous + ")"));
+            } else {
+                seconds = after.asLong();
+                previous = seconds;
+            }
+            JsonNode assignTo = step.get("assign_to");
+            if (assignTo == null || assignTo.isNull()) {
+                problems.add(new ErrorDetail(path + "/assign_to", "assign_to is required (as assigned_to is written)"));
+                continue;
+            }
+            Assignment assignment = assignment(assignTo, path + "/assign_to", problems);
+            if (assignment != null && seconds > 0) {
+                steps.add(new EscalationStep(seconds, assignment));
+            }
+        }
+        return steps;
     }
 
     private static int utf8Length(String text) {

@@ -15,6 +15,7 @@ import io.attune.model.inquiry.InquiryRequest;
 import io.attune.model.json.Json;
 import io.attune.model.message.InquiryCancelled;
 import io.attune.model.message.InquiryCreated;
+import io.attune.model.message.InquiryEscalated;
 import io.attune.model.message.InquiryResponded;
 import io.attune.model.message.InquiryTimedOut;
 import io.attune.model.message.MessagePayload;
@@ -34,7 +35,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The one place that decides every inquiry transition — created, responded, timeout, cancelled — for whichever
+ * The one place that decides every inquiry transition — created, responded, escalated, timeout, cancelled — for whichever
  * service asks. Each method is one transaction holding the status change, the execution's change, the audit entry
  * and the events that announce them: all of it commits, or none of it.
  */
@@ -70,21 +71,24 @@ public class InquiryTransitions {
     @Transactional
     public Inquiry open(Execution locked, InquiryRequest request, JsonNode result, UUID correlationId) {
         Inquiry inquiry = inquiries.insert(locked.id(), request.prompt(), request.responseSchema(),
-                request.assignedTo(), request.timeoutSeconds(), request.allowSelfApproval());
+                request.assignedTo(), request.timeoutSeconds(), request.allowSelfApproval(), request.escalation());
         Execution paused = executions.update(locked.id(), ExecutionTransitions.AWAITING_REPORT,
                         ExecutionStatus.PAUSED, result)
                 .orElseThrow(() -> new IllegalStateException("execution " + locked.id() + " is not awaiting a report"));
         ObjectNode details = Json.object();
         details.put("prompt", inquiry.prompt());
         details.set("response_schema", inquiry.responseSchema());
-        details.put("assigned_to", inquiry.assignedTo());
+        details.set("assigned_to", inquiry.assignment() == null ? null : inquiry.assignment().given());
         details.put("timeout_at", inquiry.timeoutAt() == null ? null : inquiry.timeoutAt().toString());
         if (request.allowSelfApproval()) {
             details.put("allow_self_approval", true);
         }
+        if (!request.escalation().isEmpty()) {
+            details.set("escalation", Json.mapper().valueToTree(request.escalation()));
+        }
         audit.record(inquiry.id(), "created", Actor.SYSTEM, details);
         outbox.append(new InquiryCreated(inquiry.id(), inquiry.execution(), inquiry.prompt(), inquiry.responseSchema(),
-                inquiry.assignedTo(), inquiry.timeoutAt()), correlationId);
+                inquiry.assignment(), inquiry.timeoutAt()), correlationId);
         executionTransitions.announce(locked, paused, correlationId);
         return inquiry;
     }
@@ -120,7 +124,7 @@ public class InquiryTransitions {
         }
         return transactions.execute(status -> {
             Inquiry responded = inquiries.markResponded(inquiryId, response, actor.id())
-                    .orElseThrow(() -> conflict(inquiries.find(inquiryId).orElse(inquiry)));
+                    .orElseThrow(() -> refusedAnswer(inquiries.find(inquiryId).orElse(inquiry), actor));
             // Only the inquiry row keeps the answer in clear: the executor resumes the execution from that row, so
             // the history and the event (stored in attune.event, replayed to notifiers) hold it masked.
             JsonNode shown = SecretMask.mask(responded.responseSchema(), response);
@@ -142,8 +146,8 @@ public class InquiryTransitions {
     public Inquiry mayRespond(long inquiryId, Actor actor) {
         Inquiry inquiry = visible(inquiryId, actor);
         refuseUnlessPending(inquiry);
-        if (inquiry.assignedTo() != null && !inquiry.assignedTo().equals(actor.id())) {
-            throw DomainException.forbidden("inquiry " + inquiryId + " is assigned to someone else; only they may respond");
+        if (!actor.mayAnswer(inquiry.assignment())) {
+            throw notEligible(inquiryId);
         }
         if (actor.id() != null && inquiries.isRefusedSelfApproval(inquiryId, actor.id())) {
             throw new DomainException(ErrorCode.SELF_APPROVAL, "you requested execution " + inquiry.execution()
@@ -219,10 +223,39 @@ public class InquiryTransitions {
         return expired.size();
     }
 
+    /**
+     * Reassigns up to {@code limit} pending inquiries whose next escalation step is due, each with its audit entry
+     * {@code escalated} and InquiryEscalated; returns how many. Safe in several processes at once (each inquiry is
+     * taken by one), and against answers: an answer that took the row first leaves it no longer pending, and an
+     * answer after the reassignment is judged by the new assignees ({@link InquiryRepository#markResponded}).
+     */
+    @Transactional
+    public int escalateDue(int limit, UUID correlationId) {
+        List<InquiryRepository.Escalated> escalated = inquiries.escalateDue(limit);
+        if (escalated.isEmpty()) {
+            return 0;
+        }
+        Map<Long, JsonNode> details = new LinkedHashMap<>();
+        List<MessagePayload> events = new ArrayList<>();
+        for (InquiryRepository.Escalated e : escalated) {
+            Inquiry inquiry = e.inquiry();
+            ObjectNode detail = Json.object();
+            detail.put("step", e.step());
+            detail.set("assigned_to", inquiry.assignment() == null ? null : inquiry.assignment().given());
+            detail.set("previous_assigned_to", e.previous() == null ? null : e.previous().given());
+            details.put(inquiry.id(), detail);
+            events.add(new InquiryEscalated(inquiry.id(), inquiry.execution(), inquiry.assignment(), e.previous(),
+                    e.step(), inquiry.updated()));
+        }
+        audit.recordAll(details, "escalated", Actor.SYSTEM);
+        outbox.appendAll(events, correlationId);
+        return escalated.size();
+    }
+
     /** The inquiry if the actor may see it; otherwise 404, exactly as if it did not exist. */
     public Inquiry visible(long inquiryId, Actor actor) {
         return inquiries.find(inquiryId)
-                .filter(i -> actor.canSee(i.assignedTo()))
+                .filter(i -> actor.canSee(i.assignment()))
                 .orElseThrow(() -> DomainException.notFound("inquiry " + inquiryId + " not found"));
     }
 
@@ -233,6 +266,21 @@ public class InquiryTransitions {
         if (inquiries.isPastTimeout(inquiry.id())) {
             throw DomainException.conflict("inquiry " + inquiry.id() + " timed out at " + inquiry.timeoutAt());
         }
+    }
+
+    /** Why an answer's conditional update took nothing: no longer pending or past its timeout, or reassigned. */
+    private DomainException refusedAnswer(Inquiry current, Actor actor) {
+        // the database's view of who may answer (membership as it is now) decided; the actor's groups may be
+        // a few seconds old
+        if (current.status() == InquiryStatus.PENDING && !inquiries.isPastTimeout(current.id())) {
+            return notEligible(current.id());
+        }
+        return conflict(current);
+    }
+
+    private static DomainException notEligible(long inquiryId) {
+        return DomainException.forbidden("inquiry " + inquiryId
+                + " is assigned to someone else; only its assignees (or members of its groups) may respond");
     }
 
     private static DomainException conflict(Inquiry current) {
