@@ -77,3 +77,5 @@ GRANT USAGE, SELECT, UPDATE ON SEQUENCE attune.event_outbox_id_seq, attune.event
 -- It also registers the workflows of its packs and skips the executions that are workflows (docs/workflows.md).
 GRANT SELECT, INSERT, UPDATE ON attune.workflow_definition TO attune_worker;
 GRANT SELECT ON attune.workflow_run TO attune_worker;
+-- And the inquiry templates of its packs (docs/policies.md#templates); the executors and the api read them.
+GRANT SELECT, INSERT, UPDATE ON attune.inquiry_template TO attune_worker;

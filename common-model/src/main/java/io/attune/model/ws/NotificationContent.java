@@ -16,5 +16,15 @@ public record NotificationContent(
         InquiryStatus status,
         @JsonInclude(JsonInclude.Include.NON_NULL) Instant timeoutAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) Long respondedBy,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Long cancelledBy) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long cancelledBy,
+        // activity "updated": the approvals so far and how many are required (docs/policies.md#quorum)
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer approvals,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer approvalsRequired,
+        // activity "reminder": which reminder this is (1, 2, ...)
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer reminder) {
+
+    public NotificationContent(String prompt, Long assignedTo, long execution, InquiryStatus status, Instant timeoutAt,
+                               Long respondedBy, Long cancelledBy) {
+        this(prompt, assignedTo, execution, status, timeoutAt, respondedBy, cancelledBy, null, null, null);
+    }
 }
