@@ -13,7 +13,10 @@ const STATUS_FILTERS = [
   ['cancelled', 'Cancelled'],
   ['all', 'All'],
 ];
-const ACTIVITY_WORDS = { responded: 'was answered', timeout: 'timed out', cancelled: 'was cancelled' };
+const ACTIVITY_WORDS = {
+  responded: 'was answered', timeout: 'timed out', cancelled: 'was cancelled',
+  updated: 'received an approval', reminder: 'is still waiting for an answer',
+};
 
 /** Filters from the route's query: status (default pending), mine, page. */
 export function inboxFilters(query) {

@@ -103,7 +103,7 @@ public class InquiryTemplateRegistration implements InitializingBean {
     }
 
     /** The template as JSON: a mapping of {@code __inquiry} fields; null (with the problems) otherwise. */
-    static JsonNode read(String source, List<Problem> problems) {
+    public static JsonNode read(String source, List<Problem> problems) {
         Object loaded;
         try {
             LoaderOptions options = new LoaderOptions();
@@ -142,6 +142,6 @@ public class InquiryTemplateRegistration implements InitializingBean {
         return problems.isEmpty() ? definition : null;
     }
 
-    record Problem(int line, String message) {
+    public record Problem(int line, String message) {
     }
 }
