@@ -260,8 +260,10 @@ public class InquiryTransitions {
                 defaulted.put(inquiry.execution(), InquiryOutcome.defaulted(inquiry.id(), inquiry.prompt(),
                         inquiry.timeoutAt(), answer, inquiry.quorumAnswers()));
             } else {
-                timedOut.put(inquiry.execution(), InquiryOutcome.timedOut(inquiry.id(), inquiry.prompt(),
-                        inquiry.timeoutAt()));
+                // a quorum that was not reached: the approvals it had are kept in the record too
+                timedOut.put(inquiry.execution(), new InquiryOutcome(inquiry.id(), inquiry.prompt(),
+                        InquiryStatus.TIMEOUT, null, null, null, inquiry.timeoutAt(), null, inquiry.quorumAnswers(),
+                        null));
             }
             details.put(inquiry.id(), detail);
             events.add(new InquiryTimedOut(inquiry.id(), inquiry.execution(), inquiry.timeoutAt(),
