@@ -19,6 +19,7 @@ const STATUS_FILTERS = [
 ];
 const ACTIVITY_WORDS = {
   responded: 'was answered', timeout: 'timed out', cancelled: 'was cancelled', escalated: 'was reassigned',
+  updated: 'received an approval', reminder: 'is still waiting for an answer',
 };
 const BULK_LIMIT = 100;
 

@@ -49,7 +49,7 @@ class GroupsAndBulkApiTest extends ApiIntegrationTest {
         Execution execution = executions.insert("examples.deploy_approval", Json.object(), null);
         return transactions.execute(tx -> inquiryTransitions.open(executions.lock(execution.id()).orElseThrow(),
                 new InquiryRequest("Approve?", APPROVAL_SCHEMA, Assignment.of(Json.tree(assignedTo)), 3600L, false,
-                        List.of()), Json.tree("{\"__inquiry\": {}}"), null));
+                        List.of(), null, null, null, null), Json.tree("{\"__inquiry\": {}}"), null));
     }
 
     Response respond(long id, String token) {

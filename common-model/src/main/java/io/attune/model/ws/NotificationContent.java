@@ -18,11 +18,16 @@ public record NotificationContent(
         @JsonInclude(JsonInclude.Include.NON_NULL) Instant timeoutAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) Long respondedBy,
         @JsonInclude(JsonInclude.Include.NON_NULL) Long cancelledBy,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Escalation escalation) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Escalation escalation,
+        // activity "updated": the approvals so far and how many are required (docs/policies.md#quorum)
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer approvals,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer approvalsRequired,
+        // activity "reminder": which reminder this is (1, 2, ...)
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer reminder) {
 
     public NotificationContent(String prompt, Assignment assignedTo, long execution, InquiryStatus status,
                                Instant timeoutAt, Long respondedBy, Long cancelledBy) {
-        this(prompt, assignedTo, execution, status, timeoutAt, respondedBy, cancelledBy, null);
+        this(prompt, assignedTo, execution, status, timeoutAt, respondedBy, cancelledBy, null, null, null, null);
     }
 
     /** Activity {@code escalated}: the step (from 1) and the assignment it replaced (null: it was unassigned). */

@@ -183,6 +183,20 @@ final class UiSuite implements AutoCloseable {
                 result, Instant.now()), null, "worker-service"));
     }
 
+    /** As {@link #openInquiry}, the worker's report carrying {@code inquiry} as its {@code __inquiry}, whatever it holds. */
+    Opened openRequest(JsonNode inquiry) {
+        long execution = requestExecution(ACTION);
+        ObjectNode result = Json.object();
+        result.set("__inquiry", inquiry);
+        broker.publish(MessageEnvelope.of(new ExecutionCompleted(execution, ACTION, ExecutionStatus.COMPLETED,
+                result, Instant.now()), null, "worker-service"));
+        long id = await().atMost(Browser.ACROSS_SERVICES).pollInterval(Duration.ofMillis(100))
+                .until(() -> suite.call("GET", "/api/v1/inquiries?execution=" + execution, adminToken, null)
+                        .path("data"), rows -> rows.size() == 1)
+                .get(0).path("id").asLong();
+        return new Opened(execution, id, inquiry.path("prompt").asString());
+    }
+
     record Opened(long execution, long inquiry, String prompt) {
     }
 

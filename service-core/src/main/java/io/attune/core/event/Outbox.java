@@ -90,6 +90,10 @@ public class Outbox {
             return p.inquiryId();
         } else if (payload instanceof InquiryEscalated p) {
             return p.inquiryId();
+        } else if (payload instanceof io.attune.model.message.InquiryUpdated p) {
+            return p.inquiryId();
+        } else if (payload instanceof io.attune.model.message.InquiryReminder p) {
+            return p.inquiryId();
         }
         return null;
     }

@@ -4,6 +4,8 @@ import io.attune.core.identity.Actor;
 import io.attune.model.InquiryStatus;
 import io.attune.model.inquiry.Assignment;
 import io.attune.model.inquiry.EscalationStep;
+import io.attune.model.inquiry.InquiryOutcome.Answer;
+import io.attune.model.inquiry.InquiryRequest;
 import io.attune.model.json.Json;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -29,8 +31,12 @@ public class InquiryRepository {
     static final String COLUMNS = columns("");
     static final RowMapper<Inquiry> ROW = (rs, n) -> new Inquiry(rs.getLong("id"), rs.getLong("execution"),
             rs.getString("prompt"), json(rs, "response_schema"), nullableLong(rs, "assigned_to"),
-            assignment(json(rs, "assignment")), InquiryStatus.fromWire(rs.getString("status")), json(rs, "response"), nullableLong(rs, "responded_by"),
-            instant(rs, "timeout_at"), instant(rs, "responded_at"), instant(rs, "created"), instant(rs, "updated"));
+            assignment(json(rs, "assignment")), InquiryStatus.fromWire(rs.getString("status")), json(rs, "response"),
+            nullableLong(rs, "responded_by"), instant(rs, "timeout_at"), instant(rs, "responded_at"),
+            instant(rs, "created"), instant(rs, "updated"),
+            rs.getInt("approvals_required"), rs.getString("decision_field"), json(rs, "on_timeout"),
+            (Integer) rs.getObject("remind_every_seconds"), rs.getBoolean("defaulted"),
+            answers(json(rs, "quorum_answers")));
 
     private final JdbcClient jdbc;
 
@@ -38,17 +44,30 @@ public class InquiryRepository {
         this.jdbc = jdbc;
     }
 
-    public Inquiry insert(long execution, String prompt, JsonNode responseSchema, Assignment assignment,
-                          Long timeoutSeconds, boolean allowSelfApproval, List<EscalationStep> escalation) {
+    public Inquiry insert(long execution, String prompt, JsonNode responseSchema, Long assignedTo, Long timeoutSeconds,
+                          boolean allowSelfApproval) {
+        return insert(execution, new InquiryRequest(prompt, responseSchema, assignedTo, timeoutSeconds,
+                allowSelfApproval));
+    }
+
+    /** A pending inquiry as the request asks: its assignment, escalation and policies (docs/policies.md). */
+    public Inquiry insert(long execution, InquiryRequest request) {
+        Assignment assignment = request.assignedTo();
+        List<EscalationStep> escalation = request.escalation();
         Long firstStep = escalation.isEmpty() ? null : escalation.get(0).afterSeconds();
         return jdbc.sql("INSERT INTO attune.inquiry (execution, prompt, response_schema, assigned_to, assignment, "
-                        + "assignee_keys, timeout_at, allow_self_approval, escalation, escalate_at) "
+                        + "assignee_keys, timeout_at, allow_self_approval, escalation, escalate_at, approvals_required, "
+                        + "decision_field, on_timeout, remind_every_seconds, next_reminder_at) "
                         + "VALUES (?, ?, ?::jsonb, ?, ?::jsonb, ?::text[], now() + make_interval(secs => ?), ?, "
-                        + "?::jsonb, now() + make_interval(secs => ?)) RETURNING " + COLUMNS)
-                .params(execution, prompt, text(responseSchema), assignment == null ? null : assignment.singleUser(),
+                        + "?::jsonb, now() + make_interval(secs => ?), ?, ?, ?::jsonb, ?, "
+                        + "now() + make_interval(secs => ?)) RETURNING " + COLUMNS)
+                .params(execution, request.prompt(), text(request.responseSchema()),
+                        assignment == null ? null : assignment.singleUser(),
                         assignment == null ? null : Json.write(assignment.given()), keysLiteral(assignment),
-                        timeoutSeconds, allowSelfApproval, escalation.isEmpty() ? null : Json.write(stored(escalation)),
-                        firstStep)
+                        request.timeoutSeconds(), request.allowSelfApproval(),
+                        escalation.isEmpty() ? null : Json.write(stored(escalation)), firstStep,
+                        request.approvals(), request.decisionField(), text(request.onTimeout()),
+                        request.remindEverySeconds(), request.remindEverySeconds())
                 .query(ROW).single();
     }
 
@@ -76,6 +95,74 @@ public class InquiryRepository {
 
     static Assignment assignment(JsonNode stored) {
         return stored == null || stored.isNull() ? null : Assignment.of(stored);
+    }
+
+    /**
+     * The pending inquiry, locked until the commit, unless its timeout has passed by now ({@code clock_timestamp()});
+     * empty then. Answers to a quorum queue up here, so the last slot is taken exactly once: a second answer waiting
+     * for the lock finds the inquiry no longer pending.
+     */
+    public Optional<Inquiry> lockPending(long id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.inquiry WHERE id = ? AND status = 'pending' "
+                        + "AND (timeout_at IS NULL OR timeout_at > clock_timestamp()) FOR UPDATE")
+                .param(id).query(ROW).optional();
+    }
+
+    /**
+     * Keeps one person's answer to a quorum inquiry; empty when that person has answered it already. The moment is
+     * {@code clock_timestamp()}, as for a single answer.
+     */
+    public Optional<Answer> recordAnswer(long inquiry, long respondedBy, JsonNode response) {
+        return jdbc.sql("INSERT INTO attune.inquiry_response (inquiry, responded_by, response, responded_at) "
+                        + "VALUES (?, ?, ?::jsonb, clock_timestamp()) ON CONFLICT ON CONSTRAINT "
+                        + "uq_inquiry_response_once_per_person DO NOTHING RETURNING responded_by, responded_at")
+                .params(inquiry, respondedBy, Json.write(response))
+                .query((rs, n) -> new Answer(response, rs.getLong("responded_by"), instant(rs, "responded_at")))
+                .optional();
+    }
+
+    /**
+     * The approvals a quorum inquiry has: its answers with {@code true} at {@code decisionField}, or every answer
+     * when there is none.
+     */
+    public int approvals(long inquiry, String decisionField) {
+        if (decisionField == null) {
+            return jdbc.sql("SELECT count(*) FROM attune.inquiry_response WHERE inquiry = ?").param(inquiry)
+                    .query(Integer.class).single();
+        }
+        return jdbc.sql("SELECT count(*) FROM attune.inquiry_response WHERE inquiry = ? "
+                        + "AND response #> ?::text[] = 'true'::jsonb")
+                .params(inquiry, pathOf(decisionField)).query(Integer.class).single();
+    }
+
+    /** A JSON pointer as the text[] path of Postgres' {@code #>} ({@code /a/b} → {@code {a,b}}). */
+    static String[] pathOf(String pointer) {
+        return java.util.Arrays.stream(pointer.substring(1).split("/", -1))
+                .map(step -> step.replace("~1", "/").replace("~0", "~")).toArray(String[]::new);
+    }
+
+    /**
+     * Moves the reminder of up to {@code limit} pending inquiries whose reminder is due (and whose timeout has not
+     * passed) one period on — or to a period from now, when the sweep fell behind — and returns them with the number
+     * of the reminder due. Rows another sweep is working on are skipped, so replicas split the work.
+     */
+    public List<DueReminder> advanceDueReminders(int limit) {
+        return jdbc.sql("UPDATE attune.inquiry i SET next_reminder_at = CASE "
+                        + "WHEN due.at + make_interval(secs => i.remind_every_seconds) > now() "
+                        + "THEN due.at + make_interval(secs => i.remind_every_seconds) "
+                        + "ELSE now() + make_interval(secs => i.remind_every_seconds) END "
+                        + "FROM (SELECT id, next_reminder_at AS at FROM attune.inquiry WHERE status = 'pending' "
+                        + "AND next_reminder_at <= now() AND (timeout_at IS NULL OR timeout_at > now()) "
+                        + "ORDER BY next_reminder_at LIMIT ? FOR UPDATE SKIP LOCKED) due WHERE i.id = due.id "
+                        + "RETURNING i.id, i.execution, i.timeout_at, greatest(1, round(extract(epoch FROM "
+                        + "(due.at - i.created)) / i.remind_every_seconds))::int AS reminder")
+                .param(limit)
+                .query((rs, n) -> new DueReminder(rs.getLong("id"), rs.getLong("execution"), rs.getInt("reminder"),
+                        instant(rs, "timeout_at")))
+                .list();
+    }
+
+    public record DueReminder(long inquiry, long execution, int reminder, java.time.Instant timeoutAt) {
     }
 
     /**
@@ -186,7 +273,8 @@ public class InquiryRepository {
      * checker is working on are skipped, not waited for, so concurrent checkers split the work.
      */
     public List<Inquiry> markTimedOut(int limit) {
-        return jdbc.sql("UPDATE attune.inquiry i SET status = 'timeout' FROM (SELECT id FROM attune.inquiry "
+        return jdbc.sql("UPDATE attune.inquiry i SET status = 'timeout', defaulted = i.on_timeout IS NOT NULL "
+                        + "FROM (SELECT id FROM attune.inquiry "
                         + "WHERE status = 'pending' AND timeout_at <= now() ORDER BY timeout_at LIMIT ? "
                         + "FOR UPDATE SKIP LOCKED) due WHERE i.id = due.id RETURNING "
                         + columns("i."))
@@ -287,11 +375,31 @@ public class InquiryRepository {
     }
 
     static String columns(String alias) {
+        // the kept answers of a quorum, oldest first, in the row itself (one inquiry's handful; none for the rest)
+        String self = alias.isEmpty() ? "inquiry." : alias;
         return String.join(", ", alias + "id", alias + "execution", alias + "prompt",
                 alias + "response_schema::text AS response_schema", alias + "assigned_to",
                 alias + "assignment::text AS assignment",
                 alias + "status::text AS status", alias + "response::text AS response", alias + "responded_by",
-                alias + "timeout_at", alias + "responded_at", alias + "created", alias + "updated");
+                alias + "timeout_at", alias + "responded_at", alias + "created", alias + "updated",
+                alias + "approvals_required", alias + "decision_field", alias + "on_timeout::text AS on_timeout",
+                alias + "remind_every_seconds", alias + "defaulted",
+                "CASE WHEN " + self + "approvals_required > 1 THEN (SELECT coalesce(jsonb_agg(jsonb_build_object("
+                        + "'response', r.response, 'responded_by', r.responded_by, 'responded_at', r.responded_at) "
+                        + "ORDER BY r.id), '[]'::jsonb) FROM attune.inquiry_response r WHERE r.inquiry = "
+                        + self + "id)::text END AS quorum_answers");
+    }
+
+    private static List<Answer> answers(JsonNode kept) {
+        if (kept == null || !kept.isArray()) {
+            return null;
+        }
+        List<Answer> answers = new ArrayList<>();
+        for (JsonNode answer : kept) {
+            answers.add(new Answer(answer.get("response"), answer.get("responded_by").asLong(),
+                    java.time.OffsetDateTime.parse(answer.get("responded_at").asString()).toInstant()));
+        }
+        return List.copyOf(answers);
     }
 
     public record Page(List<Inquiry> rows, long total) {

@@ -24,25 +24,41 @@ public class InquiryRequestValidator {
     /** Ten years: longer is a mistake, and it keeps {@code now() + timeout} far from overflow. */
     static final long MAX_TIMEOUT_SECONDS = 10L * 366 * 24 * 3600;
 
+    /** The least period of reminders: more often is noise (docs/policies.md#reminders). */
+    public static final long MIN_REMIND_EVERY_SECONDS = 60;
+    /** More approvals than this is a mistake, not a policy. */
+    static final int MAX_APPROVALS = 100;
+
     private final JsonSchemas schemas;
     /** Escalation steps an inquiry may have: a chain of people, not a schedule. */
     static final int MAX_ESCALATION_STEPS = 10;
 
     private final IdentityRepository identities;
     private final GroupRepository groups;
+    private final InquiryTemplates templates;
 
-    public InquiryRequestValidator(JsonSchemas schemas, IdentityRepository identities, GroupRepository groups) {
+    public InquiryRequestValidator(JsonSchemas schemas, IdentityRepository identities, GroupRepository groups,
+                                   InquiryTemplates templates) {
         this.schemas = schemas;
         this.identities = identities;
         this.groups = groups;
+        this.templates = templates;
     }
 
-    /** The request, or every reason it is invalid (paths are JSON pointers into {@code __inquiry}). */
-    public Result validate(JsonNode inquiry) {
+    /**
+     * The request, or every reason it is invalid (paths are JSON pointers into {@code __inquiry}). A
+     * {@code template} is expanded first ({@link InquiryTemplates}); a missing template or variable is a reason.
+     */
+    public Result validate(JsonNode asked) {
         List<ErrorDetail> problems = new ArrayList<>();
-        if (inquiry == null || !inquiry.isObject()) {
+        if (asked == null || !asked.isObject()) {
             return Result.invalid(List.of(new ErrorDetail("", "__inquiry must be a JSON object")));
         }
+        InquiryTemplates.Expansion expansion = templates.expand(asked);
+        if (!expansion.isValid()) {
+            return Result.invalid(expansion.problems());
+        }
+        JsonNode inquiry = expansion.inquiry();
         JsonNode prompt = inquiry.get("prompt");
         if (prompt == null || !prompt.isString() || prompt.asString().isBlank()) {
             problems.add(new ErrorDetail("/prompt", "prompt is required and must be a non-empty string"));
@@ -85,11 +101,13 @@ public class InquiryRequestValidator {
                 allowSelfApproval = selfApproval.booleanValue();
             }
         }
+        Policies policies = policies(inquiry, schema, assignedTo, problems);
         if (!problems.isEmpty()) {
             return Result.invalid(problems);
         }
         return Result.valid(new InquiryRequest(prompt.asString(), schema == null || schema.isNull() ? null : schema,
-                assignedTo, timeoutSeconds, allowSelfApproval, escalation));
+                assignedTo, timeoutSeconds, allowSelfApproval, escalation, policies.approvalsRequired, policies.decisionField,
+                policies.onTimeout, policies.remindEverySeconds));
     }
 
     /**
@@ -167,6 +185,85 @@ public class InquiryRequestValidator {
             }
         }
         return steps;
+    }
+
+    private record Policies(Integer approvalsRequired, String decisionField, JsonNode onTimeout,
+                            Long remindEverySeconds) {
+    }
+
+    /** approvals_required, decision_field, on_timeout and remind_every_seconds (docs/policies.md). */
+    private Policies policies(JsonNode inquiry, JsonNode schema, Assignment assignedTo,
+                              List<ErrorDetail> problems) {
+        boolean schemaValid = problems.stream().noneMatch(p -> p.path().startsWith("/response_schema"));
+        JsonNode usableSchema = schema == null || schema.isNull() ? null : schema;
+        Integer approvalsRequired = null;
+        JsonNode approvals = inquiry.get("approvals_required");
+        if (approvals != null && !approvals.isNull()) {
+            if (!approvals.isIntegralNumber() || !approvals.canConvertToInt() || approvals.asInt() < 1
+                    || approvals.asInt() > MAX_APPROVALS) {
+                problems.add(new ErrorDetail("/approvals_required", "approvals_required must be an integer from 1 to "
+                        + MAX_APPROVALS + ", not " + approvals));
+            } else {
+                approvalsRequired = approvals.asInt();
+                if (assignedTo != null && assignedTo.singleUser() != null && approvalsRequired > 1) {
+                    problems.add(new ErrorDetail("/approvals_required", "approvals_required is " + approvalsRequired
+                            + " but only one identity (assigned_to " + assignedTo.singleUser() + ") may answer"));
+                }
+            }
+        }
+        String decisionField = null;
+        JsonNode decision = inquiry.get("decision_field");
+        if (decision != null && !decision.isNull()) {
+            if (!decision.isString() || !decision.asString().matches("(/[^/]*)+")) {
+                problems.add(new ErrorDetail("/decision_field", "decision_field must be a JSON pointer such as "
+                        + "\"/approved\", not " + decision));
+            } else if (usableSchema == null || !isBooleanProperty(usableSchema, decision.asString())) {
+                problems.add(new ErrorDetail("/decision_field", "decision_field " + decision.asString()
+                        + " must point at a property of response_schema with \"type\": \"boolean\""));
+            } else {
+                decisionField = decision.asString();
+            }
+        }
+        JsonNode onTimeout = null;
+        JsonNode fallback = inquiry.get("on_timeout");
+        if (fallback != null && !fallback.isNull()) {
+            JsonNode answer = fallback.get("response");
+            if (!fallback.isObject() || answer == null || !answer.isObject() || fallback.size() != 1) {
+                problems.add(new ErrorDetail("/on_timeout", "on_timeout must be {\"response\": {...}}: the answer "
+                        + "the execution goes on with at the timeout"));
+            } else if (schemaValid) {
+                List<ErrorDetail> violations = usableSchema == null ? List.of()
+                        : schemas.validate(usableSchema, answer);
+                for (ErrorDetail violation : SecretMask.maskDetails(usableSchema, answer, violations)) {
+                    problems.add(new ErrorDetail("/on_timeout/response" + violation.path(),
+                            "on_timeout's response does not match response_schema: " + violation.message()));
+                }
+                if (violations.isEmpty()) {
+                    onTimeout = fallback;
+                }
+            }
+        }
+        Long remindEvery = null;
+        JsonNode remind = inquiry.get("remind_every_seconds");
+        if (remind != null && !remind.isNull()) {
+            if (!remind.isIntegralNumber() || !remind.canConvertToLong() || remind.asLong() < MIN_REMIND_EVERY_SECONDS
+                    || remind.asLong() > MAX_TIMEOUT_SECONDS) {
+                problems.add(new ErrorDetail("/remind_every_seconds", "remind_every_seconds must be an integer of at "
+                        + "least " + MIN_REMIND_EVERY_SECONDS + ", not " + remind));
+            } else {
+                remindEvery = remind.asLong();
+            }
+        }
+        return new Policies(approvalsRequired, decisionField, onTimeout, remindEvery);
+    }
+
+    /** Whether {@code pointer} names, through {@code properties}, a schema of {@code "type": "boolean"}. */
+    static boolean isBooleanProperty(JsonNode schema, String pointer) {
+        JsonNode at = schema;
+        for (String step : InquiryRepository.pathOf(pointer)) {
+            at = at.path("properties").path(step);
+        }
+        return "boolean".equals(at.path("type").asString(null));
     }
 
     private static int utf8Length(String text) {

@@ -11,13 +11,16 @@ import io.attune.core.secret.SecretMask;
 import io.attune.model.ExecutionStatus;
 import io.attune.model.InquiryStatus;
 import io.attune.model.inquiry.InquiryOutcome;
+import io.attune.model.inquiry.InquiryOutcome.Answer;
 import io.attune.model.inquiry.InquiryRequest;
 import io.attune.model.json.Json;
 import io.attune.model.message.InquiryCancelled;
 import io.attune.model.message.InquiryCreated;
 import io.attune.model.message.InquiryEscalated;
 import io.attune.model.message.InquiryResponded;
+import io.attune.model.message.InquiryReminder;
 import io.attune.model.message.InquiryTimedOut;
+import io.attune.model.message.InquiryUpdated;
 import io.attune.model.message.MessagePayload;
 import io.attune.model.rest.ApiError.ErrorDetail;
 import io.attune.model.rest.ErrorCode;
@@ -70,8 +73,7 @@ public class InquiryTransitions {
      */
     @Transactional
     public Inquiry open(Execution locked, InquiryRequest request, JsonNode result, UUID correlationId) {
-        Inquiry inquiry = inquiries.insert(locked.id(), request.prompt(), request.responseSchema(),
-                request.assignedTo(), request.timeoutSeconds(), request.allowSelfApproval(), request.escalation());
+        Inquiry inquiry = inquiries.insert(locked.id(), request);
         Execution paused = executions.update(locked.id(), ExecutionTransitions.AWAITING_REPORT,
                         ExecutionStatus.PAUSED, result)
                 .orElseThrow(() -> new IllegalStateException("execution " + locked.id() + " is not awaiting a report"));
@@ -86,6 +88,7 @@ public class InquiryTransitions {
         if (!request.escalation().isEmpty()) {
             details.set("escalation", Json.mapper().valueToTree(request.escalation()));
         }
+        policiesIn(inquiry, details);
         audit.record(inquiry.id(), "created", Actor.SYSTEM, details);
         outbox.append(new InquiryCreated(inquiry.id(), inquiry.execution(), inquiry.prompt(), inquiry.responseSchema(),
                 inquiry.assignment(), inquiry.timeoutAt()), correlationId);
@@ -122,18 +125,17 @@ public class InquiryTransitions {
             throw DomainException.validation("response does not match the inquiry's response_schema",
                     SecretMask.maskDetails(inquiry.responseSchema(), response, violations));
         }
+        if (inquiry.decisionField() != null && !response.at(inquiry.decisionField()).isBoolean()) {
+            throw DomainException.validation("response does not match the inquiry's decision_field",
+                    List.of(new ErrorDetail(inquiry.decisionField(), "must be true or false: it decides the inquiry")));
+        }
+        if (inquiry.approvalsRequired() > 1) {
+            return transactions.execute(status -> answerQuorum(inquiry, actor, response, correlationId));
+        }
         return transactions.execute(status -> {
             Inquiry responded = inquiries.markResponded(inquiryId, response, actor.id())
                     .orElseThrow(() -> refusedAnswer(inquiries.find(inquiryId).orElse(inquiry), actor));
-            // Only the inquiry row keeps the answer in clear: the executor resumes the execution from that row, so
-            // the history and the event (stored in attune.event, replayed to notifiers) hold it masked.
-            JsonNode shown = SecretMask.mask(responded.responseSchema(), response);
-            ObjectNode details = Json.object();
-            details.set("response", shown);
-            audit.record(inquiryId, "responded", actor, details);
-            decisions.decided(responded);
-            outbox.append(new InquiryResponded(responded.id(), responded.execution(), shown,
-                    responded.respondedBy(), responded.respondedAt()), correlationId);
+            decide(responded, actor, response, null, correlationId);
             return responded;
         });
     }
@@ -154,6 +156,61 @@ public class InquiryTransitions {
                     + ", so someone else must answer its inquiry " + inquiryId, List.of());
         }
         return inquiry;
+    }
+
+    /**
+     * One answer to an inquiry that needs {@code approvals_required} of them (docs/policies.md#quorum). The inquiry
+     * is locked first, so answers to it are taken one at a time: each is kept (a person's second answer is 409); a
+     * {@code false} at {@code decision_field} decides at once; the answer that brings the approvals to the quorum
+     * decides too; any other leaves the inquiry pending with an audit entry {@code responded} and an InquiryUpdated
+     * event. Of two answers racing for the last slot the second finds the inquiry decided: 409, nothing of it kept.
+     */
+    private Inquiry answerQuorum(Inquiry before, Actor actor, JsonNode response, UUID correlationId) {
+        long inquiryId = before.id();
+        Inquiry locked = inquiries.lockPending(inquiryId)
+                .orElseThrow(() -> conflict(inquiries.find(inquiryId).orElse(before)));
+        if (!actor.mayAnswer(locked.assignment())) {
+            throw notEligible(inquiryId); // escalated to others since the checks before the lock
+        }
+        Answer answer = inquiries.recordAnswer(inquiryId, actor.id(), response)
+                .orElseThrow(() -> DomainException.conflict("you have already answered inquiry " + inquiryId
+                        + "; it needs " + locked.approvalsRequired() + " different people"));
+        boolean rejected = locked.decisionField() != null && !response.at(locked.decisionField()).asBoolean(false);
+        int approvals = inquiries.approvals(inquiryId, locked.decisionField());
+        ObjectNode quorum = Json.object();
+        quorum.put("approvals", approvals);
+        quorum.put("approvals_required", locked.approvalsRequired());
+        if (rejected || approvals >= locked.approvalsRequired()) {
+            quorum.put("decided_by", rejected ? "rejection" : "quorum");
+            Inquiry responded = inquiries.markResponded(inquiryId, response, actor.id())
+                    .orElseThrow(() -> refusedAnswer(inquiries.find(inquiryId).orElse(locked), actor));
+            decide(responded, actor, response, quorum, correlationId);
+            return responded;
+        }
+        ObjectNode details = Json.object();
+        details.set("response", SecretMask.mask(locked.responseSchema(), response));
+        details.put("status", InquiryStatus.PENDING.wire());
+        details.set("quorum", quorum);
+        audit.record(inquiryId, "responded", actor, details);
+        outbox.append(new InquiryUpdated(inquiryId, locked.execution(), actor.id(), answer.respondedAt(), approvals,
+                locked.approvalsRequired()), correlationId);
+        return inquiries.find(inquiryId).orElseThrow();
+    }
+
+    /** The deciding answer's audit entry, figures and InquiryResponded, in the caller's transaction. */
+    private void decide(Inquiry responded, Actor actor, JsonNode response, ObjectNode quorum, UUID correlationId) {
+        // Only the inquiry row keeps the answer in clear: the executor resumes the execution from that row, so
+        // the history and the event (stored in attune.event, replayed to notifiers) hold it masked.
+        JsonNode shown = SecretMask.mask(responded.responseSchema(), response);
+        ObjectNode details = Json.object();
+        details.set("response", shown);
+        if (quorum != null) {
+            details.set("quorum", quorum);
+        }
+        audit.record(responded.id(), "responded", actor, details);
+        decisions.decided(responded);
+        outbox.append(new InquiryResponded(responded.id(), responded.execution(), shown,
+                responded.respondedBy(), responded.respondedAt()), correlationId);
     }
 
     /**
@@ -206,20 +263,34 @@ public class InquiryTransitions {
             return 0;
         }
         Map<Long, JsonNode> details = new LinkedHashMap<>();
-        Map<Long, InquiryOutcome> outcomes = new LinkedHashMap<>();
+        Map<Long, InquiryOutcome> timedOut = new LinkedHashMap<>();
+        Map<Long, InquiryOutcome> defaulted = new LinkedHashMap<>();
         List<MessagePayload> events = new ArrayList<>();
         for (Inquiry inquiry : expired) {
             ObjectNode detail = Json.object();
             detail.put("timeout_at", inquiry.timeoutAt().toString());
+            if (inquiry.defaulted()) {
+                // on_timeout: the inquiry timed out, the execution goes on with the default answer
+                JsonNode answer = inquiry.onTimeout().get("response");
+                detail.put("defaulted", true);
+                detail.set("response", SecretMask.mask(inquiry.responseSchema(), answer));
+                defaulted.put(inquiry.execution(), InquiryOutcome.defaulted(inquiry.id(), inquiry.prompt(),
+                        inquiry.timeoutAt(), answer, inquiry.quorumAnswers()));
+            } else {
+                // a quorum that was not reached: the approvals it had are kept in the record too
+                timedOut.put(inquiry.execution(), new InquiryOutcome(inquiry.id(), inquiry.prompt(),
+                        InquiryStatus.TIMEOUT, null, null, null, inquiry.timeoutAt(), null, inquiry.quorumAnswers(),
+                        null));
+            }
             details.put(inquiry.id(), detail);
-            outcomes.put(inquiry.execution(), InquiryOutcome.timedOut(inquiry.id(), inquiry.prompt(),
-                    inquiry.timeoutAt()));
-            events.add(new InquiryTimedOut(inquiry.id(), inquiry.execution(), inquiry.timeoutAt()));
+            events.add(new InquiryTimedOut(inquiry.id(), inquiry.execution(), inquiry.timeoutAt(),
+                    inquiry.defaulted() ? Boolean.TRUE : null));
             decisions.decided(inquiry);
         }
         audit.recordAll(details, "timeout", Actor.SYSTEM);
         outbox.appendAll(events, correlationId);
-        executionTransitions.finishPaused(outcomes, ExecutionStatus.TIMEOUT, correlationId);
+        executionTransitions.finishPaused(timedOut, ExecutionStatus.TIMEOUT, correlationId);
+        executionTransitions.finishPaused(defaulted, ExecutionStatus.COMPLETED, correlationId);
         return expired.size();
     }
 
@@ -250,6 +321,50 @@ public class InquiryTransitions {
         audit.recordAll(details, "escalated", Actor.SYSTEM);
         outbox.appendAll(events, correlationId);
         return escalated.size();
+    }
+
+    /**
+     * Reminds of up to {@code limit} pending inquiries whose reminder is due (docs/policies.md#reminders): an audit
+     * entry {@code reminder} and an InquiryReminder event each, and the next reminder a period later. Returns how
+     * many. Safe in several processes at once: each due reminder is taken by exactly one of them.
+     */
+    @Transactional
+    public int remindDue(int limit, UUID correlationId) {
+        List<InquiryRepository.DueReminder> due = inquiries.advanceDueReminders(limit);
+        if (due.isEmpty()) {
+            return 0;
+        }
+        Map<Long, JsonNode> details = new LinkedHashMap<>();
+        List<MessagePayload> events = new ArrayList<>();
+        for (InquiryRepository.DueReminder reminder : due) {
+            ObjectNode detail = Json.object();
+            detail.put("reminder", reminder.reminder());
+            detail.put("timeout_at", reminder.timeoutAt() == null ? null : reminder.timeoutAt().toString());
+            details.put(reminder.inquiry(), detail);
+            events.add(new InquiryReminder(reminder.inquiry(), reminder.execution(), reminder.reminder(),
+                    reminder.timeoutAt()));
+        }
+        audit.recordAll(details, "reminder", Actor.SYSTEM);
+        outbox.appendAll(events, correlationId);
+        return due.size();
+    }
+
+    /** The policies an inquiry was created with, for its "created" history entry (only those set). */
+    private static void policiesIn(Inquiry inquiry, ObjectNode details) {
+        if (inquiry.approvalsRequired() > 1) {
+            details.put("approvals_required", inquiry.approvalsRequired());
+        }
+        if (inquiry.decisionField() != null) {
+            details.put("decision_field", inquiry.decisionField());
+        }
+        if (inquiry.onTimeout() != null) {
+            ObjectNode shown = Json.object();
+            shown.set("response", SecretMask.mask(inquiry.responseSchema(), inquiry.onTimeout().get("response")));
+            details.set("on_timeout", shown);
+        }
+        if (inquiry.remindEverySeconds() != null) {
+            details.put("remind_every_seconds", inquiry.remindEverySeconds());
+        }
     }
 
     /** The inquiry if the actor may see it; otherwise 404, exactly as if it did not exist. */
