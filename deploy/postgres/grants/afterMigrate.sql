@@ -88,3 +88,6 @@ GRANT SELECT ON attune.workflow_run TO attune_worker;
 -- inserts a link's hash, and changes nothing else about links (the api consumes them).
 GRANT INSERT ON attune.signed_link TO attune_notifier;
 GRANT USAGE ON SEQUENCE attune.signed_link_id_seq TO attune_notifier;
+
+-- And the inquiry templates of its packs (docs/policies.md#templates); the executors and the api read them.
+GRANT SELECT, INSERT, UPDATE ON attune.inquiry_template TO attune_worker;

@@ -74,6 +74,17 @@ export async function signIn(login, password) {
   return session;
 }
 
+let me = null; // {token, promise}: the caller's groups, read once per session
+
+/** GET /api/v1/me for this session (cached): {id, login, display_name, roles, groups}. */
+export function myself() {
+  const token = currentSession()?.token;
+  if (!me || me.token !== token) {
+    me = { token, promise: call('GET', '/api/v1/me').then((body) => body.data).catch(() => ({ groups: [] })) };
+  }
+  return me.promise;
+}
+
 export const api = {
   get: (path) => call('GET', path),
   post: (path, body) => call('POST', path, body),

@@ -83,18 +83,39 @@ export function humanize(name) {
   return words ? words.charAt(0).toUpperCase() + words.slice(1) : String(name);
 }
 
-/** Who an inquiry is assigned to, as the current user reads it: "You", "Anyone", "User #5". */
-export function assigneeLabel(assignedTo, user) {
-  if (assignedTo === null || assignedTo === undefined) return 'Anyone';
-  if (user && assignedTo === user.id) return 'You';
-  return `User #${assignedTo}`;
+/**
+ * An assigned_to as the API shows it (a user id, {user}, {group} or a list of these) as a list of {user} / {group};
+ * empty for "anyone".
+ */
+export function assignees(assignedTo) {
+  if (assignedTo === null || assignedTo === undefined) return [];
+  return (Array.isArray(assignedTo) ? assignedTo : [assignedTo]).map((entry) => (typeof entry === 'number'
+    ? { user: entry } : entry)).filter((entry) => entry && (entry.user !== undefined || entry.group !== undefined));
 }
 
-/** The same as a phrase: "Assigned to you", "Anyone may answer", "Assigned to user #5". */
+/** Whether the user (with its groups, when known) is one of the assignees, or the inquiry is for anyone. */
+export function isAssignee(assignedTo, user, groups = []) {
+  const list = assignees(assignedTo);
+  return list.length === 0 || list.some((entry) => (entry.user !== undefined && user && entry.user === user.id)
+    || (entry.group !== undefined && groups.includes(entry.group)));
+}
+
+function assigneeWords(assignedTo, user, you, userWord) {
+  return assignees(assignedTo).map((entry) => (entry.group !== undefined ? `group ${entry.group}`
+    : user && entry.user === user.id ? you : `${userWord} #${entry.user}`)).join(', ');
+}
+
+/** Who an inquiry is assigned to, as the current user reads it: "You", "Anyone", "User #5", "Group sre". */
+export function assigneeLabel(assignedTo, user) {
+  if (assignees(assignedTo).length === 0) return 'Anyone';
+  const words = assigneeWords(assignedTo, user, 'you', 'user');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The same as a phrase: "Assigned to you", "Anyone may answer", "Assigned to user #5", "Assigned to group sre". */
 export function assignmentPhrase(assignedTo, user) {
-  if (assignedTo === null || assignedTo === undefined) return 'Anyone may answer';
-  if (user && assignedTo === user.id) return 'Assigned to you';
-  return `Assigned to user #${assignedTo}`;
+  if (assignees(assignedTo).length === 0) return 'Anyone may answer';
+  return `Assigned to ${assigneeWords(assignedTo, user, 'you', 'user')}`;
 }
 
 export const STATUS_LABELS = {

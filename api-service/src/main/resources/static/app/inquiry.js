@@ -2,17 +2,22 @@
 // pending; admins can also cancel) or the outcome, and the audit trail. It follows the live feed: when the inquiry is
 // answered, times out or is cancelled elsewhere, the page shows the new state.
 
-import { api, ApiError, isAdmin } from './api.js';
+import { api, ApiError, isAdmin, myself } from './api.js';
 import { contextOf, renderSections, renderValue, secretValue } from './data-view.js';
 import { h, uniqueId } from './dom.js';
 import {
-  assigneeLabel, assignmentPhrase, countdownElement, formatTime, humanize, relativeTime, statusBadge,
+  assigneeLabel, assignmentPhrase, countdownElement, formatTime, humanize, isAssignee, relativeTime, statusBadge,
 } from './format.js';
 import { buildModel, collect, isSecret, renderForm } from './schema-form.js';
 import { workflowPanel } from './workflow-view.js';
 
-const HISTORY_TITLES = { created: 'Created', responded: 'Answered', timeout: 'Timed out', cancelled: 'Cancelled' };
-const CHANGED_ELSEWHERE = { responded: 'was answered', timeout: 'timed out', cancelled: 'was cancelled' };
+const HISTORY_TITLES = {
+  created: 'Created', responded: 'Answered', timeout: 'Timed out', cancelled: 'Cancelled', reminder: 'Reminder',
+  escalated: 'Escalated',
+};
+const CHANGED_ELSEWHERE = {
+  responded: 'was answered', timeout: 'timed out', cancelled: 'was cancelled', escalated: 'was reassigned (escalated)',
+};
 const EXECUTION_PHRASES = {
   requested: 'is requested', running: 'is running', paused: 'is paused', completed: 'has completed',
   failed: 'failed', timeout: 'timed out', cancelled: 'was cancelled',
@@ -28,6 +33,16 @@ export function renderInquiry(container, ctx) {
   const stopListening = ctx.feed ? ctx.feed.subscribe((notification) => {
     if (notification.entity_type !== 'inquiry' || notification.entity !== String(id)) return;
     if (notification.activity === 'created' || ownChange) return;
+    if (notification.activity === 'reminder') {
+      show(); // the history gains its reminder entry; nothing else changed
+      return;
+    }
+    if (notification.activity === 'updated') {
+      const { approvals, approvals_required: required } = notification.content ?? {};
+      show({ flash: { kind: 'info', text: `Someone approved this inquiry while you were viewing it`
+        + (required ? ` (${approvals} of ${required} approvals).` : '.') } });
+      return;
+    }
     const what = CHANGED_ELSEWHERE[notification.activity] ?? 'changed';
     show({ flash: { kind: 'info', text: `This inquiry ${what} while you were viewing it.` } });
   }) : () => {};
@@ -47,6 +62,7 @@ export function renderInquiry(container, ctx) {
       focusHeadingOf(container);
       return;
     }
+    const groups = (await myself()).groups ?? [];
     const execution = await api.get(`/api/v1/executions/${inquiry.execution}`)
       .then((body) => body.data).catch(() => null);
     // a question inside a workflow: show the workflow around it
@@ -60,7 +76,7 @@ export function renderInquiry(container, ctx) {
       'data-flash': '',
     }, flash.text) : null;
     const decision = inquiry.status === 'pending'
-      ? answerPanel(inquiry)
+      ? answerPanel(inquiry, groups)
       : outcomePanel(inquiry, history, execution, user);
     container.replaceChildren(...[
       header(inquiry, execution, user),
@@ -69,7 +85,7 @@ export function renderInquiry(container, ctx) {
       h('div', { class: 'inquiry-layout' },
         h('div', { class: 'inquiry-context' }, contextPanel(inquiry, execution),
           workflow ? workflowPanel(workflow, inquiry.execution) : null),
-        h('div', { class: 'inquiry-aside' }, decision),
+        h('div', { class: 'inquiry-aside' }, quorumPanel(inquiry, history, user), decision),
         h('div', { class: 'inquiry-history' }, historyPanel(history, inquiry, user))),
     ].filter(Boolean));
     document.title = `${inquiry.prompt} · Attune`;
@@ -77,14 +93,20 @@ export function renderInquiry(container, ctx) {
     else if (focusHeading) focusHeadingOf(container);
   }
 
-  function answerPanel(inquiry) {
+  function answerPanel(inquiry, groups) {
     const headingId = uniqueId('answer');
     const panel = h('section', { class: 'panel panel-answer', id: 'answer', 'aria-labelledby': headingId },
       h('h2', { id: headingId }, 'Your answer'));
-    const mayAnswer = inquiry.assigned_to === null || inquiry.assigned_to === undefined
-      || inquiry.assigned_to === user.id;
-    panel.append(mayAnswer ? answerForm(inquiry) : h('p', { class: 'alert alert-info' },
-      `This inquiry is assigned to user #${inquiry.assigned_to}; only they can answer it.`));
+    const mayAnswer = isAssignee(inquiry.assigned_to, user, groups);
+    const answered = (inquiry.responses ?? []).some((answer) => answer.responded_by === user.id);
+    if (answered) {
+      // a quorum: each person answers once
+      panel.append(h('p', { class: 'alert alert-info', 'data-already-answered': '' },
+        'You have answered this inquiry; it waits for other people to answer.'));
+    } else {
+      panel.append(mayAnswer ? answerForm(inquiry) : h('p', { class: 'alert alert-info' },
+        `${assignmentPhrase(inquiry.assigned_to, user)}; only they can answer it.`));
+    }
     if (isAdmin(ctx.session)) panel.append(cancelControls(inquiry));
     return panel;
   }
@@ -254,7 +276,12 @@ export function renderInquiry(container, ctx) {
 
 function header(inquiry, execution, user) {
   const facts = [
-    ['Status', statusBadge(inquiry.status)],
+    ['Status', inquiry.defaulted
+      ? h('span', {}, statusBadge(inquiry.status), ' ', h('span', {
+        class: 'badge badge-defaulted', 'data-defaulted': '',
+        title: 'Nobody decided in time: the execution went on with the default answer',
+      }, 'Defaulted'))
+      : statusBadge(inquiry.status)],
     ['Assigned to', assigneeLabel(inquiry.assigned_to, user)],
     inquiry.status === 'pending'
       ? ['Time left', countdownElement(inquiry.timeout_at)]
@@ -317,6 +344,13 @@ function outcomePanel(inquiry, history, execution, user) {
         when(inquiry.responded_at ?? entry?.occurred), '.', executionNote),
       h('h3', { class: 'outcome-subheading' }, 'The answer'),
       responseView(inquiry.response, inquiry.response_schema));
+  } else if (inquiry.status === 'timeout' && inquiry.defaulted) {
+    panel.append(
+      h('h2', { id: headingId }, 'Timed out: default answer used'),
+      h('p', { class: 'outcome-line' }, 'Nobody decided before ', when(inquiry.timeout_at ?? entry?.occurred),
+        ', so the execution went on with the default answer.', executionNote),
+      h('h3', { class: 'outcome-subheading' }, 'The default answer'),
+      responseView(inquiry.on_timeout?.response, inquiry.response_schema));
   } else if (inquiry.status === 'timeout') {
     panel.append(
       h('h2', { id: headingId }, 'Timed out'),
@@ -357,10 +391,70 @@ function historyDetails(entry, inquiry, user) {
     const limit = details.timeout_at ? `answer by ${formatTime(details.timeout_at)}` : 'no time limit';
     return h('p', { class: 'timeline-detail' }, `${assignmentPhrase(details.assigned_to ?? null, user)}; ${limit}.`);
   }
+  if (entry.action === 'escalated') {
+    return h('p', { class: 'timeline-detail' }, `Step ${details.step ?? '?'}: `
+      + `${assignmentPhrase(details.assigned_to ?? null, user).toLowerCase()} `
+      + `(was ${assigneeLabel(details.previous_assigned_to ?? null, user).toLowerCase()}).`);
+  }
   if (entry.action === 'responded' && details.response !== undefined) {
-    return h('div', { class: 'timeline-detail' }, responseView(details.response, inquiry.response_schema));
+    const quorum = details.quorum
+      ? h('p', { class: 'muted small' }, details.status === 'pending'
+        ? `Approval ${details.quorum.approvals} of ${details.quorum.approvals_required}; still pending.`
+        : `Decided ${details.quorum.decided_by === 'rejection' ? 'by this rejection' : 'by this approval'} `
+          + `(${details.quorum.approvals} of ${details.quorum.approvals_required} approvals).`)
+      : null;
+    return h('div', { class: 'timeline-detail' }, quorum, responseView(details.response, inquiry.response_schema));
+  }
+  if (entry.action === 'reminder') {
+    const limit = details.timeout_at ? ` The answer is due by ${formatTime(details.timeout_at)}.` : '';
+    return h('p', { class: 'timeline-detail' }, `Reminder #${details.reminder ?? '?'}: still waiting for an answer.${limit}`);
+  }
+  if (entry.action === 'timeout' && details.defaulted) {
+    return h('div', { class: 'timeline-detail' },
+      h('p', {}, 'Nobody decided in time; the execution went on with the default answer:'),
+      responseView(details.response, inquiry.response_schema));
   }
   return null;
+}
+
+/**
+ * With approvals_required > 1: how many approvals the inquiry has, who gave each (or rejected it), and how many are
+ * still needed. The names come from the history's entries, the answers from the inquiry's responses.
+ */
+function quorumPanel(inquiry, history, user) {
+  const required = inquiry.approvals_required ?? 1;
+  if (required <= 1) return null;
+  const names = new Map((history ?? []).filter((e) => e.action === 'responded' && e.actor_id !== null)
+    .map((e) => [e.actor_id, e.actor]));
+  const field = inquiry.decision_field;
+  const valueAt = (answer) => {
+    let value = answer;
+    for (const step of (field ?? '').split('/').slice(1)) value = value?.[step.replace(/~1/g, '/').replace(/~0/g, '~')];
+    return value;
+  };
+  const answers = inquiry.responses ?? [];
+  const approvals = answers.filter((a) => !field || valueAt(a.response) === true).length;
+  const needed = Math.max(0, required - approvals);
+  const headingId = uniqueId('quorum');
+  const progress = h('progress', { max: String(required), value: String(Math.min(approvals, required)),
+    'aria-labelledby': headingId });
+  const status = inquiry.status !== 'pending' ? null
+    : h('p', { class: 'quorum-needed', 'data-quorum-needed': String(needed) },
+      needed === 1 ? '1 more approval needed.' : `${needed} more approvals needed.`);
+  return h('section', { class: 'panel panel-quorum', 'aria-labelledby': headingId, 'data-quorum': '' },
+    h('h2', { id: headingId }, `Approvals: ${approvals} of ${required}`),
+    progress,
+    field ? h('p', { class: 'muted small' }, `One "no" at ${field} rejects it at once.`) : null,
+    answers.length === 0 ? h('p', { class: 'muted' }, 'Nobody has answered yet.')
+      : h('ul', { class: 'quorum-list' }, answers.map((answer) => {
+        const who = names.get(answer.responded_by) ?? `user #${answer.responded_by}`;
+        const you = answer.responded_by === user.id ? ' (you)' : '';
+        const verdict = field ? (valueAt(answer.response) === true ? 'approved' : 'rejected') : 'answered';
+        return h('li', { class: `quorum-${verdict}`, 'data-responded-by': String(answer.responded_by) },
+          h('strong', {}, who + you), ` ${verdict} · `,
+          h('time', { datetime: answer.responded_at }, formatTime(answer.responded_at)));
+      })),
+    status);
 }
 
 /**

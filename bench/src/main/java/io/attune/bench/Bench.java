@@ -98,7 +98,8 @@ public final class Bench {
         Machine.describe(report, db, broker, pgbench.map(Ceiling::version).orElse("not found"));
         sizes(report);
 
-        if (!options.retentionOnly() && !options.workflowsOnly()) {
+        boolean only = options.retentionOnly() || options.workflowsOnly() || options.escalationsOnly();
+        if (!only) {
             Double creation = figure(run, "1", "Creation", () -> CreationFigure.run(run));
             Ceiling.Result ceiling = figure(run, "2", "The database's ceiling (pgbench)", () -> ceiling(run, pgbench));
             creationRows(report, creation, ceiling);
@@ -116,18 +117,28 @@ public final class Bench {
                 TimeoutFigure.run(run);
                 return null;
             });
+            figure(run, "11", "Escalations", () -> {
+                EscalationFigure.run(run);
+                return null;
+            });
             figure(run, "6", "Listing", () -> {
                 ListingFigure.run(run);
                 return null;
             });
         }
-        if (!options.retentionOnly()) {
+        if (options.escalationsOnly()) {
+            figure(run, "11", "Escalations", () -> {
+                EscalationFigure.run(run);
+                return null;
+            });
+        }
+        if (!options.retentionOnly() && !options.escalationsOnly()) {
             figure(run, "10", "Workflow steps", () -> {
                 WorkflowFigure.run(run, pgbench);
                 return null;
             });
         }
-        if (!options.workflowsOnly()) {
+        if (!options.workflowsOnly() && !options.escalationsOnly()) {
             figure(run, "8", "Retention", () -> {
                 RetentionFigure.run(run);
                 return null;

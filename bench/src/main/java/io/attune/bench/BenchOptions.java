@@ -52,6 +52,8 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
               --workflows      figure 10 alone: workflow steps through the engine beside pgbench (with --out,
                                so that docs/benchmarks.md keeps the full run, which includes it)
               --workflow-runs N  workflows of 5 steps started at once for figure 10 (default 2000)
+              --escalations    figure 11 alone: --timeouts inquiries escalating at the same moment (with --out,
+                               so that docs/benchmarks.md keeps the full run, which includes it)
               --profile        record each service with Java Flight Recorder: target/bench-logs/<service>.jfr
               --auto-explain MS  log the plan of every service statement slower than MS milliseconds
                                (auto_explain, to the Postgres server log; attune_bench only)
@@ -101,6 +103,9 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
                 case "--prune-backlog" -> pruneBacklog = positive(args, ++i, arg);
                 case "--retention-only" -> retentionOnly = true;
                 case "--workflows" -> workflowsOnly = true;
+                case "--escalations" -> {
+                    // figure 11 alone: read by escalationsOnly()
+                }
                 case "--workflow-runs" -> workflowRuns = positive(args, ++i, arg);
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
@@ -117,6 +122,11 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
         return new BenchOptions(quick, out, creation, responses, clients, timeouts, stored, requests, auditEntries,
                 profile, autoExplain, retention, retentionLoad, retentionRate, pruneBacklog, retentionOnly,
                 workflowRuns, workflowsOnly, List.of(args));
+    }
+
+    /** Figure 11 alone (--escalations). */
+    public boolean escalationsOnly() {
+        return arguments.contains("--escalations");
     }
 
     /** Answers sent before the measured ones, not counted: the services' JIT and connection pools warm up. */

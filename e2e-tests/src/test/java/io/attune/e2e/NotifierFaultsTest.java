@@ -77,20 +77,16 @@ class NotifierFaultsTest {
         adminToken = suite.adminToken();
         approverId = suite.createIdentity("ada", "ada-password");
         approverToken = suite.login("ada", "ada-password");
-        database = await("a connection to the test database").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptions().until(() -> suite.environment().database().connect(), c -> c != null);
+        database = suite.database();
     }
 
     @AfterAll
-    static void stop() throws SQLException {
+    static void stop() {
         try {
-            if (database != null) {
-                database.close();
+            if (suite != null) {
+                suite.close(); // and its database connection
             }
         } finally {
-            if (suite != null) {
-                suite.close();
-            }
             if (brokerOfNotifier2 != null) {
                 brokerOfNotifier2.close();
             }
@@ -198,7 +194,7 @@ class NotifierFaultsTest {
              com.rabbitmq.client.Connection broker = TestServices.get().amqp().connect();
              Channel channel = broker.createChannel()) {
             MessageEnvelope<InquiryCreated> forged = MessageEnvelope.of(new InquiryCreated(real, 1,
-                            "FORGED: approve everything", Json.object(), approverId, Instant.now().plusSeconds(3600)),
+                            "FORGED: approve everything", Json.object(), io.attune.model.inquiry.Assignment.ofUser(approverId), Instant.now().plusSeconds(3600)),
                     null, "api-service").withHeader(MessageEnvelope.EVENT_ID, "9000000000000000000");
             channel.basicPublish(suite.environment().namespace().exchange(), forged.routingKey(),
                     new AMQP.BasicProperties.Builder().contentType("application/json")

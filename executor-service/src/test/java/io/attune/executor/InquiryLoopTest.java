@@ -84,7 +84,7 @@ class InquiryLoopTest extends ExecutorIntegrationTest {
             assertThat(opening).allSatisfy(m -> assertThat(m.correlationId()).isEqualTo(report.correlationId()));
             assertThat(opening).extracting(MessageEnvelope::payload).containsExactly(
                     new InquiryCreated(inquiry.id(), execution.id(), inquiry.prompt(), APPROVAL_SCHEMA,
-                            approver.id(), inquiry.timeoutAt()),
+                            io.attune.model.inquiry.Assignment.ofUser(approver.id()), inquiry.timeoutAt()),
                     new ExecutionStatusChanged(execution.id(), ExecutionStatus.RUNNING, ExecutionStatus.PAUSED,
                             result));
             assertThat(opening.get(0).headers()).containsEntry("source_service", "executor-service");

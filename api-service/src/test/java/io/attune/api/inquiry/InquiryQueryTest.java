@@ -173,7 +173,7 @@ class InquiryQueryTest extends ApiIntegrationTest {
         JsonNode data = response.data();
         assertThat(data.propertyNames()).containsExactlyInAnyOrder("id", "execution", "prompt", "response_schema",
                 "assigned_to", "status", "response", "responded_by", "timeout_at", "responded_at", "created",
-                "updated");
+                "updated", "approvals_required", "responses", "defaulted");
         assertThat(data.get("prompt").asString()).isEqualTo("Approve deployment to production?");
         assertThat(data.get("response_schema")).isEqualTo(APPROVAL_SCHEMA);
         assertThat(data.get("response").isNull()).isTrue();

@@ -25,8 +25,25 @@ final class Display {
         return assignedTo.equals(me) ? "you (#" + assignedTo + ")" : "#" + assignedTo;
     }
 
+    /** "you", "anyone", "#5", "group sre", "#5, group sre" for an assignment. */
+    static String assignee(io.attune.model.inquiry.Assignment assignment, Long me) {
+        if (assignment == null) {
+            return "anyone";
+        }
+        return String.join(", ", assignment.assignees().stream()
+                .map(a -> a.user() != null ? assignee(a.user(), me) : "group " + a.group()).toList());
+    }
+
     static String time(Instant instant) {
         return instant == null ? "—" : TIME.format(instant.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private static io.attune.model.inquiry.Assignment assignmentIn(JsonNode given) {
+        try {
+            return given.isMissingNode() || given.isNull() ? null : io.attune.model.inquiry.Assignment.of(given);
+        } catch (IllegalArgumentException unreadable) {
+            return null;
+        }
     }
 
     /** One line of what a history entry did: who it was for, the answer, the timeout… */
@@ -36,11 +53,12 @@ final class Display {
             return "";
         }
         return switch (entry.action()) {
-            case "created" -> "for " + assignee(details.path("assigned_to").isNumber()
-                    ? details.path("assigned_to").asLong() : null, me)
+            case "created" -> "for " + assignee(assignmentIn(details.path("assigned_to")), me)
                     + (details.path("timeout_at").isString() ? ", until "
                     + time(Instant.parse(details.path("timeout_at").asString())) : "");
             case "responded" -> details.has("response") ? details.path("response").toString() : details.toString();
+            case "escalated" -> "step " + details.path("step").asInt() + ", now for "
+                    + assignee(assignmentIn(details.path("assigned_to")), me);
             default -> details.toString();
         };
     }

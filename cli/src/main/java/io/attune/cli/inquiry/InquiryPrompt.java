@@ -30,7 +30,9 @@ public final class InquiryPrompt {
     public void offer(long inquiryId, boolean mayAsk) {
         InquiryDetails details = InquiryDetails.fetch(client, inquiryId);
         InquiryView inquiry = details.view();
-        boolean mine = inquiry.assignedTo() == null || inquiry.assignedTo().equals(me);
+        // a group's member may answer too: the server decides, this only chooses whether to offer the form
+        boolean mine = inquiry.assignedTo() == null || inquiry.assignedTo().users().contains(me)
+                || !inquiry.assignedTo().groups().isEmpty();
         if (!mine || !mayAsk || !context.terminal().interactive()) {
             err.printf("[paused on inquiry %d for %s: \"%s\" — answer it with: attune inquiry respond %d]%n",
                     inquiryId, Display.assignee(inquiry.assignedTo(), me), inquiry.prompt(), inquiryId);

@@ -10,7 +10,10 @@ public enum MessageType {
     INQUIRY_CREATED("InquiryCreated", "inquiry.created", InquiryCreated.class),
     INQUIRY_RESPONDED("InquiryResponded", "inquiry.responded", InquiryResponded.class),
     INQUIRY_TIMED_OUT("InquiryTimedOut", "inquiry.timeout", InquiryTimedOut.class),
-    INQUIRY_CANCELLED("InquiryCancelled", "inquiry.cancelled", InquiryCancelled.class);
+    INQUIRY_CANCELLED("InquiryCancelled", "inquiry.cancelled", InquiryCancelled.class),
+    INQUIRY_ESCALATED("InquiryEscalated", "inquiry.escalated", InquiryEscalated.class),
+    INQUIRY_UPDATED("InquiryUpdated", "inquiry.updated", InquiryUpdated.class),
+    INQUIRY_REMINDER("InquiryReminder", "inquiry.reminder", InquiryReminder.class);
 
     /** The durable topic exchange every message goes through. */
     public static final String EXCHANGE = "attune.executions";

@@ -141,11 +141,37 @@ final class UiSuite implements AutoCloseable {
 
     void publishCompletion(long execution, String actionRef, String prompt, JsonNode schema, Long assignedTo,
                            long timeoutSeconds, JsonNode context) {
+        publishCompletion(execution, actionRef, prompt, schema,
+                assignedTo == null ? null : Json.mapper().getNodeFactory().numberNode(assignedTo), timeoutSeconds,
+                context);
+    }
+
+    /** An inquiry assigned as {@code assignedTo} says: a user id, {"user"}, {"group"} or a list. */
+    Opened openInquiry(String prompt, JsonNode schema, JsonNode assignedTo, long timeoutSeconds) {
+        long execution = requestExecution(ACTION);
+        publishCompletion(execution, ACTION, prompt, schema, assignedTo, timeoutSeconds, null);
+        long inquiry = await().atMost(Browser.ACROSS_SERVICES).pollInterval(Duration.ofMillis(100))
+                .until(() -> suite.call("GET", "/api/v1/inquiries?execution=" + execution, adminToken, null)
+                        .path("data"), rows -> rows.size() == 1)
+                .get(0).path("id").asLong();
+        return new Opened(execution, inquiry, prompt);
+    }
+
+    /** A new group with these members (admin API). */
+    String group(User... members) {
+        String name = "ui-" + UUID.randomUUID().toString().substring(0, 8);
+        suite.call("POST", "/api/v1/groups", adminToken, Json.write(Map.of("name", name,
+                "members", java.util.Arrays.stream(members).map(User::id).toList())));
+        return name;
+    }
+
+    void publishCompletion(long execution, String actionRef, String prompt, JsonNode schema, JsonNode assignedTo,
+                           long timeoutSeconds, JsonNode context) {
         ObjectNode request = Json.object();
         request.put("prompt", prompt);
         request.set("response_schema", schema);
         if (assignedTo != null) {
-            request.put("assigned_to", assignedTo);
+            request.set("assigned_to", assignedTo);
         }
         request.put("timeout_seconds", timeoutSeconds);
         ObjectNode result = Json.object();
@@ -155,6 +181,20 @@ final class UiSuite implements AutoCloseable {
         }
         broker.publish(MessageEnvelope.of(new ExecutionCompleted(execution, actionRef, ExecutionStatus.COMPLETED,
                 result, Instant.now()), null, "worker-service"));
+    }
+
+    /** As {@link #openInquiry}, the worker's report carrying {@code inquiry} as its {@code __inquiry}, whatever it holds. */
+    Opened openRequest(JsonNode inquiry) {
+        long execution = requestExecution(ACTION);
+        ObjectNode result = Json.object();
+        result.set("__inquiry", inquiry);
+        broker.publish(MessageEnvelope.of(new ExecutionCompleted(execution, ACTION, ExecutionStatus.COMPLETED,
+                result, Instant.now()), null, "worker-service"));
+        long id = await().atMost(Browser.ACROSS_SERVICES).pollInterval(Duration.ofMillis(100))
+                .until(() -> suite.call("GET", "/api/v1/inquiries?execution=" + execution, adminToken, null)
+                        .path("data"), rows -> rows.size() == 1)
+                .get(0).path("id").asLong();
+        return new Opened(execution, id, inquiry.path("prompt").asString());
     }
 
     record Opened(long execution, long inquiry, String prompt) {

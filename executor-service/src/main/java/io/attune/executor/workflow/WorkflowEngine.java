@@ -244,7 +244,7 @@ public class WorkflowEngine {
             return run;
         }
         JsonNode spec = render(task, task.inquiry(), variables);
-        // the inquiry as asked is the run's parameters: on_timeout is read back from there at the timeout
+        // the inquiry as asked is the run's parameters (what the history and the API show of the task run)
         Execution child = executions.insertChild(workflow.id(), ASK, spec, workflow.requestedBy());
         Long run = workflows.insertTaskRun(workflow.id(), name, child.id(), causedBy).orElseThrow();
         InquiryRequestValidator.Result validation = validator.validate(spec);
@@ -364,7 +364,7 @@ public class WorkflowEngine {
 
     /**
      * What a finished run gives the expressions. An action: the action's result. An inquiry:
-     * {@code {status, response, responded_by, defaulted}} — with {@code on_timeout}, a timeout gives its answer and
+     * {@code {status, response, responded_by, responses, defaulted}} — with {@code on_timeout}, a timeout gives its answer and
      * {@code defaulted: true}, and counts as completed.
      */
     private TaskResult taskResult(TaskDefinition task, Execution child) {
@@ -384,10 +384,11 @@ public class WorkflowEngine {
         result.put("status", inquiry.status().wire());
         result.set("response", inquiry.response());
         result.put("responded_by", inquiry.respondedBy());
-        JsonNode fallback = child.parameters().path("on_timeout").path("response");
-        boolean defaulted = child.status() == ExecutionStatus.TIMEOUT && fallback.isObject();
+        result.set("responses", Json.mapper().valueToTree(inquiry.responses()));
+        // on_timeout: the inquiry timed out and the run went on, completed, with the default answer
+        boolean defaulted = inquiry.defaulted();
         if (defaulted) {
-            result.set("response", fallback);
+            result.set("response", inquiry.onTimeout().get("response"));
             status = ExecutionStatus.COMPLETED.wire();
         }
         result.put("defaulted", defaulted);

@@ -19,9 +19,19 @@ public class Approvers {
         this.jdbc = jdbc;
     }
 
-    /** The identities that may answer {@code inquiry}: its assignee for now; nobody named for an unassigned one. */
+    /**
+     * The enabled identities that may answer {@code inquiry}: each listed user and every member of each listed group,
+     * by the database's own rule ({@code attune.may_answer_inquiry}); nobody named for an unassigned one.
+     */
     public List<Long> eligible(InquiryView inquiry) {
-        return inquiry.assignedTo() == null ? List.of() : List.of(inquiry.assignedTo());
+        if (inquiry.assignedTo() == null) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                        SELECT i.id FROM attune.identity i
+                        WHERE NOT i.disabled AND attune.may_answer_inquiry(attune.assignee_keys(CAST(? AS jsonb)), i.id)
+                        ORDER BY i.id""")
+                .param(inquiry.assignedTo().given().toString()).query(Long.class).list();
     }
 
     /** Each enabled identity of {@code ids} with an {@code email} attribute, in the given order. */

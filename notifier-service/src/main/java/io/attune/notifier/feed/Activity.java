@@ -11,7 +11,12 @@ public enum Activity {
     CREATED("created", MessageType.INQUIRY_CREATED, InquiryStatus.PENDING),
     RESPONDED("responded", MessageType.INQUIRY_RESPONDED, InquiryStatus.RESPONDED),
     TIMEOUT("timeout", MessageType.INQUIRY_TIMED_OUT, InquiryStatus.TIMEOUT),
-    CANCELLED("cancelled", MessageType.INQUIRY_CANCELLED, InquiryStatus.CANCELLED);
+    CANCELLED("cancelled", MessageType.INQUIRY_CANCELLED, InquiryStatus.CANCELLED),
+    ESCALATED("escalated", MessageType.INQUIRY_ESCALATED, InquiryStatus.PENDING),
+    /** An answer counted toward a quorum; the inquiry stays pending (docs/policies.md#quorum). */
+    UPDATED("updated", MessageType.INQUIRY_UPDATED, InquiryStatus.PENDING),
+    /** A pending inquiry's periodic reminder (docs/policies.md#reminders). */
+    REMINDER("reminder", MessageType.INQUIRY_REMINDER, InquiryStatus.PENDING);
 
     private final String wire;
     private final MessageType messageType;

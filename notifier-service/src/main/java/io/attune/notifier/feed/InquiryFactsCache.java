@@ -24,6 +24,10 @@ public class InquiryFactsCache {
         this.jdbc = jdbc;
     }
 
+    static io.attune.model.inquiry.Assignment assignment(tools.jackson.databind.JsonNode stored) {
+        return stored == null || stored.isNull() ? null : io.attune.model.inquiry.Assignment.of(stored);
+    }
+
     public void remember(long inquiryId, InquiryFacts facts) {
         cache.put(inquiryId, facts);
     }
@@ -34,10 +38,11 @@ public class InquiryFactsCache {
         if (cached != null) {
             return Optional.of(cached);
         }
-        Optional<InquiryFacts> loaded = jdbc.sql("SELECT execution, prompt, assigned_to FROM attune.inquiry WHERE id = ?")
+        Optional<InquiryFacts> loaded = jdbc.sql("SELECT execution, prompt, assignment::text AS assignment "
+                        + "FROM attune.inquiry WHERE id = ?")
                 .param(inquiryId)
                 .query((rs, n) -> new InquiryFacts(rs.getLong("execution"), rs.getString("prompt"),
-                        JsonColumns.nullableLong(rs, "assigned_to")))
+                        assignment(JsonColumns.json(rs, "assignment"))))
                 .optional();
         loaded.ifPresent(facts -> cache.put(inquiryId, facts));
         return loaded;

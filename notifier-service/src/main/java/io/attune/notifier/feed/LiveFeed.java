@@ -136,6 +136,10 @@ public class LiveFeed implements MessageListener, ConnectionListener {
             Optional<InquiryFacts> known = NotificationFactory.factsIn(payload);
             known.ifPresent(f -> facts.remember(inquiryId.get(), f));
             InquiryFacts inquiry = known.or(() -> retrying(() -> facts.find(inquiryId.get()))).orElse(null);
+            if (inquiry != null && payload instanceof io.attune.model.message.InquiryEscalated escalated) {
+                inquiry = inquiry.reassigned(escalated.assignedTo());
+                facts.remember(inquiryId.get(), inquiry);
+            }
             if (inquiry == null) {
                 log.warn("Event {} is about inquiry {}, which does not exist: not notified", eventId, inquiryId.get());
             } else {

@@ -1,9 +1,13 @@
 package io.attune.notifier.feed;
 
+import io.attune.model.inquiry.Assignment;
 import io.attune.model.message.InquiryCancelled;
 import io.attune.model.message.InquiryCreated;
+import io.attune.model.message.InquiryEscalated;
+import io.attune.model.message.InquiryReminder;
 import io.attune.model.message.InquiryResponded;
 import io.attune.model.message.InquiryTimedOut;
+import io.attune.model.message.InquiryUpdated;
 import io.attune.model.message.MessagePayload;
 import io.attune.model.ws.Notification;
 import io.attune.model.ws.NotificationContent;
@@ -30,6 +34,12 @@ public final class NotificationFactory {
             return Optional.of(p.inquiryId());
         } else if (payload instanceof InquiryCancelled p) {
             return Optional.of(p.inquiryId());
+        } else if (payload instanceof InquiryEscalated p) {
+            return Optional.of(p.inquiryId());
+        } else if (payload instanceof InquiryUpdated p) {
+            return Optional.of(p.inquiryId());
+        } else if (payload instanceof InquiryReminder p) {
+            return Optional.of(p.inquiryId());
         }
         return Optional.empty();
     }
@@ -47,12 +57,20 @@ public final class NotificationFactory {
         if (activity.isEmpty() || inquiryId.isEmpty()) {
             return Optional.empty();
         }
-        NotificationContent content = new NotificationContent(facts.prompt(), facts.assignedTo(), facts.execution(),
+        Assignment shown = payload instanceof InquiryEscalated e ? e.assignedTo() : facts.assignment();
+        NotificationContent content = new NotificationContent(facts.prompt(), shown, facts.execution(),
                 activity.get().status(),
                 payload instanceof InquiryCreated c ? c.timeoutAt()
-                        : payload instanceof InquiryTimedOut t ? t.timeoutAt() : null,
-                payload instanceof InquiryResponded r ? r.respondedBy() : null,
-                payload instanceof InquiryCancelled x ? x.cancelledBy() : null);
+                        : payload instanceof InquiryTimedOut t ? t.timeoutAt()
+                        : payload instanceof InquiryReminder m ? m.timeoutAt() : null,
+                payload instanceof InquiryResponded r ? r.respondedBy()
+                        : payload instanceof InquiryUpdated u ? u.respondedBy() : null,
+                payload instanceof InquiryCancelled x ? x.cancelledBy() : null,
+                payload instanceof InquiryEscalated e ? new NotificationContent.Escalation(e.step(),
+                        e.previousAssignedTo()) : null,
+                payload instanceof InquiryUpdated u ? u.approvals() : null,
+                payload instanceof InquiryUpdated u ? u.approvalsRequired() : null,
+                payload instanceof InquiryReminder m ? m.reminder() : null);
         return Optional.of(new Notification(eventId, ENTITY_TYPE, Long.toString(inquiryId.get()),
                 activity.get().wire(), content));
     }

@@ -1,12 +1,13 @@
 package io.attune.notifier.feed;
 
 import io.attune.core.identity.Actor;
+import io.attune.model.inquiry.Assignment;
 import io.attune.model.ws.Notification;
 import io.attune.model.ws.SubscriptionFilters;
 
 /**
  * Which notifications one client gets: its filters (all optional, ANDed) and, whatever the filters say, only
- * inquiries its actor may see (docs/protocol.md §4 visibility). The replay query applies exactly the same rules in SQL.
+ * inquiries its actor may see (docs/protocol.md §4 visibility, Actor.canSee: the Java twin of the SQL rule). The replay query applies exactly the same rules in SQL.
  */
 public record Subscription(SubscriptionFilters filters, Actor actor) {
 
@@ -35,13 +36,15 @@ public record Subscription(SubscriptionFilters filters, Actor actor) {
     }
 
     public boolean matches(Notification n) {
-        Long assignedTo = n.content().assignedTo();
+        Assignment assignedTo = n.content().assignedTo();
+        var escalation = n.content().escalation();
         return canMatchInquiries()
                 && (filters.entity() == null || filters.entity().equals(n.entity()))
                 && (filters.activity() == null || filters.activity().equals(n.activity()))
-                && (filters.userId() == null || filters.userId().equals(assignedTo))
+                && (filters.userId() == null || (assignedTo != null && assignedTo.users().contains(filters.userId())))
                 && (filters.execution() == null || filters.execution() == n.content().execution())
-                && actor.canSee(assignedTo);
+                // an escalation is told to those who can see the inquiry now and to those it was taken from
+                && (actor.canSee(assignedTo) || (escalation != null && actor.canSee(escalation.previousAssignedTo())));
     }
 
     /** "007" and "7" name the same inquiry. */

@@ -2,7 +2,9 @@ package io.attune.notifier.replay;
 
 import io.attune.core.JsonColumns;
 import io.attune.model.message.MalformedMessageException;
+import io.attune.core.inquiry.Visibility;
 import io.attune.model.message.MessageEnvelope;
+import io.attune.model.message.MessageType;
 import io.attune.model.message.MessagePayload;
 import io.attune.model.message.Messages;
 import io.attune.model.ws.Notification;
@@ -47,7 +49,7 @@ public class EventTrail {
             return List.of();
         }
         StringBuilder sql = new StringBuilder("SELECT e.id, e.envelope::text AS envelope, i.execution, i.prompt, "
-                + "i.assigned_to FROM attune.event e JOIN attune.inquiry i ON i.id = e.inquiry_id "
+                + "i.assignment::text AS assignment FROM attune.event e JOIN attune.inquiry i ON i.id = e.inquiry_id "
                 + "WHERE e.id > ? AND e.message_type IN (" + INQUIRY_TYPES + ")");
         List<Object> params = new ArrayList<>();
         params.add(afterId);
@@ -69,7 +71,7 @@ public class EventTrail {
             params.add(activity.messageType().wireName());
         }
         if (filters.userId() != null) {
-            sql.append(" AND i.assigned_to = ?");
+            sql.append(" AND i.assignee_keys && ARRAY['u:' || ?]");
             params.add(filters.userId());
         }
         if (filters.execution() != null) {
@@ -77,7 +79,11 @@ public class EventTrail {
             params.add(filters.execution());
         }
         if (!subscription.actor().isAdmin()) {
-            sql.append(" AND (i.assigned_to IS NULL OR i.assigned_to = ?)");
+            // Visibility.mayAnswer: the one rule; an escalation also reaches those it was taken from
+            sql.append(" AND (").append(Visibility.mayAnswer("i.")).append(" OR (e.message_type = '")
+                    .append(MessageType.INQUIRY_ESCALATED.wireName()).append("' AND attune.may_answer_inquiry("
+                            + "attune.assignee_keys(e.envelope -> 'payload' -> 'previous_assigned_to'), ?)))");
+            params.add(subscription.actor().id());
             params.add(subscription.actor().id());
         }
         sql.append(" ORDER BY e.id LIMIT ?");
@@ -86,7 +92,8 @@ public class EventTrail {
         jdbc.sql(sql.toString()).params(params).query(rs -> {
             long id = rs.getLong("id");
             InquiryFacts facts = new InquiryFacts(rs.getLong("execution"), rs.getString("prompt"),
-                    JsonColumns.nullableLong(rs, "assigned_to"));
+                    rs.getString("assignment") == null ? null
+                            : io.attune.model.inquiry.Assignment.of(JsonColumns.json(rs, "assignment")));
             try {
                 MessageEnvelope<MessagePayload> envelope = Messages.read(rs.getString("envelope"));
                 NotificationFactory.notification(id, envelope.payload(), facts).ifPresent(notifications::add);

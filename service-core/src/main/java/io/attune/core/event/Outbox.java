@@ -3,6 +3,7 @@ package io.attune.core.event;
 import io.attune.model.json.Json;
 import io.attune.model.message.InquiryCancelled;
 import io.attune.model.message.InquiryCreated;
+import io.attune.model.message.InquiryEscalated;
 import io.attune.model.message.InquiryResponded;
 import io.attune.model.message.InquiryTimedOut;
 import io.attune.model.message.MessageEnvelope;
@@ -86,6 +87,12 @@ public class Outbox {
         } else if (payload instanceof InquiryTimedOut p) {
             return p.inquiryId();
         } else if (payload instanceof InquiryCancelled p) {
+            return p.inquiryId();
+        } else if (payload instanceof InquiryEscalated p) {
+            return p.inquiryId();
+        } else if (payload instanceof io.attune.model.message.InquiryUpdated p) {
+            return p.inquiryId();
+        } else if (payload instanceof io.attune.model.message.InquiryReminder p) {
             return p.inquiryId();
         }
         return null;

@@ -161,7 +161,7 @@ public class ExecutionTransitions {
             return Optional.empty();
         }
         InquiryOutcome outcome = InquiryOutcome.responded(inquiry.id(), inquiry.prompt(), inquiry.response(),
-                inquiry.respondedBy(), inquiry.respondedAt());
+                inquiry.respondedBy(), inquiry.respondedAt(), inquiry.quorumAnswers());
         List<Execution> resumed = finishPaused(Map.of(inquiry.execution(), outcome), ExecutionStatus.COMPLETED,
                 correlationId);
         return resumed.stream().findFirst();

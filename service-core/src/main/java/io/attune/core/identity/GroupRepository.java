@@ -70,11 +70,28 @@ public class GroupRepository {
     }
 
     public void rename(long id, String name) {
+        String old = jdbc.sql("SELECT name FROM attune.identity_group WHERE id = ?").param(id).query(String.class)
+                .optional().orElse(null);
         try {
             jdbc.sql("UPDATE attune.identity_group SET name = ? WHERE id = ?").params(name, id).update();
         } catch (DuplicateKeyException e) {
             throw DomainException.conflict("group '" + name + "' already exists");
         }
+        if (old != null && !old.equals(name)) {
+            // inquiries name their groups: the renamed group keeps its assignments (names are [A-Za-z0-9._-], so a
+            // textual replacement of the exact quoted forms is safe)
+            jdbc.sql("UPDATE attune.inquiry SET assignee_keys = array_replace(assignee_keys, ?::text, ?::text), "
+                            + "assignment = replace(assignment::text, ?::text, ?::text)::jsonb, "
+                            + "escalation = replace(replace(escalation::text, ?::text, ?::text), ?::text, ?::text)::jsonb "
+                            + "WHERE assignee_keys && ARRAY[?::text] OR escalation::text LIKE ?::text")
+                    .params("g:" + old, "g:" + name, groupJson(old), groupJson(name), groupJson(old), groupJson(name),
+                            "\"g:" + old + "\"", "\"g:" + name + "\"", "g:" + old, "%\"g:" + old + "\"%")
+                    .update();
+        }
+    }
+
+    private static String groupJson(String name) {
+        return "{\"group\": \"" + name + "\"}";
     }
 
     public void delete(long id) {

@@ -35,7 +35,7 @@ public class DecisionMetrics {
         Timer timer = Timer.builder("attune.inquiry.decision")
                 .description("Time from an inquiry's creation to its decision (answer, timeout or cancellation)")
                 .tag("outcome", inquiry.status().wire())
-                .tag("assigned", Boolean.toString(inquiry.assignedTo() != null))
+                .tag("assigned", Boolean.toString(inquiry.assignment() != null))
                 .serviceLevelObjectives(BUCKETS)
                 .register(meters);
         Duration took = Duration.between(inquiry.created(), decidedAt);

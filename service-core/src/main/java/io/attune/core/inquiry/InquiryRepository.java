@@ -2,6 +2,10 @@ package io.attune.core.inquiry;
 
 import io.attune.core.identity.Actor;
 import io.attune.model.InquiryStatus;
+import io.attune.model.inquiry.Assignment;
+import io.attune.model.inquiry.EscalationStep;
+import io.attune.model.inquiry.InquiryOutcome.Answer;
+import io.attune.model.inquiry.InquiryRequest;
 import io.attune.model.json.Json;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -27,8 +31,12 @@ public class InquiryRepository {
     static final String COLUMNS = columns("");
     static final RowMapper<Inquiry> ROW = (rs, n) -> new Inquiry(rs.getLong("id"), rs.getLong("execution"),
             rs.getString("prompt"), json(rs, "response_schema"), nullableLong(rs, "assigned_to"),
-            InquiryStatus.fromWire(rs.getString("status")), json(rs, "response"), nullableLong(rs, "responded_by"),
-            instant(rs, "timeout_at"), instant(rs, "responded_at"), instant(rs, "created"), instant(rs, "updated"));
+            assignment(json(rs, "assignment")), InquiryStatus.fromWire(rs.getString("status")), json(rs, "response"),
+            nullableLong(rs, "responded_by"), instant(rs, "timeout_at"), instant(rs, "responded_at"),
+            instant(rs, "created"), instant(rs, "updated"),
+            rs.getInt("approvals_required"), rs.getString("decision_field"), json(rs, "on_timeout"),
+            (Integer) rs.getObject("remind_every_seconds"), rs.getBoolean("defaulted"),
+            answers(json(rs, "quorum_answers")));
 
     private final JdbcClient jdbc;
 
@@ -38,11 +46,123 @@ public class InquiryRepository {
 
     public Inquiry insert(long execution, String prompt, JsonNode responseSchema, Long assignedTo, Long timeoutSeconds,
                           boolean allowSelfApproval) {
-        return jdbc.sql("INSERT INTO attune.inquiry (execution, prompt, response_schema, assigned_to, timeout_at, "
-                        + "allow_self_approval) VALUES (?, ?, ?::jsonb, ?, now() + make_interval(secs => ?), ?) "
-                        + "RETURNING " + COLUMNS)
-                .params(execution, prompt, text(responseSchema), assignedTo, timeoutSeconds, allowSelfApproval)
+        return insert(execution, new InquiryRequest(prompt, responseSchema, assignedTo, timeoutSeconds,
+                allowSelfApproval));
+    }
+
+    /** A pending inquiry as the request asks: its assignment, escalation and policies (docs/policies.md). */
+    public Inquiry insert(long execution, InquiryRequest request) {
+        Assignment assignment = request.assignedTo();
+        List<EscalationStep> escalation = request.escalation();
+        Long firstStep = escalation.isEmpty() ? null : escalation.get(0).afterSeconds();
+        return jdbc.sql("INSERT INTO attune.inquiry (execution, prompt, response_schema, assigned_to, assignment, "
+                        + "assignee_keys, timeout_at, allow_self_approval, escalation, escalate_at, approvals_required, "
+                        + "decision_field, on_timeout, remind_every_seconds, next_reminder_at) "
+                        + "VALUES (?, ?, ?::jsonb, ?, ?::jsonb, ?::text[], now() + make_interval(secs => ?), ?, "
+                        + "?::jsonb, now() + make_interval(secs => ?), ?, ?, ?::jsonb, ?, "
+                        + "now() + make_interval(secs => ?)) RETURNING " + COLUMNS)
+                .params(execution, request.prompt(), text(request.responseSchema()),
+                        assignment == null ? null : assignment.singleUser(),
+                        assignment == null ? null : Json.write(assignment.given()), keysLiteral(assignment),
+                        request.timeoutSeconds(), request.allowSelfApproval(),
+                        escalation.isEmpty() ? null : Json.write(stored(escalation)), firstStep,
+                        request.approvals(), request.decisionField(), text(request.onTimeout()),
+                        request.remindEverySeconds(), request.remindEverySeconds())
                 .query(ROW).single();
+    }
+
+    /**
+     * The escalation steps as stored: each with its assignment normalised ({@code keys}, {@code user} for the old
+     * column), so that the sweep reassigns a whole batch in one statement.
+     */
+    private static JsonNode stored(List<EscalationStep> escalation) {
+        var steps = Json.mapper().createArrayNode();
+        for (EscalationStep step : escalation) {
+            var node = steps.addObject();
+            node.put("after_seconds", step.afterSeconds());
+            node.set("assign_to", step.assignTo().given());
+            var keys = node.putArray("keys");
+            step.assignTo().keys().forEach(keys::add);
+            node.put("user", step.assignTo().singleUser());
+        }
+        return steps;
+    }
+
+    static String keysLiteral(Assignment assignment) {
+        // keys are u:<digits> or g:<[A-Za-z0-9._-]>: nothing in them needs quoting in an array literal
+        return "{" + (assignment == null ? "" : String.join(",", assignment.keys())) + "}";
+    }
+
+    static Assignment assignment(JsonNode stored) {
+        return stored == null || stored.isNull() ? null : Assignment.of(stored);
+    }
+
+    /**
+     * The pending inquiry, locked until the commit, unless its timeout has passed by now ({@code clock_timestamp()});
+     * empty then. Answers to a quorum queue up here, so the last slot is taken exactly once: a second answer waiting
+     * for the lock finds the inquiry no longer pending.
+     */
+    public Optional<Inquiry> lockPending(long id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.inquiry WHERE id = ? AND status = 'pending' "
+                        + "AND (timeout_at IS NULL OR timeout_at > clock_timestamp()) FOR UPDATE")
+                .param(id).query(ROW).optional();
+    }
+
+    /**
+     * Keeps one person's answer to a quorum inquiry; empty when that person has answered it already. The moment is
+     * {@code clock_timestamp()}, as for a single answer.
+     */
+    public Optional<Answer> recordAnswer(long inquiry, long respondedBy, JsonNode response) {
+        return jdbc.sql("INSERT INTO attune.inquiry_response (inquiry, responded_by, response, responded_at) "
+                        + "VALUES (?, ?, ?::jsonb, clock_timestamp()) ON CONFLICT ON CONSTRAINT "
+                        + "uq_inquiry_response_once_per_person DO NOTHING RETURNING responded_by, responded_at")
+                .params(inquiry, respondedBy, Json.write(response))
+                .query((rs, n) -> new Answer(response, rs.getLong("responded_by"), instant(rs, "responded_at")))
+                .optional();
+    }
+
+    /**
+     * The approvals a quorum inquiry has: its answers with {@code true} at {@code decisionField}, or every answer
+     * when there is none.
+     */
+    public int approvals(long inquiry, String decisionField) {
+        if (decisionField == null) {
+            return jdbc.sql("SELECT count(*) FROM attune.inquiry_response WHERE inquiry = ?").param(inquiry)
+                    .query(Integer.class).single();
+        }
+        return jdbc.sql("SELECT count(*) FROM attune.inquiry_response WHERE inquiry = ? "
+                        + "AND response #> ?::text[] = 'true'::jsonb")
+                .params(inquiry, pathOf(decisionField)).query(Integer.class).single();
+    }
+
+    /** A JSON pointer as the text[] path of Postgres' {@code #>} ({@code /a/b} → {@code {a,b}}). */
+    static String[] pathOf(String pointer) {
+        return java.util.Arrays.stream(pointer.substring(1).split("/", -1))
+                .map(step -> step.replace("~1", "/").replace("~0", "~")).toArray(String[]::new);
+    }
+
+    /**
+     * Moves the reminder of up to {@code limit} pending inquiries whose reminder is due (and whose timeout has not
+     * passed) one period on — or to a period from now, when the sweep fell behind — and returns them with the number
+     * of the reminder due. Rows another sweep is working on are skipped, so replicas split the work.
+     */
+    public List<DueReminder> advanceDueReminders(int limit) {
+        return jdbc.sql("UPDATE attune.inquiry i SET next_reminder_at = CASE "
+                        + "WHEN due.at + make_interval(secs => i.remind_every_seconds) > now() "
+                        + "THEN due.at + make_interval(secs => i.remind_every_seconds) "
+                        + "ELSE now() + make_interval(secs => i.remind_every_seconds) END "
+                        + "FROM (SELECT id, next_reminder_at AS at FROM attune.inquiry WHERE status = 'pending' "
+                        + "AND next_reminder_at <= now() AND (timeout_at IS NULL OR timeout_at > now()) "
+                        + "ORDER BY next_reminder_at LIMIT ? FOR UPDATE SKIP LOCKED) due WHERE i.id = due.id "
+                        + "RETURNING i.id, i.execution, i.timeout_at, greatest(1, round(extract(epoch FROM "
+                        + "(due.at - i.created)) / i.remind_every_seconds))::int AS reminder")
+                .param(limit)
+                .query((rs, n) -> new DueReminder(rs.getLong("id"), rs.getLong("execution"), rs.getInt("reminder"),
+                        instant(rs, "timeout_at")))
+                .list();
+    }
+
+    public record DueReminder(long inquiry, long execution, int reminder, java.time.Instant timeoutAt) {
     }
 
     /**
@@ -101,12 +221,41 @@ public class InquiryRepository {
      * it); empty then. {@code responded_at} is that same moment.
      */
     public Optional<Inquiry> markResponded(long id, JsonNode response, long respondedBy) {
+        // The answerer's eligibility is part of the condition: an escalation that reassigned the inquiry meanwhile
+        // is seen here (the row is re-read after its lock), so the answer and the reassignment are in one order.
         return jdbc.sql("WITH clock AS (SELECT clock_timestamp() AS now) "
                         + "UPDATE attune.inquiry SET status = 'responded', response = ?::jsonb, responded_by = ?, "
                         + "responded_at = clock.now FROM clock WHERE id = ? AND status = 'pending' "
-                        + "AND (timeout_at IS NULL OR timeout_at > clock.now) RETURNING " + COLUMNS)
-                .params(Json.write(response), respondedBy, id)
+                        + "AND (timeout_at IS NULL OR timeout_at > clock.now) AND " + Visibility.MAY_ANSWER
+                        + " RETURNING " + COLUMNS)
+                .params(Json.write(response), respondedBy, id, respondedBy)
                 .query(ROW).optional();
+    }
+
+    /**
+     * Reassigns up to {@code limit} pending inquiries whose next escalation step is due (and whose timeout has not
+     * passed): the step's assignment replaces the current one and the following step, if any, becomes due. Rows
+     * another sweeper (or an answer) holds are skipped, not waited for.
+     */
+    public List<Escalated> escalateDue(int limit) {
+        return jdbc.sql("UPDATE attune.inquiry i SET assignment = due.step -> 'assign_to', "
+                        + "assignee_keys = ARRAY(SELECT jsonb_array_elements_text(due.step -> 'keys')), "
+                        + "assigned_to = (due.step ->> 'user')::bigint, escalation_step = i.escalation_step + 1, "
+                        + "escalate_at = i.created + make_interval(secs => "
+                        + "(i.escalation -> (i.escalation_step + 1) ->> 'after_seconds')::double precision) "
+                        + "FROM (SELECT id, escalation -> escalation_step AS step, assignment AS previous "
+                        + "FROM attune.inquiry WHERE status = 'pending' AND escalate_at <= now() "
+                        + "AND (timeout_at IS NULL OR timeout_at > now()) ORDER BY escalate_at LIMIT ? "
+                        + "FOR UPDATE SKIP LOCKED) due WHERE i.id = due.id "
+                        + "RETURNING " + columns("i.") + ", due.previous::text AS previous, i.escalation_step")
+                .param(limit)
+                .query((rs, n) -> new Escalated(ROW.mapRow(rs, n), assignment(json(rs, "previous")),
+                        rs.getInt("escalation_step")))
+                .list();
+    }
+
+    /** An inquiry just reassigned by escalation step {@code step} (from 1), and the assignment it replaced. */
+    public record Escalated(Inquiry inquiry, Assignment previous, int step) {
     }
 
     /**
@@ -124,7 +273,8 @@ public class InquiryRepository {
      * checker is working on are skipped, not waited for, so concurrent checkers split the work.
      */
     public List<Inquiry> markTimedOut(int limit) {
-        return jdbc.sql("UPDATE attune.inquiry i SET status = 'timeout' FROM (SELECT id FROM attune.inquiry "
+        return jdbc.sql("UPDATE attune.inquiry i SET status = 'timeout', defaulted = i.on_timeout IS NOT NULL "
+                        + "FROM (SELECT id FROM attune.inquiry "
                         + "WHERE status = 'pending' AND timeout_at <= now() ORDER BY timeout_at LIMIT ? "
                         + "FOR UPDATE SKIP LOCKED) due WHERE i.id = due.id RETURNING "
                         + columns("i."))
@@ -137,27 +287,52 @@ public class InquiryRepository {
             return jdbc.sql("SELECT EXISTS (SELECT 1 FROM attune.inquiry WHERE execution = ?)").param(execution)
                     .query(Boolean.class).single();
         }
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM attune.inquiry WHERE execution = ? "
-                        + "AND (assigned_to IS NULL OR assigned_to = ?))")
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM attune.inquiry WHERE execution = ? AND " + Visibility.MAY_ANSWER
+                        + ")")
                 .params(execution, actor.id()).query(Boolean.class).single();
     }
 
     /** A page of the inquiries the actor may see, newest first, and how many match in all. */
     public Page page(InquiryQuery query, Actor actor) {
-        Filter rowsWanted = filter(query, actor, "(assigned_to IS NULL OR assigned_to = ?)", true);
+        Filter rowsWanted = filter(query, actor);
         long total;
-        if (query.execution() != null) {
-            // an execution has a handful of inquiries: counting them is cheap
+        Long who = query.assignedTo() != null ? query.assignedTo() : actor.isAdmin() ? null : actor.id();
+        if (query.assignedTo() != null && query.assignedTo() < 1) {
+            total = 0; // no identity has such an id
+        } else if (query.execution() != null
+                || (!actor.isAdmin() && query.assignedTo() != null && !query.assignedTo().equals(actor.id()))) {
+            // an execution has a handful of inquiries; another user's inquiries as a non-admin sees them are the
+            // few assigned to both: counting them is cheap
             total = jdbc.sql("SELECT count(*) FROM attune.inquiry" + rowsWanted.where()).params(rowsWanted.params())
                     .query(Long.class).single();
-        } else if (query.assignedTo() != null && query.assignedTo() < 1) {
-            total = 0; // no identity has such an id, and 0 means "nobody" in the tally
         } else {
-            // the same number from inquiry_tally (kept by triggers in every writing transaction, see V3) instead of
-            // counting up to a million rows for every page
-            Filter tallied = filter(query, actor, "assigned_to IN (0, ?)", false);
-            total = jdbc.sql("SELECT coalesce(sum(inquiries), 0) FROM attune.inquiry_tally" + tallied.where())
-                    .params(tallied.params()).query(Long.class).single();
+            // the same number from inquiry_tally (kept by triggers in every writing transaction, see V3 and V11_1)
+            // instead of counting up to a million rows for every page: per single assignee (0 = nobody), plus the
+            // inquiries assigned to groups or lists (-1 in the tally) that name the person, counted by their index
+            StringBuilder tallyWhere = new StringBuilder(" WHERE true");
+            List<Object> tallyParams = new ArrayList<>();
+            if (query.status() != null) {
+                tallyWhere.append(" AND status = ?::attune.inquiry_status_enum");
+                tallyParams.add(query.status().wire());
+            }
+            if (who != null) {
+                tallyWhere.append(query.assignedTo() != null ? " AND assigned_to = ?" : " AND assigned_to IN (0, ?)");
+                tallyParams.add(who);
+            }
+            total = jdbc.sql("SELECT coalesce(sum(inquiries), 0) FROM attune.inquiry_tally" + tallyWhere)
+                    .params(tallyParams).query(Long.class).single();
+            if (who != null) {
+                List<Object> groupParams = new ArrayList<>();
+                String status = "";
+                if (query.status() != null) {
+                    status = " AND status = ?::attune.inquiry_status_enum";
+                    groupParams.add(query.status().wire());
+                }
+                groupParams.add(who);
+                total += jdbc.sql("SELECT count(*) FROM attune.inquiry WHERE assigned_to IS NULL "
+                                + "AND cardinality(assignee_keys) > 0" + status + " AND " + Visibility.ASSIGNED)
+                        .params(groupParams).query(Long.class).single();
+            }
         }
         List<Object> pageParams = new ArrayList<>(rowsWanted.params());
         pageParams.add(query.perPage());
@@ -170,27 +345,27 @@ public class InquiryRepository {
     }
 
     /**
-     * The WHERE clause of the list's filters, over the inquiry table or the tally (which has the same status and
-     * assigned_to columns, no execution, and 0 for "assigned to nobody"): {@code visibleToActor} is how a user who
-     * is not admin sees only theirs and the unassigned ones.
+     * The WHERE clause of the list's filters: visibility ({@link Visibility#MAY_ANSWER} for anyone but an admin),
+     * then status, execution, and {@code assigned_to} = the identity may answer it (listed, or through a group it is
+     * a member of now; unassigned inquiries are not "assigned to" anyone).
      */
-    private static Filter filter(InquiryQuery query, Actor actor, String visibleToActor, boolean byExecution) {
+    private static Filter filter(InquiryQuery query, Actor actor) {
         StringBuilder where = new StringBuilder(" WHERE true");
         List<Object> params = new ArrayList<>();
         if (!actor.isAdmin()) {
-            where.append(" AND ").append(visibleToActor);
+            where.append(" AND ").append(Visibility.MAY_ANSWER);
             params.add(actor.id());
         }
         if (query.status() != null) {
             where.append(" AND status = ?::attune.inquiry_status_enum");
             params.add(query.status().wire());
         }
-        if (byExecution && query.execution() != null) {
+        if (query.execution() != null) {
             where.append(" AND execution = ?");
             params.add(query.execution());
         }
         if (query.assignedTo() != null) {
-            where.append(" AND assigned_to = ?");
+            where.append(" AND ").append(Visibility.ASSIGNED);
             params.add(query.assignedTo());
         }
         return new Filter(where.toString(), params);
@@ -200,10 +375,31 @@ public class InquiryRepository {
     }
 
     static String columns(String alias) {
+        // the kept answers of a quorum, oldest first, in the row itself (one inquiry's handful; none for the rest)
+        String self = alias.isEmpty() ? "inquiry." : alias;
         return String.join(", ", alias + "id", alias + "execution", alias + "prompt",
                 alias + "response_schema::text AS response_schema", alias + "assigned_to",
+                alias + "assignment::text AS assignment",
                 alias + "status::text AS status", alias + "response::text AS response", alias + "responded_by",
-                alias + "timeout_at", alias + "responded_at", alias + "created", alias + "updated");
+                alias + "timeout_at", alias + "responded_at", alias + "created", alias + "updated",
+                alias + "approvals_required", alias + "decision_field", alias + "on_timeout::text AS on_timeout",
+                alias + "remind_every_seconds", alias + "defaulted",
+                "CASE WHEN " + self + "approvals_required > 1 THEN (SELECT coalesce(jsonb_agg(jsonb_build_object("
+                        + "'response', r.response, 'responded_by', r.responded_by, 'responded_at', r.responded_at) "
+                        + "ORDER BY r.id), '[]'::jsonb) FROM attune.inquiry_response r WHERE r.inquiry = "
+                        + self + "id)::text END AS quorum_answers");
+    }
+
+    private static List<Answer> answers(JsonNode kept) {
+        if (kept == null || !kept.isArray()) {
+            return null;
+        }
+        List<Answer> answers = new ArrayList<>();
+        for (JsonNode answer : kept) {
+            answers.add(new Answer(answer.get("response"), answer.get("responded_by").asLong(),
+                    java.time.OffsetDateTime.parse(answer.get("responded_at").asString()).toInstant()));
+        }
+        return List.copyOf(answers);
     }
 
     public record Page(List<Inquiry> rows, long total) {

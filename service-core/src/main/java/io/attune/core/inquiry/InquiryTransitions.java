@@ -11,12 +11,16 @@ import io.attune.core.secret.SecretMask;
 import io.attune.model.ExecutionStatus;
 import io.attune.model.InquiryStatus;
 import io.attune.model.inquiry.InquiryOutcome;
+import io.attune.model.inquiry.InquiryOutcome.Answer;
 import io.attune.model.inquiry.InquiryRequest;
 import io.attune.model.json.Json;
 import io.attune.model.message.InquiryCancelled;
 import io.attune.model.message.InquiryCreated;
+import io.attune.model.message.InquiryEscalated;
 import io.attune.model.message.InquiryResponded;
+import io.attune.model.message.InquiryReminder;
 import io.attune.model.message.InquiryTimedOut;
+import io.attune.model.message.InquiryUpdated;
 import io.attune.model.message.MessagePayload;
 import io.attune.model.rest.ApiError.ErrorDetail;
 import io.attune.model.rest.ErrorCode;
@@ -34,7 +38,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The one place that decides every inquiry transition — created, responded, timeout, cancelled — for whichever
+ * The one place that decides every inquiry transition — created, responded, escalated, timeout, cancelled — for whichever
  * service asks. Each method is one transaction holding the status change, the execution's change, the audit entry
  * and the events that announce them: all of it commits, or none of it.
  */
@@ -69,22 +73,25 @@ public class InquiryTransitions {
      */
     @Transactional
     public Inquiry open(Execution locked, InquiryRequest request, JsonNode result, UUID correlationId) {
-        Inquiry inquiry = inquiries.insert(locked.id(), request.prompt(), request.responseSchema(),
-                request.assignedTo(), request.timeoutSeconds(), request.allowSelfApproval());
+        Inquiry inquiry = inquiries.insert(locked.id(), request);
         Execution paused = executions.update(locked.id(), ExecutionTransitions.AWAITING_REPORT,
                         ExecutionStatus.PAUSED, result)
                 .orElseThrow(() -> new IllegalStateException("execution " + locked.id() + " is not awaiting a report"));
         ObjectNode details = Json.object();
         details.put("prompt", inquiry.prompt());
         details.set("response_schema", inquiry.responseSchema());
-        details.put("assigned_to", inquiry.assignedTo());
+        details.set("assigned_to", inquiry.assignment() == null ? null : inquiry.assignment().given());
         details.put("timeout_at", inquiry.timeoutAt() == null ? null : inquiry.timeoutAt().toString());
         if (request.allowSelfApproval()) {
             details.put("allow_self_approval", true);
         }
+        if (!request.escalation().isEmpty()) {
+            details.set("escalation", Json.mapper().valueToTree(request.escalation()));
+        }
+        policiesIn(inquiry, details);
         audit.record(inquiry.id(), "created", Actor.SYSTEM, details);
         outbox.append(new InquiryCreated(inquiry.id(), inquiry.execution(), inquiry.prompt(), inquiry.responseSchema(),
-                inquiry.assignedTo(), inquiry.timeoutAt()), correlationId);
+                inquiry.assignment(), inquiry.timeoutAt()), correlationId);
         executionTransitions.announce(locked, paused, correlationId);
         return inquiry;
     }
@@ -118,18 +125,17 @@ public class InquiryTransitions {
             throw DomainException.validation("response does not match the inquiry's response_schema",
                     SecretMask.maskDetails(inquiry.responseSchema(), response, violations));
         }
+        if (inquiry.decisionField() != null && !response.at(inquiry.decisionField()).isBoolean()) {
+            throw DomainException.validation("response does not match the inquiry's decision_field",
+                    List.of(new ErrorDetail(inquiry.decisionField(), "must be true or false: it decides the inquiry")));
+        }
+        if (inquiry.approvalsRequired() > 1) {
+            return transactions.execute(status -> answerQuorum(inquiry, actor, response, correlationId));
+        }
         return transactions.execute(status -> {
             Inquiry responded = inquiries.markResponded(inquiryId, response, actor.id())
-                    .orElseThrow(() -> conflict(inquiries.find(inquiryId).orElse(inquiry)));
-            // Only the inquiry row keeps the answer in clear: the executor resumes the execution from that row, so
-            // the history and the event (stored in attune.event, replayed to notifiers) hold it masked.
-            JsonNode shown = SecretMask.mask(responded.responseSchema(), response);
-            ObjectNode details = Json.object();
-            details.set("response", shown);
-            audit.record(inquiryId, "responded", actor, details);
-            decisions.decided(responded);
-            outbox.append(new InquiryResponded(responded.id(), responded.execution(), shown,
-                    responded.respondedBy(), responded.respondedAt()), correlationId);
+                    .orElseThrow(() -> refusedAnswer(inquiries.find(inquiryId).orElse(inquiry), actor));
+            decide(responded, actor, response, null, correlationId);
             return responded;
         });
     }
@@ -142,14 +148,69 @@ public class InquiryTransitions {
     public Inquiry mayRespond(long inquiryId, Actor actor) {
         Inquiry inquiry = visible(inquiryId, actor);
         refuseUnlessPending(inquiry);
-        if (inquiry.assignedTo() != null && !inquiry.assignedTo().equals(actor.id())) {
-            throw DomainException.forbidden("inquiry " + inquiryId + " is assigned to someone else; only they may respond");
+        if (!actor.mayAnswer(inquiry.assignment())) {
+            throw notEligible(inquiryId);
         }
         if (actor.id() != null && inquiries.isRefusedSelfApproval(inquiryId, actor.id())) {
             throw new DomainException(ErrorCode.SELF_APPROVAL, "you requested execution " + inquiry.execution()
                     + ", so someone else must answer its inquiry " + inquiryId, List.of());
         }
         return inquiry;
+    }
+
+    /**
+     * One answer to an inquiry that needs {@code approvals_required} of them (docs/policies.md#quorum). The inquiry
+     * is locked first, so answers to it are taken one at a time: each is kept (a person's second answer is 409); a
+     * {@code false} at {@code decision_field} decides at once; the answer that brings the approvals to the quorum
+     * decides too; any other leaves the inquiry pending with an audit entry {@code responded} and an InquiryUpdated
+     * event. Of two answers racing for the last slot the second finds the inquiry decided: 409, nothing of it kept.
+     */
+    private Inquiry answerQuorum(Inquiry before, Actor actor, JsonNode response, UUID correlationId) {
+        long inquiryId = before.id();
+        Inquiry locked = inquiries.lockPending(inquiryId)
+                .orElseThrow(() -> conflict(inquiries.find(inquiryId).orElse(before)));
+        if (!actor.mayAnswer(locked.assignment())) {
+            throw notEligible(inquiryId); // escalated to others since the checks before the lock
+        }
+        Answer answer = inquiries.recordAnswer(inquiryId, actor.id(), response)
+                .orElseThrow(() -> DomainException.conflict("you have already answered inquiry " + inquiryId
+                        + "; it needs " + locked.approvalsRequired() + " different people"));
+        boolean rejected = locked.decisionField() != null && !response.at(locked.decisionField()).asBoolean(false);
+        int approvals = inquiries.approvals(inquiryId, locked.decisionField());
+        ObjectNode quorum = Json.object();
+        quorum.put("approvals", approvals);
+        quorum.put("approvals_required", locked.approvalsRequired());
+        if (rejected || approvals >= locked.approvalsRequired()) {
+            quorum.put("decided_by", rejected ? "rejection" : "quorum");
+            Inquiry responded = inquiries.markResponded(inquiryId, response, actor.id())
+                    .orElseThrow(() -> refusedAnswer(inquiries.find(inquiryId).orElse(locked), actor));
+            decide(responded, actor, response, quorum, correlationId);
+            return responded;
+        }
+        ObjectNode details = Json.object();
+        details.set("response", SecretMask.mask(locked.responseSchema(), response));
+        details.put("status", InquiryStatus.PENDING.wire());
+        details.set("quorum", quorum);
+        audit.record(inquiryId, "responded", actor, details);
+        outbox.append(new InquiryUpdated(inquiryId, locked.execution(), actor.id(), answer.respondedAt(), approvals,
+                locked.approvalsRequired()), correlationId);
+        return inquiries.find(inquiryId).orElseThrow();
+    }
+
+    /** The deciding answer's audit entry, figures and InquiryResponded, in the caller's transaction. */
+    private void decide(Inquiry responded, Actor actor, JsonNode response, ObjectNode quorum, UUID correlationId) {
+        // Only the inquiry row keeps the answer in clear: the executor resumes the execution from that row, so
+        // the history and the event (stored in attune.event, replayed to notifiers) hold it masked.
+        JsonNode shown = SecretMask.mask(responded.responseSchema(), response);
+        ObjectNode details = Json.object();
+        details.set("response", shown);
+        if (quorum != null) {
+            details.set("quorum", quorum);
+        }
+        audit.record(responded.id(), "responded", actor, details);
+        decisions.decided(responded);
+        outbox.append(new InquiryResponded(responded.id(), responded.execution(), shown,
+                responded.respondedBy(), responded.respondedAt()), correlationId);
     }
 
     /**
@@ -202,27 +263,114 @@ public class InquiryTransitions {
             return 0;
         }
         Map<Long, JsonNode> details = new LinkedHashMap<>();
-        Map<Long, InquiryOutcome> outcomes = new LinkedHashMap<>();
+        Map<Long, InquiryOutcome> timedOut = new LinkedHashMap<>();
+        Map<Long, InquiryOutcome> defaulted = new LinkedHashMap<>();
         List<MessagePayload> events = new ArrayList<>();
         for (Inquiry inquiry : expired) {
             ObjectNode detail = Json.object();
             detail.put("timeout_at", inquiry.timeoutAt().toString());
+            if (inquiry.defaulted()) {
+                // on_timeout: the inquiry timed out, the execution goes on with the default answer
+                JsonNode answer = inquiry.onTimeout().get("response");
+                detail.put("defaulted", true);
+                detail.set("response", SecretMask.mask(inquiry.responseSchema(), answer));
+                defaulted.put(inquiry.execution(), InquiryOutcome.defaulted(inquiry.id(), inquiry.prompt(),
+                        inquiry.timeoutAt(), answer, inquiry.quorumAnswers()));
+            } else {
+                // a quorum that was not reached: the approvals it had are kept in the record too
+                timedOut.put(inquiry.execution(), new InquiryOutcome(inquiry.id(), inquiry.prompt(),
+                        InquiryStatus.TIMEOUT, null, null, null, inquiry.timeoutAt(), null, inquiry.quorumAnswers(),
+                        null));
+            }
             details.put(inquiry.id(), detail);
-            outcomes.put(inquiry.execution(), InquiryOutcome.timedOut(inquiry.id(), inquiry.prompt(),
-                    inquiry.timeoutAt()));
-            events.add(new InquiryTimedOut(inquiry.id(), inquiry.execution(), inquiry.timeoutAt()));
+            events.add(new InquiryTimedOut(inquiry.id(), inquiry.execution(), inquiry.timeoutAt(),
+                    inquiry.defaulted() ? Boolean.TRUE : null));
             decisions.decided(inquiry);
         }
         audit.recordAll(details, "timeout", Actor.SYSTEM);
         outbox.appendAll(events, correlationId);
-        executionTransitions.finishPaused(outcomes, ExecutionStatus.TIMEOUT, correlationId);
+        executionTransitions.finishPaused(timedOut, ExecutionStatus.TIMEOUT, correlationId);
+        executionTransitions.finishPaused(defaulted, ExecutionStatus.COMPLETED, correlationId);
         return expired.size();
+    }
+
+    /**
+     * Reassigns up to {@code limit} pending inquiries whose next escalation step is due, each with its audit entry
+     * {@code escalated} and InquiryEscalated; returns how many. Safe in several processes at once (each inquiry is
+     * taken by one), and against answers: an answer that took the row first leaves it no longer pending, and an
+     * answer after the reassignment is judged by the new assignees ({@link InquiryRepository#markResponded}).
+     */
+    @Transactional
+    public int escalateDue(int limit, UUID correlationId) {
+        List<InquiryRepository.Escalated> escalated = inquiries.escalateDue(limit);
+        if (escalated.isEmpty()) {
+            return 0;
+        }
+        Map<Long, JsonNode> details = new LinkedHashMap<>();
+        List<MessagePayload> events = new ArrayList<>();
+        for (InquiryRepository.Escalated e : escalated) {
+            Inquiry inquiry = e.inquiry();
+            ObjectNode detail = Json.object();
+            detail.put("step", e.step());
+            detail.set("assigned_to", inquiry.assignment() == null ? null : inquiry.assignment().given());
+            detail.set("previous_assigned_to", e.previous() == null ? null : e.previous().given());
+            details.put(inquiry.id(), detail);
+            events.add(new InquiryEscalated(inquiry.id(), inquiry.execution(), inquiry.assignment(), e.previous(),
+                    e.step(), inquiry.updated()));
+        }
+        audit.recordAll(details, "escalated", Actor.SYSTEM);
+        outbox.appendAll(events, correlationId);
+        return escalated.size();
+    }
+
+    /**
+     * Reminds of up to {@code limit} pending inquiries whose reminder is due (docs/policies.md#reminders): an audit
+     * entry {@code reminder} and an InquiryReminder event each, and the next reminder a period later. Returns how
+     * many. Safe in several processes at once: each due reminder is taken by exactly one of them.
+     */
+    @Transactional
+    public int remindDue(int limit, UUID correlationId) {
+        List<InquiryRepository.DueReminder> due = inquiries.advanceDueReminders(limit);
+        if (due.isEmpty()) {
+            return 0;
+        }
+        Map<Long, JsonNode> details = new LinkedHashMap<>();
+        List<MessagePayload> events = new ArrayList<>();
+        for (InquiryRepository.DueReminder reminder : due) {
+            ObjectNode detail = Json.object();
+            detail.put("reminder", reminder.reminder());
+            detail.put("timeout_at", reminder.timeoutAt() == null ? null : reminder.timeoutAt().toString());
+            details.put(reminder.inquiry(), detail);
+            events.add(new InquiryReminder(reminder.inquiry(), reminder.execution(), reminder.reminder(),
+                    reminder.timeoutAt()));
+        }
+        audit.recordAll(details, "reminder", Actor.SYSTEM);
+        outbox.appendAll(events, correlationId);
+        return due.size();
+    }
+
+    /** The policies an inquiry was created with, for its "created" history entry (only those set). */
+    private static void policiesIn(Inquiry inquiry, ObjectNode details) {
+        if (inquiry.approvalsRequired() > 1) {
+            details.put("approvals_required", inquiry.approvalsRequired());
+        }
+        if (inquiry.decisionField() != null) {
+            details.put("decision_field", inquiry.decisionField());
+        }
+        if (inquiry.onTimeout() != null) {
+            ObjectNode shown = Json.object();
+            shown.set("response", SecretMask.mask(inquiry.responseSchema(), inquiry.onTimeout().get("response")));
+            details.set("on_timeout", shown);
+        }
+        if (inquiry.remindEverySeconds() != null) {
+            details.put("remind_every_seconds", inquiry.remindEverySeconds());
+        }
     }
 
     /** The inquiry if the actor may see it; otherwise 404, exactly as if it did not exist. */
     public Inquiry visible(long inquiryId, Actor actor) {
         return inquiries.find(inquiryId)
-                .filter(i -> actor.canSee(i.assignedTo()))
+                .filter(i -> actor.canSee(i.assignment()))
                 .orElseThrow(() -> DomainException.notFound("inquiry " + inquiryId + " not found"));
     }
 
@@ -233,6 +381,21 @@ public class InquiryTransitions {
         if (inquiries.isPastTimeout(inquiry.id())) {
             throw DomainException.conflict("inquiry " + inquiry.id() + " timed out at " + inquiry.timeoutAt());
         }
+    }
+
+    /** Why an answer's conditional update took nothing: no longer pending or past its timeout, or reassigned. */
+    private DomainException refusedAnswer(Inquiry current, Actor actor) {
+        // the database's view of who may answer (membership as it is now) decided; the actor's groups may be
+        // a few seconds old
+        if (current.status() == InquiryStatus.PENDING && !inquiries.isPastTimeout(current.id())) {
+            return notEligible(current.id());
+        }
+        return conflict(current);
+    }
+
+    private static DomainException notEligible(long inquiryId) {
+        return DomainException.forbidden("inquiry " + inquiryId
+                + " is assigned to someone else; only its assignees (or members of its groups) may respond");
     }
 
     private static DomainException conflict(Inquiry current) {

@@ -38,21 +38,55 @@ public class ResultMask {
      */
     public JsonNode shown(JsonNode result) {
         JsonNode outcome = result == null ? null : result.get(INQUIRY);
-        if (outcome == null || !outcome.isObject() || !outcome.has("response") || outcome.get("response").isNull()) {
+        if (outcome == null || !outcome.isObject() || !holdsAnswers(outcome)) {
             return result;
         }
-        JsonNode answer = outcome.get("response");
-        JsonNode masked = outcome.path("id").canConvertToLong()
-                ? inquiries.responseSchema(outcome.get("id").asLong())
-                        .map(schema -> SecretMask.mask(schema, answer))
-                        .orElse(StringNode.valueOf(SecretMask.MASK))
-                : StringNode.valueOf(SecretMask.MASK);
-        if (masked == answer) {
+        JsonNode schema = outcome.path("id").canConvertToLong()
+                ? inquiries.responseSchema(outcome.get("id").asLong()).orElse(null) : null;
+        JsonNode masked = maskAnswers(schema, outcome);
+        if (masked == outcome) {
             return result;
         }
         ObjectNode copy = (ObjectNode) result.deepCopy();
-        ((ObjectNode) copy.get(INQUIRY)).set("response", masked);
+        copy.set(INQUIRY, masked);
         return copy;
+    }
+
+    private static boolean holdsAnswers(JsonNode holder) {
+        return (holder.has("response") && !holder.get("response").isNull()) || holder.path("responses").isArray();
+    }
+
+    /**
+     * {@code holder} with its {@code response} and each {@code responses[].response} masked by {@code schema}
+     * (every answer hidden whole when the schema is unknown); {@code holder} itself when nothing changes.
+     */
+    private static JsonNode maskAnswers(JsonNode schema, JsonNode holder) {
+        ObjectNode copy = null;
+        JsonNode answer = holder.get("response");
+        if (answer != null && !answer.isNull()) {
+            JsonNode masked = schema == null ? StringNode.valueOf(SecretMask.MASK) : SecretMask.mask(schema, answer);
+            if (masked != answer) {
+                copy = ((ObjectNode) holder).deepCopy();
+                copy.set("response", masked);
+            }
+        }
+        JsonNode answers = holder.get("responses");
+        if (answers != null && answers.isArray()) {
+            for (int i = 0; i < answers.size(); i++) {
+                JsonNode one = answers.get(i).get("response");
+                if (one == null || one.isNull()) {
+                    continue;
+                }
+                JsonNode masked = schema == null ? StringNode.valueOf(SecretMask.MASK) : SecretMask.mask(schema, one);
+                if (masked != one) {
+                    if (copy == null) {
+                        copy = ((ObjectNode) holder).deepCopy();
+                    }
+                    ((ObjectNode) copy.get("responses").get(i)).set("response", masked);
+                }
+            }
+        }
+        return copy == null ? holder : copy;
     }
 
     /**
@@ -69,18 +103,12 @@ public class ResultMask {
         JsonNode shownResult;
         if (result.has(INQUIRY)) {
             shownResult = shown(result);
-        } else if (result.has("response") && !result.get("response").isNull()) {
+        } else if (holdsAnswers(result)) {
             List<Inquiry> asked = inquiries.ofChain(taskExecution);
             if (asked.isEmpty()) {
                 return taskRun; // an action's own result: shown as given
             }
-            JsonNode answer = result.get("response");
-            JsonNode masked = SecretMask.mask(asked.get(asked.size() - 1).responseSchema(), answer);
-            if (masked == answer) {
-                return taskRun;
-            }
-            shownResult = result.deepCopy();
-            ((ObjectNode) shownResult).set("response", masked);
+            shownResult = maskAnswers(asked.get(asked.size() - 1).responseSchema(), result);
         } else {
             return taskRun;
         }

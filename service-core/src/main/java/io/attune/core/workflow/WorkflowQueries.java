@@ -44,7 +44,7 @@ public class WorkflowQueries {
     /** Every inquiry of the chain the actor may see, oldest first. */
     public List<Inquiry> inquiries(long id, Actor actor) {
         readable(id, actor);
-        return inquiries.ofChain(id).stream().filter(i -> actor.canSee(i.assignedTo())).toList();
+        return inquiries.ofChain(id).stream().filter(i -> actor.canSee(i.assignment())).toList();
     }
 
     public WorkflowView workflow(long id, Actor actor) {
@@ -64,7 +64,7 @@ public class WorkflowQueries {
         try {
             return transitions.visible(id, actor);
         } catch (DomainException notVisible) {
-            if (inquiries.ofChain(id).stream().anyMatch(i -> actor.canSee(i.assignedTo()))) {
+            if (inquiries.ofChain(id).stream().anyMatch(i -> actor.canSee(i.assignment()))) {
                 return executions.find(id).orElseThrow(() -> notVisible);
             }
             throw notVisible;

@@ -8,6 +8,7 @@ import io.attune.model.json.Json;
 import io.attune.model.message.ExecutionCompleted;
 import io.attune.worker.Interpreters;
 import io.attune.worker.WorkerIntegrationTest;
+import io.attune.worker.workflow.InquiryTemplateRegistration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -17,6 +18,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -140,6 +143,42 @@ class ExampleActionsTest extends WorkerIntegrationTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(Json.tree(response.body()).get("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void theChangeBoardAsksForTwoApprovalsThroughTheBundledTemplate() {
+        assumeTrue(Interpreters.onPath("python3"), "python3 is not installed");
+        // registered by the worker at start-up from packs/examples/inquiries/change_approval.yaml
+        ExecutionCompleted completed = runToCompletion(request("examples.change_board",
+                "{\"change\": \"db failover\", \"risk\": \"medium\"}"));
+        assertThat(completed.result().at("/__inquiry/template").asString()).isEqualTo("examples.change_approval");
+        InquiryRequest inquiry = validInquiry(completed);
+        assertThat(inquiry.prompt()).isEqualTo("Approve change db failover (risk: medium)?");
+        assertThat(inquiry.responseSchema().get("title").asString()).isEqualTo("Change approval: db failover");
+        assertThat(inquiry.approvalsRequired()).isEqualTo(2);
+        assertThat(inquiry.decisionField()).isEqualTo("/approved");
+        assertThat(inquiry.onTimeout().at("/response/approved").asBoolean(true)).isFalse();
+        assertThat(inquiry.remindEverySeconds()).isEqualTo(3600L);
+        assertThat(inquiry.timeoutSeconds()).isEqualTo(86400L);
+
+        ExecutionCompleted risky = runToCompletion(request("examples.change_board",
+                "{\"change\": \"drop table\", \"risk\": \"high\"}"));
+        assertThat(validInquiry(risky).approvalsRequired()).as("the inline field overrides the template's")
+                .isEqualTo(3);
+    }
+
+    @Test
+    void aTemplateFileThatIsNotAMappingOfInquiryFieldsIsInvalid() {
+        List<InquiryTemplateRegistration.Problem> problems = new ArrayList<>();
+        assertThat(InquiryTemplateRegistration.read("prompt: [unclosed", problems)).isNull();
+        assertThat(problems).singleElement().satisfies(p -> assertThat(p.message()).startsWith("not valid YAML"));
+        problems.clear();
+        assertThat(InquiryTemplateRegistration.read("prompt: Go?\npromt: typo\n", problems)).isNull();
+        assertThat(problems).singleElement().satisfies(p -> assertThat(p.message()).contains("unknown field 'promt'"));
+        problems.clear();
+        assertThat(InquiryTemplateRegistration.read("prompt: Go {{x}}?\napprovals_required: 2\n", problems)
+                .get("approvals_required").asInt()).isEqualTo(2);
+        assertThat(problems).isEmpty();
     }
 
     private void assertSameAsTheBashVersion(String actionRef) {

@@ -24,13 +24,27 @@ class BundledWorkflowsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"deploy_with_approval", "firewall_change", "guarded_import"})
+    @ValueSource(strings = {"deploy_with_approval", "firewall_change", "guarded_import", "deploy_with_team_approval"})
     void everyExampleIsValid(String name) throws IOException {
         WorkflowDefinition definition = load(name);
         assertThat(definition.start()).hasSize(1);
         definition.tasks().values().stream().filter(task -> task.action() != null).forEach(task ->
                 assertThat(WORKFLOWS.resolveSibling("actions").resolve(task.action().substring("examples.".length())
                         + ".py")).as("the action of task %s", task.name()).exists());
+    }
+
+    @Test
+    void theTeamApprovalAsksTheGroupsGivenAsInput() throws IOException {
+        WorkflowDefinition team = load("deploy_with_team_approval");
+        var started = new Expression.Variables(Json.tree("""
+                {"service": "billing-api", "version": "2.5.0", "approvers": "sre", "escalate_to": "sre-leads"}"""),
+                Json.object(), Json.tree("""
+                {"plan": {"status": "completed", "result": {"plan_id": "p-1", "summary": "3 steps"}}}"""));
+        var inquiry = team.task("approve").inquiry().render(started);
+        assertThat(Json.write(inquiry.get("assigned_to"))).isEqualTo("{\"group\":\"sre\"}");
+        assertThat(Json.write(inquiry.at("/escalation/0/assign_to")))
+                .isEqualTo("[{\"group\":\"sre\"},{\"group\":\"sre-leads\"}]");
+        assertThat(inquiry.at("/escalation/0/after_seconds").asInt()).isEqualTo(900);
     }
 
     @Test

@@ -1,0 +1,80 @@
+package io.attune.bench;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Figure 11: N pending inquiries whose escalation step falls due at the same moment, inserted directly (one
+ * transaction, rows like the services' own: an escalation to a group, normalised as the executor stores it), until
+ * every one is reassigned with its audit entry and InquiryEscalated — the executor's escalation sweep at work. The
+ * size is figure 5's ({@code --timeouts}).
+ */
+final class EscalationFigure {
+    static final String ESCALATED = "attune_inquiries_escalated_total";
+    private static final double TARGET_SECONDS = 10;
+
+    private EscalationFigure() {
+    }
+
+    static void run(Run run) {
+        int n = run.options().timeouts();
+        Database db = run.db();
+        long leadSeconds = Math.max(15, 5 + n / 10_000);
+        long dueMicros = db.queryLong("SELECT (extract(epoch FROM now() + make_interval(secs => ?)) * 1000000)::bigint",
+                leadSeconds);
+        Run.progress("inserting %,d pending inquiries escalating in %d s …", n, leadSeconds);
+        long insertStart = System.nanoTime();
+        String due = "(timestamptz 'epoch' + ? * interval '1 microsecond')";
+        db.inTransaction(true, () -> {
+            db.update("WITH e AS (INSERT INTO attune.execution (action_ref, parameters, status, result) "
+                            + "SELECT ?, ?::jsonb, 'paused', ?::jsonb FROM generate_series(1, ?) RETURNING id) "
+                            + "INSERT INTO attune.inquiry (execution, prompt, response_schema, timeout_at, escalation, "
+                            + "escalate_at) SELECT id, ?, ?::jsonb, " + due + " + interval '1 hour', "
+                            + "jsonb_build_array(jsonb_build_object('after_seconds', ?::bigint, 'assign_to', "
+                            + "'{\"group\": \"bench-escalation\"}'::jsonb, 'keys', '[\"g:bench-escalation\"]'::jsonb, "
+                            + "'user', null)), " + due + " FROM e",
+                    Workload.ACTION_REF, Workload.parameters(), io.attune.model.json.Json.write(Workload.result()), n,
+                    Workload.PROMPT, io.attune.model.json.Json.write(Workload.SCHEMA), dueMicros, leadSeconds,
+                    dueMicros);
+            return null;
+        });
+        long committedMicros = nowMicros();
+        double insertSeconds = (System.nanoTime() - insertStart) / 1e9;
+        db.execute("ANALYZE attune.execution, attune.inquiry");
+        long[] ids = db.queryPairs("SELECT min(id), max(id) FROM attune.inquiry WHERE escalate_at = " + due,
+                dueMicros).get(0);
+        long startMicros = Math.max(dueMicros, committedMicros);
+        long escalatedBefore = run.executorCounter(ESCALATED);
+        long publishedBefore = run.published();
+        Run.progress("inserted in %s; waiting for the moment and the sweep …", Format.seconds(insertSeconds));
+        Database.sleep(Math.max(0, (dueMicros - nowMicros()) / 1000 - 200));
+        Run.awaitCount("inquiries escalated", escalatedBefore + n, 100, 60, () -> run.executorCounter(ESCALATED));
+        double seconds = (nowMicros() - startMicros) / 1e6;
+        Run.awaitCount("events of the sweep published", publishedBefore + n, 100, 120, run::published);
+        double eventsSeconds = (nowMicros() - startMicros) / 1e6;
+
+        long reassigned = db.queryLong("SELECT count(*) FROM attune.inquiry WHERE id BETWEEN ? AND ? "
+                + "AND escalation_step = 1 AND assignee_keys = '{g:bench-escalation}' AND status = 'pending'",
+                ids[0], ids[1]);
+        long audited = db.queryLong("SELECT count(*) FROM attune.inquiry_audit WHERE inquiry BETWEEN ? AND ? "
+                + "AND action = 'escalated'", ids[0], ids[1]);
+        long events = db.queryLong("SELECT count(*) FROM attune.event WHERE inquiry_id BETWEEN ? AND ? "
+                + "AND message_type = 'InquiryEscalated' AND published_at IS NOT NULL", ids[0], ids[1]);
+        boolean complete = reassigned == n && audited == n && events == n;
+        Report report = run.report();
+        report.row("11", String.format("Escalations: %,d inquiries whose escalation falls due at the same moment → "
+                        + "all reassigned, audited and announced", n),
+                Format.seconds(seconds) + (complete ? "" : " (incomplete, see below)"), "< 10 s",
+                Report.Verdict.of(complete && seconds < TARGET_SECONDS));
+        report.note(String.format("(11) every InquiryEscalated of the sweep published %s after the moment; %,d rows "
+                        + "inserted in one transaction in %s; afterwards %,d reassigned, %,d `escalated` audit "
+                        + "entries, %,d events published", Format.seconds(eventsSeconds), n,
+                Format.seconds(insertSeconds), reassigned, audited, events));
+        Run.progress("all %,d escalated %s after the moment; events published after %s", n, Format.seconds(seconds),
+                Format.seconds(eventsSeconds));
+    }
+
+    private static long nowMicros() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    }
+}

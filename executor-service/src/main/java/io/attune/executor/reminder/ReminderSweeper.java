@@ -1,0 +1,66 @@
+package io.attune.executor.reminder;
+
+import io.attune.core.inquiry.InquiryTransitions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import java.util.UUID;
+
+/**
+ * The reminder sweep (docs/policies.md#reminders): every {@code attune.inquiry.reminder.check-interval} it reminds of
+ * the pending inquiries whose {@code remind_every_seconds} period has come round, a batch per transaction, until none
+ * is due. Every replica runs one; the core's sweep skips rows another replica holds, so each reminder goes out once.
+ * A failed sweep (database down) is logged and tried again on the next tick.
+ */
+@Component
+@EnableScheduling
+@EnableConfigurationProperties(ReminderSettings.class)
+public class ReminderSweeper {
+    private static final Logger log = LoggerFactory.getLogger(ReminderSweeper.class);
+
+    private final InquiryTransitions transitions;
+    private final ReminderSettings settings;
+    private final Counter reminded;
+    private final Counter failures;
+
+    public ReminderSweeper(InquiryTransitions transitions, ReminderSettings settings, MeterRegistry meters) {
+        this.transitions = transitions;
+        this.settings = settings;
+        this.reminded = Counter.builder("attune.inquiries.reminded")
+                .description("reminders of pending inquiries sent by this replica").register(meters);
+        this.failures = Counter.builder("attune.inquiry.reminder.check.failures")
+                .description("reminder sweeps that failed and wait for the next tick").register(meters);
+    }
+
+    @Scheduled(fixedDelayString = "${attune.inquiry.reminder.check-interval:5s}")
+    void onSchedule() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            // never let a failure end the schedule: the next tick tries again
+            failures.increment();
+            log.warn("Reminder sweep failed, retrying in {}: {}", settings.checkInterval(), e.getMessage());
+        }
+    }
+
+    /** Sends every due reminder, batch after batch; returns how many this replica sent. */
+    public int sweep() {
+        int total = 0;
+        int batch;
+        do {
+            batch = transitions.remindDue(settings.batchSize(), UUID.randomUUID());
+            reminded.increment(batch);
+            total += batch;
+        } while (batch == settings.batchSize());
+        if (total > 0) {
+            log.info("Reminded of {} pending inquiries", total);
+        }
+        return total;
+    }
+}

@@ -1,0 +1,101 @@
+package io.attune.notifier.session;
+
+import io.attune.core.execution.Execution;
+import io.attune.core.identity.GroupRepository;
+import io.attune.core.identity.Identity;
+import io.attune.core.identity.Role;
+import io.attune.core.inquiry.Inquiry;
+import io.attune.core.inquiry.InquiryRequestValidator;
+import io.attune.model.json.Json;
+import io.attune.model.ws.SubscriptionFilters;
+import io.attune.notifier.NotifierIntegrationTest;
+import io.attune.notifier.WsClient;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Notifications of group-assigned inquiries reach the group's members only; an escalation is told to those who can
+ * see the inquiry now and to those it was taken from; replay judges by the inquiry's current assignment.
+ */
+class GroupsAndEscalationNotificationsTest extends NotifierIntegrationTest {
+    @Autowired
+    GroupRepository groups;
+    @Autowired
+    InquiryRequestValidator validator;
+    @Autowired
+    io.attune.notifier.replay.EventTrail trail;
+
+    Inquiry openChecked(String inquiryJson) {
+        InquiryRequestValidator.Result checked = validator.validate(Json.tree(inquiryJson));
+        assertThat(checked.problems()).isEmpty();
+        Execution requested = executionTransitions.request("examples.deploy_approval", Json.object(), null, null);
+        executionTransitions.markRunning(requested.id(), null);
+        return transactions.execute(tx -> inquiryTransitions.open(executions.lock(requested.id()).orElseThrow(),
+                checked.request(), Json.tree("{\"__inquiry\": {}}"), null));
+    }
+
+    @Test
+    void groupMembersAreToldAndAnEscalationReachesOldAndNewAssignees() {
+        Identity ada = identity(Role.USER);
+        Identity bob = identity(Role.USER);
+        Identity cyd = identity(Role.USER);
+        String sre = "n-" + UUID.randomUUID().toString().substring(0, 8);
+        groups.replaceMembers(groups.create(sre), List.of(ada.id()));
+        long since = jdbc.sql("SELECT coalesce(max(id), 0) FROM attune.event").query(Long.class).single();
+
+        try (WsClient adaWs = connect(ada); WsClient bobWs = connect(bob); WsClient cydWs = connect(cyd)) {
+            for (WsClient client : List.of(adaWs, bobWs, cydWs)) {
+                client.subscribe(SubscriptionFilters.NONE, null);
+            }
+            Inquiry inquiry = openChecked("{\"prompt\": \"Deploy?\", \"assigned_to\": {\"group\": \"" + sre
+                    + "\"}, \"escalation\": [{\"after_seconds\": 60, \"assign_to\": {\"user\": " + cyd.id() + "}}]}");
+            JsonNode created = adaWs.notifications(1).get(0);
+            assertThat(created.get("activity").asString()).isEqualTo("created");
+            assertThat(created.get("content").get("assigned_to").get("group").asString()).isEqualTo(sre);
+
+            jdbc.sql("UPDATE attune.inquiry SET escalate_at = now() - interval '1 second' WHERE id = ?")
+                    .param(inquiry.id()).update();
+            assertThat(inquiryTransitions.escalateDue(100, null)).isEqualTo(1);
+            for (WsClient told : List.of(adaWs, cydWs)) {
+                JsonNode escalated = told.notifications(1).get(0);
+                assertThat(escalated.get("entity").asString()).isEqualTo(Long.toString(inquiry.id()));
+                assertThat(escalated.get("activity").asString()).isEqualTo("escalated");
+                assertThat(escalated.get("content").get("status").asString()).isEqualTo("pending");
+                assertThat(escalated.get("content").get("assigned_to").get("user").asLong()).isEqualTo(cyd.id());
+                assertThat(escalated.get("content").get("escalation").get("step").asInt()).isEqualTo(1);
+                assertThat(escalated.get("content").get("escalation").get("previous_assigned_to").get("group")
+                        .asString()).isEqualTo(sre);
+            }
+            respond(inquiry, cyd);
+            assertThat(cydWs.notifications(1).get(0).get("activity").asString()).isEqualTo("responded");
+            // everything is dispatched by now: ada no longer sees it, bob never did
+            assertThat(adaWs.notificationsUntilPong()).isEmpty();
+            assertThat(bobWs.notificationsUntilPong()).isEmpty();
+
+            var direct = trail.after(since, null, new io.attune.notifier.feed.Subscription(SubscriptionFilters.NONE,
+                    identities.findById(cyd.id()).orElseThrow().actor()), 100);
+            assertThat(direct).extracting(io.attune.model.ws.Notification::activity)
+                    .containsExactly("created", "escalated", "responded");
+            assertThat(activities(replay(cyd, since))).containsExactly("created", "escalated", "responded");
+            assertThat(activities(replay(ada, since))).containsExactly("escalated");
+            assertThat(replay(bob, since)).isEmpty();
+        }
+    }
+
+    private List<JsonNode> replay(Identity who, long since) {
+        try (WsClient client = connect(who)) {
+            client.subscribe(SubscriptionFilters.NONE, since);
+            return client.notificationsUntilPong();
+        }
+    }
+
+    private static List<String> activities(List<JsonNode> notifications) {
+        return notifications.stream().map(n -> n.get("activity").asString()).toList();
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""examples.change_board: asks a change board to approve a change, through the inquiry template
+examples.change_approval (packs/examples/inquiries/change_approval.yaml): two different people must approve, one
+"no" rejects it at once, a reminder goes out every hour, and nobody deciding within a day rejects it by default.
+
+Parameters: change (a string, required), risk (low, medium or high; default medium), description (a string).
+"""
+import json
+import sys
+
+
+def run(config):
+    change = config.get("change")
+    if not isinstance(change, str) or not change.strip():
+        raise ValueError("parameter change is required: a short name of the change")
+    risk = config.get("risk", "medium")
+    if risk not in ("low", "medium", "high"):
+        raise ValueError("parameter risk must be low, medium or high")
+    description = config.get("description", "")
+    if not isinstance(description, str):
+        raise ValueError("parameter description must be a string")
+    inquiry = {"template": "examples.change_approval", "vars": {"change": change, "risk": risk}}
+    if risk == "high":
+        inquiry["approvals_required"] = 3  # inline fields override the template's
+    return {"__inquiry": inquiry, "change": {"name": change, "risk": risk, "description": description}}
+
+
+def main():
+    text = sys.stdin.buffer.read().decode("utf-8")
+    config = json.loads(text) if text.strip() else {}
+    if not isinstance(config, dict):
+        print("the parameters on stdin must be a JSON object", file=sys.stderr)
+        return 2
+    try:
+        result = run(config)
+    except ValueError as e:
+        print(e, file=sys.stderr)
+        return 2
+    json.dump(result, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
