@@ -101,7 +101,7 @@ public class SlackInteractions {
         try {
             Inquiry inquiry = inquiries.find(inquiryId)
                     .orElseThrow(() -> DomainException.notFound("inquiry " + inquiryId + " not found"));
-            String field = decisions.field(inquiry.responseSchema()).orElseThrow(() -> DomainException.badRequest(
+            String field = decisions.field(inquiry.responseSchema(), inquiry.decisionField()).orElseThrow(() -> DomainException.badRequest(
                     "inquiry " + inquiryId + " cannot be answered with a button; answer it in Attune"));
             Inquiry answered = transitions.respond(inquiryId, identity.get().actor(),
                     SlackDecision.answer(field, approves.get()), correlationId);

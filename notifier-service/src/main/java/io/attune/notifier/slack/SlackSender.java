@@ -8,6 +8,7 @@ import io.attune.core.slack.SlackDecision;
 import io.attune.core.slack.SlackMessages;
 import io.attune.model.json.Json;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -78,8 +79,9 @@ public class SlackSender implements ChannelSender {
 
     /** The Block Kit message for a delivery (buttons when the schema allows them). */
     ObjectNode message(Delivery delivery) {
-        Optional<String> field = decisions.field(
-                delivery.message().path("data").path("inquiry").get("response_schema"));
+        JsonNode inquiry = delivery.message().path("data").path("inquiry");
+        Optional<String> field = decisions.field(inquiry.get("response_schema"),
+                inquiry.path("decision_field").isString() ? inquiry.get("decision_field").asString() : null);
         return SlackMessages.of(delivery.message(), field);
     }
 

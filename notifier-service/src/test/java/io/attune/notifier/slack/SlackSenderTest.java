@@ -73,6 +73,16 @@ class SlackSenderTest {
         assertThat(posted.toString()).doesNotContain("attune_approve").contains("Answer in Attune",
                 "https://attune.example.com/#/inquiries/42");
 
+        // a decision_field names the button's property, even when another boolean is required first
+        Delivery quorum = delivery("inquiry.created", "{\"type\": \"object\", \"properties\": {\"urgent\": "
+                + "{\"type\": \"boolean\"}, \"ok\": {\"type\": \"boolean\"}}, \"required\": [\"ok\"]}");
+        ((tools.jackson.databind.node.ObjectNode) quorum.message().get("data").get("inquiry"))
+                .put("decision_field", "/ok");
+        assertThat(sender.message(quorum).toString()).contains("attune_approve");
+        ((tools.jackson.databind.node.ObjectNode) quorum.message().get("data").get("inquiry"))
+                .put("decision_field", "/urgent");
+        assertThat(sender.message(quorum).toString()).as("{urgent: true} alone lacks ok").doesNotContain("attune_approve");
+
         assertThat(sender.send(channel("/status/404/x"), delivery("inquiry.created", "null")).result())
                 .isEqualTo(DeliveryOutcome.Result.FAILED);
         assertThat(sender.send(channel("/status/500/x"), delivery("inquiry.created", "null")).result())

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Whether an inquiry can be answered with one Approve / Reject button, and with which property. The decision field is
- * the first property of the schema's {@code required} list that is a top-level {@code "type": "boolean"} — and only
+ * the inquiry's {@code decision_field} when it names a top-level boolean; without one, the first property of the schema's {@code required} list that is a top-level {@code "type": "boolean"} — and only
  * when {@code {"<field>": true}} and {@code {"<field>": false}} are each a complete, valid answer by themselves (no
  * other required field, no condition refusing one of them). Otherwise the message carries a link instead.
  */
@@ -25,24 +25,44 @@ public class SlackDecision {
         this.schemas = schemas;
     }
 
-    /** The decision field's name, when buttons can answer this schema. */
+    /** The decision field's name, when buttons can answer this schema (an inquiry without a decision_field). */
     public Optional<String> field(JsonNode schema) {
+        return field(schema, null);
+    }
+
+    /**
+     * The decision field's name, when buttons can answer: the inquiry's {@code decision_field} when it has one (a
+     * top-level pointer such as {@code /approved} to a boolean property; a deeper pointer gets a link), else the
+     * schema's first required boolean; in both cases only when each button's answer alone is valid.
+     */
+    public Optional<String> field(JsonNode schema, String decisionField) {
         if (schema == null || !schema.path("properties").isObject()) {
             return Optional.empty();
+        }
+        if (decisionField != null) {
+            if (!decisionField.matches("/[^/]+")) {
+                return Optional.empty();
+            }
+            String name = decisionField.substring(1).replace("~1", "/").replace("~0", "~");
+            JsonNode property = schema.get("properties").get(name);
+            return property != null && "boolean".equals(property.path("type").asString(""))
+                    && !property.path("secret").asBoolean(false) && answersAlone(schema, name)
+                    ? Optional.of(name) : Optional.empty();
         }
         for (JsonNode name : schema.path("required")) {
             JsonNode property = schema.get("properties").get(name.asString());
             if (property != null && "boolean".equals(property.path("type").asString(""))
                     && !property.path("secret").asBoolean(false)) {
                 String field = name.asString();
-                if (schemas.validate(schema, answer(field, true)).isEmpty()
-                        && schemas.validate(schema, answer(field, false)).isEmpty()) {
-                    return Optional.of(field);
-                }
-                return Optional.empty();
+                return answersAlone(schema, field) ? Optional.of(field) : Optional.empty();
             }
         }
         return Optional.empty();
+    }
+
+    private boolean answersAlone(JsonNode schema, String field) {
+        return schemas.validate(schema, answer(field, true)).isEmpty()
+                && schemas.validate(schema, answer(field, false)).isEmpty();
     }
 
     /** The answer a button gives: {@code {"<field>": approve}}. */
