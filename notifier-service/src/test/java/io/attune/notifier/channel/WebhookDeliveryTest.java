@@ -40,6 +40,8 @@ class WebhookDeliveryTest extends ChannelTestSupport {
         try (WebhookReceiver receiver = new WebhookReceiver(secret)) {
             long channel = webhookChannel(receiver.url(), secret, null);
             Inquiry inquiry = openWithSecret(ada.id(), "Deploy billing-api 2.5.0?");
+            // answered once the created webhook is out: a respond link is minted only while the inquiry is pending
+            await().atMost(WAIT).until(() -> receiver.acceptedRequests().size() == 1);
             inquiryTransitions.respond(inquiry.id(), ada.actor(),
                     Json.tree("{\"approved\": true, \"token\": \"tok-very-secret-42\"}"), null);
 
