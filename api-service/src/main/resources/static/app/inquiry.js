@@ -105,7 +105,7 @@ export function renderInquiry(container, ctx) {
         'You have answered this inquiry; it waits for other people to answer.'));
     } else {
       panel.append(mayAnswer ? answerForm(inquiry) : h('p', { class: 'alert alert-info' },
-        `${assignmentPhrase(inquiry.assigned_to, user)}; only they can answer it.`));
+        `This inquiry is a${assignmentPhrase(inquiry.assigned_to, user).slice(1)}; only they can answer it.`));
     }
     if (isAdmin(ctx.session)) panel.append(cancelControls(inquiry));
     return panel;
@@ -393,8 +393,8 @@ function historyDetails(entry, inquiry, user) {
   }
   if (entry.action === 'escalated') {
     return h('p', { class: 'timeline-detail' }, `Step ${details.step ?? '?'}: `
-      + `${assignmentPhrase(details.assigned_to ?? null, user).toLowerCase()} `
-      + `(was ${assigneeLabel(details.previous_assigned_to ?? null, user).toLowerCase()}).`);
+      + `a${assignmentPhrase(details.assigned_to ?? null, user).slice(1)} `
+      + `(was ${assigneeLabel(details.previous_assigned_to ?? null, user)}).`);
   }
   if (entry.action === 'responded' && details.response !== undefined) {
     const quorum = details.quorum

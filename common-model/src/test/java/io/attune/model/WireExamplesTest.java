@@ -48,7 +48,7 @@ class WireExamplesTest {
     void seedInquiryCreatedPayloadRoundTrips() {
         String json = example("seed-inquiry-created.json");
         InquiryCreated payload = Json.read(json, InquiryCreated.class);
-        assertThat(payload.assignedTo()).isEqualTo(5L);
+        assertThat(payload.assignedTo()).isEqualTo(io.attune.model.inquiry.Assignment.ofUser(5));
         assertThat(payload.timeoutAt()).isEqualTo(Instant.parse("2024-01-15T12:00:00Z"));
         assertSameJson(Json.write(payload), json);
     }
@@ -99,7 +99,7 @@ class WireExamplesTest {
         JsonNode result = Json.tree(example("seed-action-result.json"));
         InquiryRequest request = Json.mapper().treeToValue(result.get(InquiryRequest.KEY), InquiryRequest.class);
         assertThat(request.prompt()).isEqualTo("Approve deployment to production?");
-        assertThat(request.assignedTo()).isEqualTo(123L);
+        assertThat(request.assignedTo()).isEqualTo(io.attune.model.inquiry.Assignment.ofUser(123));
         assertThat(request.timeoutSeconds()).isEqualTo(3600L);
         assertSameJson(Json.write(request), result.get(InquiryRequest.KEY).toString());
     }

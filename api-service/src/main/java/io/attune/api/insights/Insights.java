@@ -32,7 +32,7 @@ public class Insights {
                        FILTER (WHERE s.status = 'responded' AND NOT s.defaulted)::numeric, 3) AS p50,
                    round(percentile_cont(0.9) WITHIN GROUP (ORDER BY s.decision_seconds)
                        FILTER (WHERE s.status = 'responded' AND NOT s.defaulted)::numeric, 3) AS p90
-            FROM (SELECT i.id, i.assigned_to, i.execution, i.status, i.defaulted, i.created,
+            FROM (SELECT i.id, i.assigned_to, i.assignee_keys, i.execution, i.status, i.defaulted, i.created,
                          extract(epoch FROM i.responded_at - i.created)::float8 AS decision_seconds
                   FROM attune.inquiry i
                   WHERE i.created >= :from AND i.created < :to) s
@@ -52,16 +52,20 @@ public class Insights {
     /** One row per key; inquiries with {@code from <= created < to}. */
     public List<InsightRow> figures(Instant from, Instant to, InsightGrouping grouping) {
         String sql = switch (grouping) {
+            // An inquiry counts once for each user it lists (docs/policies.md); null: none listed.
             case ASSIGNEE -> FIGURES.formatted("who.login",
-                    "LEFT JOIN attune.identity who ON who.id = s.assigned_to");
+                    "LEFT JOIN LATERAL (SELECT substr(k, 3)::bigint AS id FROM unnest(s.assignee_keys) k "
+                            + "WHERE k LIKE 'u:%') listed ON true LEFT JOIN attune.identity who ON who.id = listed.id");
             case ACTION_REF -> FIGURES.formatted("e.action_ref",
                     "JOIN attune.execution e ON e.id = s.execution");
             case DAY -> FIGURES.formatted("to_char(s.created AT TIME ZONE 'UTC', 'YYYY-MM-DD')", "");
-            // An inquiry counts once in each group of its assignee; null: no assignee, or one in no group.
+            // An inquiry counts once in each group it lists and each group of a user it lists; null: none.
             case GROUP -> {
                 requireGroups();
-                yield FIGURES.formatted("g.name", "LEFT JOIN attune.group_member gm ON gm.identity_id = s.assigned_to "
-                        + "LEFT JOIN attune.identity_group g ON g.id = gm.group_id");
+                yield FIGURES.formatted("g.name", "LEFT JOIN LATERAL (SELECT substr(k, 3) AS name FROM "
+                        + "unnest(s.assignee_keys) k WHERE k LIKE 'g:%' UNION SELECT ig.name FROM unnest(s.assignee_keys) k "
+                        + "JOIN attune.group_member gm ON k = 'u:' || gm.identity_id "
+                        + "JOIN attune.identity_group ig ON ig.id = gm.group_id) g ON true");
             }
         };
         return jdbc.sql(sql)
