@@ -32,7 +32,11 @@ export function renderInquiry(container, ctx) {
 
   const stopListening = ctx.feed ? ctx.feed.subscribe((notification) => {
     if (notification.entity_type !== 'inquiry' || notification.entity !== String(id)) return;
-    if (notification.activity === 'created' || ownChange) return;
+    const content = notification.content ?? {};
+    // our own answer or cancel is shown already; someone else's (another approval of a quorum) is not
+    const ours = content.responded_by === user.id || content.cancelled_by === user.id
+      || (content.responded_by === undefined && content.cancelled_by === undefined);
+    if (notification.activity === 'created' || (ownChange && ours)) return;
     if (notification.activity === 'reminder') {
       show(); // the history gains its reminder entry; nothing else changed
       return;

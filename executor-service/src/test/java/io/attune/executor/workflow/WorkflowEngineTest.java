@@ -208,6 +208,33 @@ class WorkflowEngineTest extends ExecutorIntegrationTest {
     }
 
     @Test
+    void aQuorumInquiryTaskGivesEveryAnswerToTheNextStep() {
+        Execution workflow = start("tests.quorum", """
+                tasks:
+                  ask:
+                    inquiry:
+                      prompt: "Release?"
+                      response_schema: {type: object, properties: {approved: {type: boolean}}, required: [approved]}
+                      approvals_required: 2
+                      decision_field: /approved
+                    next:
+                      - {when: "result.response.approved && size(result.responses) == 2", do: proceed}
+                  proceed: {action: tests.proceed, input: {first: "${tasks.ask.result.responses[0].responded_by}"}}
+                """, "{}");
+        Inquiry ask = awaitPendingInquiry(workflow);
+        Identity ada = identity();
+        Identity bob = identity();
+        inquiryTransitions.respond(ask.id(), actor(ada), Json.tree("{\"approved\": true}"), null);
+        assertThat(inquiries.find(ask.id()).orElseThrow().status()).isEqualTo(InquiryStatus.PENDING);
+        inquiryTransitions.respond(ask.id(), actor(bob), Json.tree("{\"approved\": true}"), null);
+
+        Execution proceed = awaitChild(workflow, "tests.proceed");
+        assertThat(proceed.parameters().path("first").asString()).isEqualTo(String.valueOf(ada.id()));
+        complete(proceed, "{}");
+        awaitStatus(workflow.id(), ExecutionStatus.COMPLETED);
+    }
+
+    @Test
     void cancellingMidWayCancelsTheRest() {
         Execution workflow = start("tests.cancel", """
                 tasks:
