@@ -42,6 +42,16 @@ public class SessionGuard {
         return checkAll(List.of(key)).get(key);
     }
 
+    /** {@link #check} for a token already reduced to its key (an API token's, from {@link ApiTokens#resolve}). */
+    public Optional<Actor> check(TokenKey key) {
+        return checkAll(List.of(key)).get(key);
+    }
+
+    /** Forgets the cached answer for one token (revoked here: refused on this replica at once). */
+    public void invalidate(TokenKey key) {
+        verdicts.invalidate(key);
+    }
+
     /** {@link #check} for many tokens at once (one query for those not cached). */
     public Map<TokenKey, Optional<Actor>> checkAll(Collection<TokenKey> keys) {
         Map<TokenKey, Verdict> found = verdicts.getAll(keys, this::load);
@@ -76,15 +86,25 @@ public class SessionGuard {
         Long[] ids = list.stream().map(TokenKey::identityId).toArray(Long[]::new);
         Map<TokenKey, Verdict> loaded = new HashMap<>();
         list.forEach(key -> loaded.put(key, Verdict.REFUSED)); // unknown identities stay refused
-        jdbc.sql("SELECT t.jti, i.id, i.login, i.roles, " + GroupRepository.GROUPS_OF_IDENTITY + " AS groups "
+        // An API token's key is "api-token:<id>": it speaks for its identity while the token is neither revoked nor
+        // expired (ApiTokens), and only with the role user, whatever the identity's roles.
+        jdbc.sql("SELECT t.jti, i.id, i.login, i.roles, " + GroupRepository.GROUPS_OF_IDENTITY + " AS groups, "
+                        + "t.jti LIKE '" + ApiTokens.KEY_PREFIX + "%' AS api_token "
                         + "FROM unnest(?::text[], ?::bigint[]) AS t(jti, identity_id) "
                         + "JOIN attune.identity i ON i.id = t.identity_id "
                         + "WHERE NOT i.disabled "
-                        + "AND NOT EXISTS (SELECT 1 FROM attune.revoked_token r WHERE r.jti = t.jti)")
+                        + "AND NOT EXISTS (SELECT 1 FROM attune.revoked_token r WHERE r.jti = t.jti) "
+                        + "AND (t.jti NOT LIKE '" + ApiTokens.KEY_PREFIX + "%' OR EXISTS (SELECT 1 FROM attune.api_token a "
+                        + "WHERE a.id = CASE WHEN t.jti ~ '^" + ApiTokens.KEY_PREFIX + "[0-9]{1,18}$' "
+                        + "THEN substr(t.jti, " + (ApiTokens.KEY_PREFIX.length() + 1) + ")::bigint END "
+                        + "AND a.identity_id = i.id AND a.revoked_at IS NULL "
+                        + "AND (a.expires_at IS NULL OR a.expires_at > now())))")
                 .params(jtis, ids)
                 .query((rs, n) -> {
                     long id = rs.getLong("id");
-                    Actor actor = new Actor(id, rs.getString("login"), IdentityRepository.roles(rs.getArray("roles")),
+                    Set<Role> roles = rs.getBoolean("api_token") ? Set.of(Role.USER)
+                            : IdentityRepository.roles(rs.getArray("roles"));
+                    Actor actor = new Actor(id, rs.getString("login"), roles,
                             Set.copyOf(IdentityRepository.strings(rs, "groups")));
                     loaded.put(new TokenKey(rs.getString("jti"), id), new Verdict(actor));
                     return null;
