@@ -5,6 +5,7 @@ import io.attune.core.error.DomainException;
 import io.attune.core.external.ExternalRequests;
 import io.attune.core.identity.Actor;
 import io.attune.core.inquiry.Inquiry;
+import io.attune.core.workflow.WorkflowRepository;
 import io.attune.model.InquiryStatus;
 import io.attune.model.json.Json;
 import io.attune.model.rest.DataResponse;
@@ -62,6 +63,7 @@ public class InquiryWaits implements MessageListener {
     private static final Duration GRACE = Duration.ofSeconds(15);
 
     private final ExternalRequests reader;
+    private final WorkflowRepository workflows;
     private final JdbcClient jdbc;
     private final int max;
     private final int maxPerIdentity;
@@ -73,11 +75,13 @@ public class InquiryWaits implements MessageListener {
     /** The reads that answer waits: few threads, so that 1,000 deadlines at once queue here, not in the pool. */
     private final ExecutorService reads;
 
-    InquiryWaits(ExternalRequests reader, JdbcClient jdbc, WaitConfiguration.WaitQueue waitQueue,
+    InquiryWaits(ExternalRequests reader, WorkflowRepository workflows, JdbcClient jdbc,
+                 WaitConfiguration.WaitQueue waitQueue,
                  @Value("${attune.waits.max:2000}") int max,
                  @Value("${attune.waits.max-per-identity:500}") int maxPerIdentity,
                  @Value("${attune.waits.read-threads:4}") int readThreads, MeterRegistry meters) {
         this.reader = reader;
+        this.workflows = workflows;
         this.jdbc = jdbc;
         this.max = max;
         this.maxPerIdentity = maxPerIdentity;
@@ -241,6 +245,11 @@ public class InquiryWaits implements MessageListener {
         }
     }
 
+    /** The inquiry as the plain detail shows it (with the workflow it waits in, if any). */
+    private InquiryView view(Inquiry inquiry) {
+        return inquiry.toView().inWorkflow(workflows.workflowsOf(List.of(inquiry.execution())).get(inquiry.execution()));
+    }
+
     /** 404 if the inquiry became invisible to the caller, 503 if the database is away. */
     private void fail(Waiter waiter, RuntimeException e) {
         if (waiter.done.compareAndSet(false, true)) {
@@ -250,7 +259,7 @@ public class InquiryWaits implements MessageListener {
 
     private void answer(Waiter waiter, Inquiry current) {
         if (waiter.done.compareAndSet(false, true)) {
-            waiter.result.setResult(DataResponse.of(current.toView()));
+            waiter.result.setResult(DataResponse.of(view(current)));
         }
     }
 

@@ -15,8 +15,8 @@ class AskCommandTest {
 
     @Test
     void assigneesAreIdsUsersOrGroups() {
-        assertThat(AskCommand.assignee("5")).isEqualTo(Json.tree("5"));
-        assertThat(AskCommand.assignee("user:5")).isEqualTo(Json.tree("{\"user\": 5}"));
+        assertThat(AskCommand.assignee("5").asLong()).isEqualTo(5L);
+        assertThat(AskCommand.assignee("user:5").get("user").asLong()).isEqualTo(5L);
         assertThat(AskCommand.assignee("group:sre")).isEqualTo(Json.tree("{\"group\": \"sre\"}"));
         assertThatThrownBy(() -> AskCommand.assignee("ada")).isInstanceOf(UsageException.class);
         assertThatThrownBy(() -> AskCommand.assignee("group:")).isInstanceOf(UsageException.class);

@@ -21,6 +21,9 @@ import java.util.Set;
  * Whether a verified token still speaks for someone, and for whom: its identity must exist and not be disabled, and
  * its {@code jti} must not be revoked (logged out). Roles and groups come from the database, never from the token.
  *
+ * <p>API tokens for machines ({@link ApiTokens}) are checked here too, by the key {@link ApiTokens#resolve} gives
+ * them: the token must also be neither revoked nor expired, and it acts with the role {@code user} only.
+ *
  * <p>Every service that checks tokens (api-service on every request, notifier-service at the upgrade and for open
  * sockets) asks here. Answers are cached per token for {@code attune.sessions.recheck} (default 2 s), so a change
  * made by an admin or a logout through any replica is seen everywhere within that time plus the notifier's sweep,
