@@ -8,6 +8,8 @@ import io.attune.core.identity.Role;
 import io.attune.model.json.Json;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -43,6 +45,9 @@ class ExternalRequestApiTest extends ApiIntegrationTest {
     DataSource dataSource;
     @Autowired
     InquiryWaits waits;
+    @Autowired
+    @Qualifier("inquiryWaitListener")
+    SimpleMessageListenerContainer waitListener;
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
@@ -148,6 +153,41 @@ class ExternalRequestApiTest extends ApiIntegrationTest {
     }
 
     @Test
+    void aWaitWhoseEventNeverArrivesIsAnsweredByTheSweepAndTheQueueComesBack() throws Exception {
+        Identity ci = identity(Role.USER);
+        Identity approver = identity(Role.USER);
+        long id = api().post("/api/v1/inquiries", token(ci), ASK).data().get("id").asLong();
+        // the queue gone (as when the broker connection drops: it is exclusive and auto-delete): the event is lost
+        waitListener.stop();
+        try {
+            CompletableFuture<Response> waiting = waitAsync(id, 30, token(ci));
+            await().atMost(Duration.ofSeconds(10)).until(() -> waits.waiting() >= 1);
+            assertThat(api().post("/api/v1/inquiries/" + id + "/respond", token(approver),
+                    "{\"response\": {\"approved\": true}}").status()).isEqualTo(200);
+            long answered = System.nanoTime();
+            Response late = waiting.get(15, TimeUnit.SECONDS);
+            double seconds = (System.nanoTime() - answered) / 1e9;
+            System.out.printf("a wait whose event was lost answered %.1f s after the answer (sweep every %s)%n",
+                    seconds, InquiryWaits.SWEEP);
+            assertThat(late.data().get("status").asString()).isEqualTo("responded");
+            assertThat(seconds).isLessThan(InquiryWaits.SWEEP.toSeconds() + 2);
+        } finally {
+            waitListener.start();
+        }
+        // consuming again (the queue declared anew), events wake waits at once as before
+        long next = api().post("/api/v1/inquiries", token(ci), ASK).data().get("id").asLong();
+        await().atMost(Duration.ofSeconds(20)).until(() -> waitListener.isRunning()
+                && waitListener.getActiveConsumerCount() > 0);
+        CompletableFuture<Response> waiting = waitAsync(next, 30, token(ci));
+        Thread.sleep(500);
+        assertThat(api().post("/api/v1/inquiries/" + next + "/respond", token(approver),
+                "{\"response\": {\"approved\": true}}").status()).isEqualTo(200);
+        long answered = System.nanoTime();
+        assertThat(waiting.get(10, TimeUnit.SECONDS).data().get("status").asString()).isEqualTo("responded");
+        assertThat((System.nanoTime() - answered) / 1e9).isLessThan(2.0);
+    }
+
+    @Test
     void waitOutsideZeroToSixtyIsABadRequest() {
         Identity ci = identity(Role.USER);
         long id = api().post("/api/v1/inquiries", token(ci), ASK).data().get("id").asLong();
@@ -177,6 +217,7 @@ class ExternalRequestApiTest extends ApiIntegrationTest {
                 "VALIDATION_ERROR");
         assertError(api().post("/api/v1/inquiries", token, "{\"prompt\": \"x\", \"context\": {\"a\": \"\\u0000\"}}"),
                 422, "VALIDATION_ERROR");
+        assertError(api().post("/api/v1/inquiries", token, "{\"prompt\": \"a\\u0000b\"}"), 422, "VALIDATION_ERROR");
         assertError(api().post("/api/v1/inquiries", null, ASK), 401, "UNAUTHORIZED");
     }
 

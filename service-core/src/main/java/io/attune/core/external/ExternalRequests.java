@@ -127,6 +127,9 @@ public class ExternalRequests {
         Optional<Callback> wanted = callback(callback, problems);
         InquiryRequestValidator.Result validation = validator.validate(asked);
         problems.addAll(validation.problems());
+        if (StorableJson.containsNul(asked)) {
+            problems.add(new ErrorDetail("", "the request holds a U+0000 (NUL) character, which cannot be stored"));
+        }
         if (!problems.isEmpty()) {
             throw DomainException.validation("the approval request is invalid", problems);
         }
