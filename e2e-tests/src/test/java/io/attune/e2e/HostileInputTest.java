@@ -47,20 +47,13 @@ class HostileInputTest {
                         "ATTUNE_INQUIRY_TIMEOUT_CHECK_INTERVAL", "1h"),
                 "api", "executor", "executor", "notifier", "worker");
         adminToken = suite.adminToken();
-        database = await("a connection to the test database").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptions().until(() -> suite.environment().database().connect(), c -> c != null);
+        database = suite.database();
     }
 
     @AfterAll
-    static void stop() throws SQLException {
-        try {
-            if (database != null) {
-                database.close();
-            }
-        } finally {
-            if (suite != null) {
-                suite.close();
-            }
+    static void stop() {
+        if (suite != null) {
+            suite.close(); // and its database connection
         }
     }
 

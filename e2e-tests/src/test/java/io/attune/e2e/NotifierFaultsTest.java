@@ -77,20 +77,16 @@ class NotifierFaultsTest {
         adminToken = suite.adminToken();
         approverId = suite.createIdentity("ada", "ada-password");
         approverToken = suite.login("ada", "ada-password");
-        database = await("a connection to the test database").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptions().until(() -> suite.environment().database().connect(), c -> c != null);
+        database = suite.database();
     }
 
     @AfterAll
-    static void stop() throws SQLException {
+    static void stop() {
         try {
-            if (database != null) {
-                database.close();
+            if (suite != null) {
+                suite.close(); // and its database connection
             }
         } finally {
-            if (suite != null) {
-                suite.close();
-            }
             if (brokerOfNotifier2 != null) {
                 brokerOfNotifier2.close();
             }

@@ -13,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +49,7 @@ public final class RunningSuite implements AutoCloseable {
     private final Map<String, String> variables;
     private final Map<String, Map<String, String>> variablesByKind;
     private final Map<String, Service> services = new LinkedHashMap<>();
+    private Connection database;
 
     private RunningSuite(AttuneTestEnvironment environment, Map<String, String> variables,
                          Map<String, Map<String, String>> variablesByKind) {
@@ -187,8 +190,40 @@ public final class RunningSuite implements AutoCloseable {
         }
     }
 
+    /**
+     * A connection to the suite's database for the test's own checks, opened on first use and closed with the suite.
+     * The Postgres is shared with other builds: this waits for a free connection slot rather than fail on a busy
+     * moment.
+     */
+    public synchronized Connection database() {
+        if (database == null) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (database == null) {
+                try {
+                    database = environment.database().connect();
+                } catch (RuntimeException | SQLException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("no connection to the test database within 90 s", e);
+                    }
+                    sleep(1000);
+                }
+            }
+        }
+        return database;
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            if (database != null) {
+                try {
+                    database.close();
+                } catch (SQLException e) {
+                    // the suite is going away: a connection that cannot close cleanly changes nothing
+                }
+                database = null;
+            }
+        }
         for (Service service : services.values()) {
             service.process.destroy();
         }

@@ -93,21 +93,13 @@ class TopologyTest {
         requesterToken = suite.login("release-manager", "release-password");
         suite.createIdentity("outsider", "outsider-password");
         outsiderToken = suite.login("outsider", "outsider-password");
-        // The Postgres is shared: wait for a free connection slot rather than fail on a busy moment.
-        database = await("a connection to the test database").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptions().until(() -> suite.environment().database().connect(), c -> c != null);
+        database = suite.database();
     }
 
     @AfterAll
-    static void stop() throws SQLException {
-        try {
-            if (database != null) {
-                database.close();
-            }
-        } finally {
-            if (suite != null) {
-                suite.close();
-            }
+    static void stop() {
+        if (suite != null) {
+            suite.close(); // and its database connection
         }
     }
 

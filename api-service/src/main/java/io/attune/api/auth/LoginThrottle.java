@@ -9,6 +9,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Optional;
 
 /**
@@ -116,8 +117,9 @@ public class LoginThrottle {
             this.retryAfterSeconds = retryAfterSeconds;
         }
 
-        public long retryAfterSeconds() {
-            return retryAfterSeconds;
+        @Override
+        public OptionalLong retryAfterSeconds() {
+            return OptionalLong.of(retryAfterSeconds);
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.attune.api.web;
 
-import io.attune.api.auth.LoginThrottle;
 import io.attune.core.error.DomainException;
 import io.attune.model.WireEnums;
 import io.attune.model.rest.ApiError;
@@ -52,13 +51,8 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(DomainException.class)
     ResponseEntity<Object> domain(DomainException e) {
-        return ErrorBodies.entity(e.toApiError());
-    }
-
-    @ExceptionHandler(LoginThrottle.RateLimited.class)
-    ResponseEntity<Object> rateLimited(LoginThrottle.RateLimited e) {
         HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+        e.retryAfterSeconds().ifPresent(seconds -> headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
         return ErrorBodies.entity(HttpStatusCode.valueOf(e.code().httpStatus()), e.toApiError(), headers);
     }
 

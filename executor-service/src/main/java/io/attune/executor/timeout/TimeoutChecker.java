@@ -1,5 +1,6 @@
 package io.attune.executor.timeout;
 
+import io.attune.core.error.FailureStreak;
 import io.attune.core.inquiry.InquiryTransitions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,8 +12,6 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -26,15 +25,12 @@ import java.util.UUID;
 @EnableConfigurationProperties(TimeoutSettings.class)
 public class TimeoutChecker {
     private static final Logger log = LoggerFactory.getLogger(TimeoutChecker.class);
-    private static final Duration WARN_EVERY = Duration.ofMinutes(1);
 
     private final InquiryTransitions transitions;
     private final TimeoutSettings settings;
     private final Counter timedOut;
     private final Timer sweeps;
-    private final Counter failures;
-    private Instant failingSince;
-    private Instant lastWarning;
+    private final FailureStreak failures;
 
     public TimeoutChecker(InquiryTransitions transitions, TimeoutSettings settings, MeterRegistry meters) {
         this.transitions = transitions;
@@ -43,9 +39,10 @@ public class TimeoutChecker {
                 .description("pending inquiries timed out by this replica").register(meters);
         this.sweeps = Timer.builder("attune.inquiry.timeout.sweep")
                 .description("time to time out every expired inquiry, once per check").register(meters);
-        this.failures = Counter.builder("attune.inquiry.timeout.check.failures")
-                .description("timeout checks that failed (database unavailable, say) and wait for the next tick")
-                .register(meters);
+        this.failures = new FailureStreak("Timeout check", settings.timeoutCheckInterval(), log,
+                Counter.builder("attune.inquiry.timeout.check.failures")
+                        .description("timeout checks that failed (database unavailable, say) and wait for the next tick")
+                        .register(meters));
         log.info("Timeout checker: every {}, batches of {}", settings.timeoutCheckInterval(),
                 settings.timeoutBatchSize());
     }
@@ -54,23 +51,9 @@ public class TimeoutChecker {
     void onSchedule() {
         try {
             sweep();
-            if (failingSince != null) {
-                log.info("Timeout checker works again (it failed since {})", failingSince);
-                failingSince = null;
-            }
+            failures.succeeded();
         } catch (RuntimeException e) {
-            // never let a failure end the schedule: the next tick tries again
-            failures.increment();
-            Instant now = Instant.now();
-            boolean firstFailure = failingSince == null;
-            if (firstFailure) {
-                failingSince = now;
-            }
-            if (firstFailure || lastWarning.plus(WARN_EVERY).isBefore(now)) {
-                lastWarning = now;
-                log.warn("Timeout check failed, retrying every {} (failing since {}): {}",
-                        settings.timeoutCheckInterval(), failingSince, rootMessage(e));
-            }
+            failures.failed(e); // never let a failure end the schedule: the next tick tries again
         }
     }
 
@@ -89,13 +72,5 @@ public class TimeoutChecker {
             }
             return total;
         });
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

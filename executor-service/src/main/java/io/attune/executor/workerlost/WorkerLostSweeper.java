@@ -1,5 +1,6 @@
 package io.attune.executor.workerlost;
 
+import io.attune.core.error.FailureStreak;
 import io.attune.core.execution.Execution;
 import io.attune.core.execution.ExecutionTransitions;
 import io.micrometer.core.instrument.Counter;
@@ -11,8 +12,6 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -30,16 +29,13 @@ import java.util.UUID;
 @EnableConfigurationProperties(WorkerLostSettings.class)
 public class WorkerLostSweeper {
     private static final Logger log = LoggerFactory.getLogger(WorkerLostSweeper.class);
-    private static final Duration WARN_EVERY = Duration.ofMinutes(1);
 
     private final ExecutionTransitions transitions;
     private final WorkerLostSettings settings;
     private final Counter lost;
-    private final Counter failures;
+    private final FailureStreak failures;
     /** Since when (System.nanoTime) every sweep has reached the database; null after a failure. */
     private Long reachableSince;
-    private Instant failingSince;
-    private Instant lastWarning;
 
     public WorkerLostSweeper(ExecutionTransitions transitions, WorkerLostSettings settings, MeterRegistry meters) {
         this.transitions = transitions;
@@ -47,8 +43,9 @@ public class WorkerLostSweeper {
         this.lost = Counter.builder("attune.executions.worker_lost")
                 .description("running executions failed by this replica because their worker was gone")
                 .register(meters);
-        this.failures = Counter.builder("attune.worker_lost.check.failures")
-                .description("worker-lost sweeps that failed (database unavailable, say)").register(meters);
+        this.failures = new FailureStreak("Worker-lost sweep", settings.checkInterval(), log,
+                Counter.builder("attune.worker_lost.check.failures")
+                        .description("worker-lost sweeps that failed (database unavailable, say)").register(meters));
         log.info("Worker-lost sweep: every {}, an execution fails when its lease is {} old", settings.checkInterval(),
                 settings.after());
     }
@@ -57,24 +54,12 @@ public class WorkerLostSweeper {
     void onSchedule() {
         try {
             sweep();
-            if (failingSince != null) {
-                log.info("Worker-lost sweep works again (it failed since {}); it judges leases again after {}",
-                        failingSince, settings.after());
-                failingSince = null;
+            if (failures.succeeded()) {
+                log.info("Worker-lost sweep judges leases again after {}", settings.after());
             }
         } catch (RuntimeException e) {
             reachableSince = null;
-            failures.increment();
-            Instant now = Instant.now();
-            boolean firstFailure = failingSince == null;
-            if (firstFailure) {
-                failingSince = now;
-            }
-            if (firstFailure || lastWarning.plus(WARN_EVERY).isBefore(now)) {
-                lastWarning = now;
-                log.warn("Worker-lost sweep failed, retrying every {} (failing since {}): {}",
-                        settings.checkInterval(), failingSince, e.getMessage());
-            }
+            failures.failed(e);
         }
     }
 

@@ -4,6 +4,7 @@ import io.attune.model.rest.ApiError;
 import io.attune.model.rest.ErrorCode;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * A refusal with one of the contract's error codes: what the API answers with, and what tells a consumer that a
@@ -49,6 +50,11 @@ public class DomainException extends RuntimeException {
 
     public List<ApiError.ErrorDetail> details() {
         return details;
+    }
+
+    /** When the same request may succeed later (429, 503): the seconds to wait, sent as {@code Retry-After}. */
+    public OptionalLong retryAfterSeconds() {
+        return OptionalLong.empty();
     }
 
     public ApiError toApiError() {

@@ -94,4 +94,13 @@ public final class Failures {
         }
         return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     }
+
+    /** The innermost cause's message (or its class when it has none): what a log line about a failure should say. */
+    public static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (next(root) != null) {
+            root = next(root);
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
 }

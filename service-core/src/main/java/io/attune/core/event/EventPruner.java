@@ -1,10 +1,10 @@
 package io.attune.core.event;
 
+import io.attune.core.background.BackgroundLoop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -30,7 +30,7 @@ import java.sql.Statement;
  *       is busy elsewhere (benchmarks.md, figure 8).</li>
  * </ul>
  */
-public class EventPruner implements SmartLifecycle {
+public class EventPruner extends BackgroundLoop {
     private static final Logger log = LoggerFactory.getLogger(EventPruner.class);
     /** Advisory lock key: "attune.prune". */
     private static final long LOCK_KEY = 0x61747475_6e650002L;
@@ -59,11 +59,10 @@ public class EventPruner implements SmartLifecycle {
     private final RetentionSettings settings;
     private final Counter pruned;
     private final Counter vacuums;
-    private volatile boolean running;
     private volatile boolean stopped;
-    private Thread thread;
 
     public EventPruner(DataSource dataSource, RetentionSettings settings, MeterRegistry meters) {
+        super("event-pruner");
         this.dataSource = dataSource;
         this.settings = settings;
         this.pruned = Counter.builder("attune.event.pruned").description("stored events deleted by retention")
@@ -74,34 +73,14 @@ public class EventPruner implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        running = true;
-        thread = new Thread(this::loop, "event-pruner");
-        thread.setDaemon(true);
-        thread.start();
+    public void stop() {
+        stopped = true; // ends a prune between two batches too
+        super.stop();
     }
 
     @Override
-    public synchronized void stop() {
-        running = false;
-        stopped = true;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    private void loop() {
-        while (running) {
+    protected void loop() {
+        while (isRunning()) {
             try {
                 Thread.sleep(settings.pruneInterval().toMillis());
                 prune();

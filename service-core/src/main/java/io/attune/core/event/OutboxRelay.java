@@ -1,5 +1,7 @@
 package io.attune.core.event;
 
+import io.attune.core.background.BackgroundLoop;
+import io.attune.core.error.Failures;
 import io.attune.core.messaging.AmqpSettings;
 import io.attune.model.json.Json;
 import io.attune.model.message.MessageEnvelope;
@@ -12,7 +14,6 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.context.SmartLifecycle;
 import tools.jackson.databind.node.ObjectNode;
 
 import javax.sql.DataSource;
@@ -41,7 +42,7 @@ import java.util.List;
  *       message id and event id: consumers are idempotent.</li>
  * </ol>
  */
-public class OutboxRelay implements SmartLifecycle {
+public class OutboxRelay extends BackgroundLoop {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     /** Advisory lock key: "attune.relay". */
     private static final long LOCK_KEY = 0x61747475_6e650001L;
@@ -59,11 +60,10 @@ public class OutboxRelay implements SmartLifecycle {
     private final RelaySettings settings;
     private final RelaySignal signal;
     private final Counter published;
-    private volatile boolean running;
-    private Thread thread;
 
     public OutboxRelay(DataSource dataSource, RabbitTemplate rabbit, AmqpSettings amqp, RelaySettings settings,
                        RelaySignal signal, MeterRegistry meters) {
+        super("outbox-relay");
         this.dataSource = dataSource;
         this.rabbit = rabbit;
         this.amqp = amqp;
@@ -74,34 +74,9 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        running = true;
-        thread = new Thread(this::loop, "outbox-relay");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    @Override
-    public synchronized void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    private void loop() {
+    protected void loop() {
         long backoff = 0;
-        while (running) {
+        while (isRunning()) {
             try {
                 if (backoff > 0) {
                     Thread.sleep(backoff);
@@ -115,7 +90,7 @@ public class OutboxRelay implements SmartLifecycle {
                 return;
             } catch (Exception e) {
                 backoff = backoff == 0 ? 250 : Math.min(backoff * 2, 5_000);
-                log.warn("Events not published yet, retrying in {} ms: {}", backoff, rootMessage(e));
+                log.warn("Events not published yet, retrying in {} ms: {}", backoff, Failures.rootMessage(e));
             }
         }
     }
@@ -232,14 +207,6 @@ public class OutboxRelay implements SmartLifecycle {
             ps.close();
             throw e;
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private record Row(long id, String routingKey, String envelope) {

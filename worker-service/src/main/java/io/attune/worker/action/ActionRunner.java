@@ -350,18 +350,6 @@ public class ActionRunner implements AutoCloseable {
         running.forEach(run -> io.execute(() -> run.stop(StopReason.WORKER_STOPPED)));
     }
 
-    /** Waits until no action runs any more (true), or {@code timeout} passes (false). */
-    public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!running.isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(20);
-        }
-        return true;
-    }
-
     @Override
     public void close() {
         stopAll();
