@@ -1,7 +1,7 @@
 package io.attune.api.auth;
 
 import io.attune.core.identity.Actor;
-import io.attune.core.identity.ApiTokens;
+import io.attune.core.token.ApiTokens;
 import io.attune.core.identity.SessionGuard;
 import io.attune.model.rest.DataResponse;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;

@@ -1,6 +1,5 @@
 package io.attune.api.external;
 
-import io.attune.api.web.RetryLater;
 import io.attune.core.error.DomainException;
 import io.attune.core.external.ExternalRequests;
 import io.attune.core.identity.Actor;

@@ -1,7 +1,7 @@
 package io.attune.api.token;
 
 import io.attune.core.identity.Actor;
-import io.attune.core.identity.ApiTokens;
+import io.attune.core.token.ApiTokens;
 import io.attune.model.rest.ApiTokenView;
 import io.attune.model.rest.CreateApiTokenRequest;
 import io.attune.model.rest.CreatedApiToken;

@@ -56,13 +56,6 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return ErrorBodies.entity(HttpStatusCode.valueOf(e.code().httpStatus()), e.toApiError(), headers);
     }
 
-    @ExceptionHandler(RetryLater.class)
-    ResponseEntity<Object> retryLater(RetryLater e) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
-        return ErrorBodies.entity(HttpStatusCode.valueOf(e.code().httpStatus()), e.toApiError(), headers);
-    }
-
     @ExceptionHandler(AccessDeniedException.class)
     ResponseEntity<Object> accessDenied(AccessDeniedException e) {
         return ErrorBodies.entity(ApiError.of(ErrorCode.FORBIDDEN, "you may not do this"));

@@ -1,7 +1,7 @@
 package io.attune.notifier.auth;
 
 import io.attune.core.identity.Actor;
-import io.attune.core.identity.ApiTokens;
+import io.attune.core.token.ApiTokens;
 import io.attune.core.identity.SessionGuard;
 import io.attune.core.identity.SessionGuard.TokenKey;
 import io.attune.model.json.Json;

@@ -21,8 +21,9 @@ import java.util.Set;
  * Whether a verified token still speaks for someone, and for whom: its identity must exist and not be disabled, and
  * its {@code jti} must not be revoked (logged out). Roles and groups come from the database, never from the token.
  *
- * <p>API tokens for machines ({@link ApiTokens}) are checked here too, by the key {@link ApiTokens#resolve} gives
- * them: the token must also be neither revoked nor expired, and it acts with the role {@code user} only.
+ * <p>API tokens for machines ({@code io.attune.core.token.ApiTokens}) are checked here too, by the key
+ * {@code ApiTokens.resolve} gives them: the token must also be neither revoked nor expired, and it acts with the
+ * role {@code user} only.
  *
  * <p>Every service that checks tokens (api-service on every request, notifier-service at the upgrade and for open
  * sockets) asks here. Answers are cached per token for {@code attune.sessions.recheck} (default 2 s), so a change
@@ -31,6 +32,8 @@ import java.util.Set;
  */
 @Component
 public class SessionGuard {
+    /** The {@code jti} of an API token's key: {@code api-token:<id>} (io.attune.core.token.ApiTokens). */
+    public static final String API_TOKEN_KEY_PREFIX = "api-token:";
     private final JdbcClient jdbc;
     private final Cache<TokenKey, Verdict> verdicts;
 
@@ -45,7 +48,7 @@ public class SessionGuard {
         return checkAll(List.of(key)).get(key);
     }
 
-    /** {@link #check} for a token already reduced to its key (an API token's, from {@link ApiTokens#resolve}). */
+    /** {@link #check} for a token already reduced to its key (an API token's, from {@code ApiTokens.resolve}). */
     public Optional<Actor> check(TokenKey key) {
         return checkAll(List.of(key)).get(key);
     }
@@ -92,14 +95,14 @@ public class SessionGuard {
         // An API token's key is "api-token:<id>": it speaks for its identity while the token is neither revoked nor
         // expired (ApiTokens), and only with the role user, whatever the identity's roles.
         jdbc.sql("SELECT t.jti, i.id, i.login, i.roles, " + GroupRepository.GROUPS_OF_IDENTITY + " AS groups, "
-                        + "t.jti LIKE '" + ApiTokens.KEY_PREFIX + "%' AS api_token "
+                        + "t.jti LIKE '" + API_TOKEN_KEY_PREFIX + "%' AS api_token "
                         + "FROM unnest(?::text[], ?::bigint[]) AS t(jti, identity_id) "
                         + "JOIN attune.identity i ON i.id = t.identity_id "
                         + "WHERE NOT i.disabled "
                         + "AND NOT EXISTS (SELECT 1 FROM attune.revoked_token r WHERE r.jti = t.jti) "
-                        + "AND (t.jti NOT LIKE '" + ApiTokens.KEY_PREFIX + "%' OR EXISTS (SELECT 1 FROM attune.api_token a "
-                        + "WHERE a.id = CASE WHEN t.jti ~ '^" + ApiTokens.KEY_PREFIX + "[0-9]{1,18}$' "
-                        + "THEN substr(t.jti, " + (ApiTokens.KEY_PREFIX.length() + 1) + ")::bigint END "
+                        + "AND (t.jti NOT LIKE '" + API_TOKEN_KEY_PREFIX + "%' OR EXISTS (SELECT 1 FROM attune.api_token a "
+                        + "WHERE a.id = CASE WHEN t.jti ~ '^" + API_TOKEN_KEY_PREFIX + "[0-9]{1,18}$' "
+                        + "THEN substr(t.jti, " + (API_TOKEN_KEY_PREFIX.length() + 1) + ")::bigint END "
                         + "AND a.identity_id = i.id AND a.revoked_at IS NULL "
                         + "AND (a.expires_at IS NULL OR a.expires_at > now())))")
                 .params(jtis, ids)

@@ -1,10 +1,12 @@
-package io.attune.core.identity;
+package io.attune.core.token;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.attune.core.audit.AuditSubject;
 import io.attune.core.audit.AuditTrail;
 import io.attune.core.error.DomainException;
+import io.attune.core.identity.Actor;
+import io.attune.core.identity.SessionGuard;
 import io.attune.core.identity.SessionGuard.TokenKey;
 import io.attune.model.json.Json;
 import io.attune.model.rest.ApiError.ErrorDetail;
@@ -49,7 +51,7 @@ public class ApiTokens {
     /** What every API token starts with. */
     public static final String TOKEN_PREFIX = "attune_";
     /** The {@code jti} part of an API token's {@link TokenKey}. */
-    public static final String KEY_PREFIX = "api-token:";
+    public static final String KEY_PREFIX = SessionGuard.API_TOKEN_KEY_PREFIX;
     static final int MAX_NAME_CHARS = 100;
     /** How often one process writes a token's last use (a busy pipeline must not write on every call). */
     private static final Duration USE_RECORDED_EVERY = Duration.ofMinutes(1);
