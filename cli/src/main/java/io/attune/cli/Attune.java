@@ -9,6 +9,7 @@ import io.attune.cli.client.Refused;
 import io.attune.cli.client.Unreachable;
 import io.attune.cli.inquiry.InquiryCommand;
 import io.attune.cli.run.RunCommand;
+import io.attune.cli.ask.AskCommand;
 import io.attune.cli.term.ConsoleTerminal;
 import io.attune.model.json.Json;
 import io.attune.model.rest.ApiError.ErrorDetail;
@@ -26,16 +27,18 @@ import java.time.Clock;
 @Command(name = "attune", mixinStandardHelpOptions = true, versionProvider = Attune.Version.class,
         description = "Answer and follow Attune inquiries from a terminal or a script.",
         subcommands = {LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, InquiryCommand.class,
-                RunCommand.class, AuditCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+                RunCommand.class, AskCommand.class, AuditCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  attune login --url http://localhost:8080 --user ada",
                 "  attune inquiry list --status pending --mine",
                 "  attune inquiry respond 7",
                 "  attune inquiry respond 7 --set approved=true --set comments=LGTM -o json",
                 "  attune run examples.deploy_approval --param service=billing --wait",
+                "  attune ask --prompt 'Deploy to production?' --assign 5 --timeout 3600 --wait",
                 "",
                 "Exit codes: 0 done, 1 refused by the server (or not logged in), 2 usage,",
-                "3 server unreachable, 4 run --wait: the execution did not complete. More: docs/cli.md"})
+                "3 server unreachable, 4 run --wait: the execution did not complete,",
+                "5/6/7 ask --wait: rejected / timed out / cancelled. More: docs/cli.md"})
 public class Attune implements Runnable {
     @Spec
     CommandSpec spec;

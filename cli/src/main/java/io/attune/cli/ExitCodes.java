@@ -12,6 +12,12 @@ public final class ExitCodes {
     public static final int UNREACHABLE = 3;
     /** {@code run --wait}: the execution ended, but not {@code completed} (failed, timeout, cancelled). */
     public static final int NOT_COMPLETED = 4;
+    /** {@code ask --wait}: the answer said no (its decision field, default {@code /approved}, is false). */
+    public static final int REJECTED = 5;
+    /** {@code ask --wait}: nobody answered before the inquiry's timeout. */
+    public static final int TIMED_OUT = 6;
+    /** {@code ask --wait}: the inquiry was cancelled (by an admin, or its execution by the requester). */
+    public static final int CANCELLED = 7;
 
     private ExitCodes() {
     }

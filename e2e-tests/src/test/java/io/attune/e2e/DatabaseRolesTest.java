@@ -13,6 +13,7 @@ import tools.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -137,6 +138,42 @@ class DatabaseRolesTest {
         assertThat(connectedRoles()).as("who is connected to the database")
                 .contains(role("api"), role("executor"), role("notifier"), role("worker"))
                 .doesNotContain(environment.database().user());
+    }
+
+    @Test
+    void anApprovalRequestFromOutsideWithAnApiTokenWorksUnderTheServicesRoles() {
+        String adminToken = suite.adminToken();
+        long pipeline = suite.createIdentity("pipeline", "pipeline-password");
+        long approverId = suite.createIdentity("bob", "bob-password");
+        String approverToken = suite.login("bob", "bob-password");
+        // api: the token (hashed, audited), then the request with its Idempotency-Key and callback
+        String apiToken = suite.call("POST", "/api/v1/tokens", adminToken,
+                Json.write(Map.of("name", "roles test", "identity_id", pipeline))).path("data").path("token").asString();
+        HttpResponse<String> asked = suite.sendWithTimeout("POST", "/api/v1/inquiries", apiToken, Json.write(Map.of(
+                "prompt", "From outside?", "assigned_to", approverId, "timeout_seconds", 600,
+                "context", Map.of("build", 7),
+                "callback", Map.of("url", "https://ci.example.com/hook",
+                        "secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))), Duration.ofSeconds(30));
+        assertThat(asked.statusCode()).as(asked.body()).isEqualTo(201);
+        JsonNode inquiry = Json.tree(asked.body()).path("data");
+        // notifier: reads the token at the upgrade
+        try (NotificationClient watcher = NotificationClient.subscribe("pipeline", "ws://127.0.0.1:"
+                + suite.service("notifier-1").port() + "/ws", apiToken,
+                new SubscriptionFilters("inquiry", null, null, null, null))) {
+            suite.call("POST", "/api/v1/inquiries/" + inquiry.path("id").asLong() + "/respond", approverToken,
+                    Json.write(Map.of("response", Map.of("approved", true))));
+            JsonNode decided = suite.call("GET", "/api/v1/inquiries/" + inquiry.path("id").asLong() + "?wait=30",
+                    apiToken, null).path("data");
+            assertThat(decided.path("status").asString()).isEqualTo("responded");
+            // executor: the usual resume completes the external.request execution
+            await("the request's execution completes").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                    .until(() -> execution(adminToken, inquiry.path("execution").asLong()),
+                            e -> e.path("status").asString().equals("completed"));
+            assertThat(watcher.closedWith()).isNull();
+        }
+        for (RunningSuite.Service service : suite.services()) {
+            assertThat(service.logTail(3000)).as("%s log", service.name()).doesNotContain("permission denied");
+        }
     }
 
     private static Set<String> connectedRoles() throws SQLException {

@@ -164,8 +164,14 @@ public final class RunningSuite implements AutoCloseable {
 
     /** An API call, whatever it answers. */
     public HttpResponse<String> send(String method, String path, String token, String body) {
+        return sendWithTimeout(method, path, token, body, Duration.ofSeconds(30));
+    }
+
+    /** As {@link #send}, for a call that may take longer than 30 s (a long poll). */
+    public HttpResponse<String> sendWithTimeout(String method, String path, String token, String body,
+                                                Duration timeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apiUrl() + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(timeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {

@@ -1,6 +1,10 @@
 package io.attune.api.auth;
 
+import io.attune.core.identity.Actor;
+import io.attune.core.token.ApiTokens;
+import io.attune.core.identity.SessionGuard;
 import io.attune.model.rest.DataResponse;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import io.attune.model.rest.LoginRequest;
 import io.attune.model.rest.TokenResponse;
 import io.swagger.v3.oas.annotations.Operation;
@@ -21,9 +25,11 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "auth")
 public class AuthController {
     private final Authenticator authenticator;
+    private final ApiTokens apiTokens;
 
-    public AuthController(Authenticator authenticator) {
+    public AuthController(Authenticator authenticator, ApiTokens apiTokens) {
         this.authenticator = authenticator;
+        this.apiTokens = apiTokens;
     }
 
     @PostMapping("/auth/login")
@@ -45,7 +51,13 @@ public class AuthController {
     @ApiResponse(responseCode = "204", description = "revoked")
     @ApiResponse(responseCode = "401", description = "no valid token")
     public void logout(@Parameter(hidden = true)
-                       @CurrentSecurityContext(expression = "authentication.credentials") Jwt token) {
-        authenticator.logout(token);
+                       @CurrentSecurityContext(expression = "authentication.credentials") Object token,
+                       @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
+        if (token instanceof Jwt jwt) {
+            authenticator.logout(jwt);
+        } else if (token instanceof SessionGuard.TokenKey key) {
+            // an API token logging out revokes itself, as an admin's DELETE /api/v1/tokens/{id} would
+            ApiTokens.idOf(key).ifPresent(id -> apiTokens.revoke(id, actor));
+        }
     }
 }

@@ -10,7 +10,11 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import io.attune.core.token.ApiTokens;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -63,8 +67,10 @@ public class SecurityConfiguration {
     };
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder decoder, SessionGuard sessions) throws Exception {
+    SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder decoder, SessionGuard sessions, ApiTokens apiTokens)
+            throws Exception {
         JsonSecurityErrors errors = new JsonSecurityErrors();
+        AuthenticationManager bearerTokens = bearerTokens(decoder, sessions, apiTokens);
         http.csrf(csrf -> csrf.disable()) // no cookies, no sessions: a bearer token cannot be forged cross-site
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
@@ -78,7 +84,9 @@ public class SecurityConfiguration {
                                 new StaticHeadersWriter(CSP, UI_POLICY)))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
                 .authorizeHttpRequests(auth -> auth
-                        .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.FORWARD).permitAll()
+                        // an async dispatch (a ?wait= answer) continues a request that was authorised already
+                        .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.FORWARD, DispatcherType.ASYNC)
+                        .permitAll()
                         .requestMatchers("/error").permitAll()
                         .requestMatchers(HttpMethod.POST, LOGIN).permitAll()
                         // the token in the path is the credential (docs/security.md, signed links)
@@ -94,16 +102,27 @@ public class SecurityConfiguration {
                         .requestMatchers("/api/v1/identities", "/api/v1/identities/**").hasRole("ADMIN")
                         .requestMatchers("/api/v1/groups", "/api/v1/groups/**").hasRole("ADMIN")
                         .requestMatchers("/api/v1/channels", "/api/v1/channels/**").hasRole("ADMIN")
+                        .requestMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resource -> resource
                         .bearerTokenResolver(ignoringTokensOnLogin())
-                        .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(new ActorConverter(sessions)))
+                        .authenticationManagerResolver(request -> bearerTokens)
                         .authenticationEntryPoint(errors)
                         .accessDeniedHandler(errors))
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint(errors)
                         .accessDeniedHandler(errors));
         return http.build();
+    }
+
+    /**
+     * JWTs (from a login) and API tokens (for machines, {@code attune_…}) alike: the API-token provider answers for
+     * its tokens and passes on anything else (null), which the JWT provider then decodes.
+     */
+    static AuthenticationManager bearerTokens(JwtDecoder decoder, SessionGuard sessions, ApiTokens apiTokens) {
+        JwtAuthenticationProvider jwts = new JwtAuthenticationProvider(decoder);
+        jwts.setJwtAuthenticationConverter(new ActorConverter(sessions));
+        return new ProviderManager(new ApiTokenAuthentication.Provider(apiTokens, sessions), jwts);
     }
 
     /**

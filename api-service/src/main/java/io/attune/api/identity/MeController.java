@@ -26,7 +26,10 @@ public class MeController {
     @Operation(summary = "The caller: id, login, display_name, roles and groups as they are now")
     @ApiResponse(responseCode = "200", description = "the caller")
     public DataResponse<MeView> me(@Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
-        return DataResponse.of(identities.findById(actor.id())
-                .orElseThrow(() -> DomainException.notFound("identity " + actor.id() + " not found")).toMeView());
+        MeView me = identities.findById(actor.id())
+                .orElseThrow(() -> DomainException.notFound("identity " + actor.id() + " not found")).toMeView();
+        // the roles the caller acts with: an API token's are user only, whatever its identity's (docs/security.md)
+        return DataResponse.of(new MeView(me.id(), me.login(), me.displayName(),
+                actor.roles().stream().map(io.attune.core.identity.Role::wire).sorted().toList(), me.groups()));
     }
 }

@@ -1,6 +1,7 @@
 package io.attune.api.inquiry;
 
 import io.attune.core.error.DomainException;
+import io.attune.core.external.ExternalRequests;
 import io.attune.core.identity.Actor;
 import io.attune.core.inquiry.AuditRepository;
 import io.attune.core.inquiry.Inquiry;
@@ -48,9 +49,11 @@ public class InquiryController {
     private final InquiryRepository inquiries;
     private final AuditRepository audit;
     private final WorkflowRepository workflows;
+    private final ExternalRequests externalRequests;
 
     public InquiryController(InquiryTransitions transitions, InquiryRepository inquiries, AuditRepository audit,
-                             WorkflowRepository workflows) {
+                             WorkflowRepository workflows, ExternalRequests externalRequests) {
+        this.externalRequests = externalRequests;
         this.transitions = transitions;
         this.inquiries = inquiries;
         this.audit = audit;
@@ -92,7 +95,8 @@ public class InquiryController {
     @ApiResponse(responseCode = "404", description = "no such inquiry, or it is another user's")
     public DataResponse<InquiryView> detail(@PathVariable long id,
                                             @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
-        return DataResponse.of(withWorkflow(transitions.visible(id, actor)));
+        // whoever may see it, and the identity that asked for it from outside (POST /api/v1/inquiries)
+        return DataResponse.of(withWorkflow(externalRequests.readable(id, actor)));
     }
 
     @GetMapping("/{id}/history")

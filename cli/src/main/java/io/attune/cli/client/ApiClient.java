@@ -46,11 +46,16 @@ public class ApiClient {
     }
 
     public JsonNode get(String path) {
-        return send("GET", path, null);
+        return send("GET", path, null, Map.of());
     }
 
     public JsonNode post(String path, Object body) {
-        return send("POST", path, body);
+        return send("POST", path, body, Map.of());
+    }
+
+    /** A POST with extra headers (an Idempotency-Key, say). */
+    public JsonNode post(String path, Object body, Map<String, String> headers) {
+        return send("POST", path, body, headers);
     }
 
     /**
@@ -76,7 +81,7 @@ public class ApiClient {
         }
     }
 
-    private JsonNode send(String method, String path, Object body) {
+    private JsonNode send(String method, String path, Object body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json")
@@ -88,6 +93,7 @@ public class ApiClient {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(request::header);
         HttpResponse<String> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

@@ -1,6 +1,7 @@
 package io.attune.notifier.auth;
 
 import io.attune.core.identity.Actor;
+import io.attune.core.token.ApiTokens;
 import io.attune.core.identity.SessionGuard;
 import io.attune.core.identity.SessionGuard.TokenKey;
 import io.attune.model.json.Json;
@@ -40,10 +41,12 @@ public class TokenHandshakeInterceptor implements HandshakeInterceptor {
 
     private final JwtDecoder decoder;
     private final SessionGuard sessions;
+    private final ApiTokens apiTokens;
 
-    public TokenHandshakeInterceptor(JwtDecoder decoder, SessionGuard sessions) {
+    public TokenHandshakeInterceptor(JwtDecoder decoder, SessionGuard sessions, ApiTokens apiTokens) {
         this.decoder = decoder;
         this.sessions = sessions;
+        this.apiTokens = apiTokens;
     }
 
     @Override
@@ -69,6 +72,9 @@ public class TokenHandshakeInterceptor implements HandshakeInterceptor {
             return refuse(response, ErrorCode.UNAUTHORIZED, "a token is required: 'Authorization: Bearer <token>', or "
                     + "the subprotocols " + SUBPROTOCOL + " and " + TOKEN_SUBPROTOCOL_PREFIX + "<token>");
         }
+        if (ApiTokens.isApiToken(token)) {
+            return acceptApiToken(token, response, attributes);
+        }
         try {
             Jwt jwt = decoder.decode(token);
             Optional<Actor> actor = sessions.check(jwt);
@@ -80,6 +86,26 @@ public class TokenHandshakeInterceptor implements HandshakeInterceptor {
             return true;
         } catch (JwtException | IllegalArgumentException e) {
             return refuse(response, ErrorCode.UNAUTHORIZED, "the token is invalid or has expired");
+        } catch (DataAccessException e) {
+            return refuse(response, ErrorCode.UNAVAILABLE, "the database is unavailable; try again shortly");
+        }
+    }
+
+    /**
+     * An API token (docs/security.md#api-tokens): checked by the same guard, so a revoked one is refused here and its
+     * open sockets are closed with 4001 by the {@link SessionRevalidator} like a logged-out JWT's.
+     */
+    private boolean acceptApiToken(String token, ServerHttpResponse response, Map<String, Object> attributes)
+            throws IOException {
+        try {
+            Optional<TokenKey> key = apiTokens.resolve(token);
+            Optional<Actor> actor = key.flatMap(sessions::check);
+            if (actor.isEmpty()) {
+                return refuse(response, ErrorCode.UNAUTHORIZED,
+                        "the API token is unknown, revoked or expired, or its identity is disabled");
+            }
+            new Authenticated(actor.get(), null, key.get()).storeIn(attributes);
+            return true;
         } catch (DataAccessException e) {
             return refuse(response, ErrorCode.UNAVAILABLE, "the database is unavailable; try again shortly");
         }

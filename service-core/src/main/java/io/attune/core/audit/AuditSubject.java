@@ -9,6 +9,8 @@ public record AuditSubject(String type, String id) {
     public static final String IDENTITY = "identity";
     public static final String GROUP = "group";
     public static final String CHANNEL = "channel";
+    /** An API token for a machine (created, revoked): docs/security.md#api-tokens. */
+    public static final String API_TOKEN = "api_token";
 
     public AuditSubject {
         if (type == null || !type.matches("[a-z][a-z_]{0,31}")) {

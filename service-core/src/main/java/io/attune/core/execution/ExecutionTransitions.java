@@ -44,6 +44,9 @@ public class ExecutionTransitions {
     public static final Set<ExecutionStatus> AWAITING_REPORT = EnumSet.of(ExecutionStatus.REQUESTED,
             ExecutionStatus.RUNNING);
 
+    /** The action_ref of an approval request from outside (io.attune.core.external.ExternalRequests). */
+    public static final String EXTERNAL_REQUEST = "external.request";
+
     /** The {@code error} of an execution failed because its worker stopped renewing its lease. */
     public static final String WORKER_LOST = "worker lost";
 
@@ -67,6 +70,10 @@ public class ExecutionTransitions {
     public Execution request(String actionRef, JsonNode parameters, Actor requestedBy, UUID correlationId) {
         if (actionRef == null || !ACTION_REF.matcher(actionRef).matches()) {
             throw DomainException.badRequest("action_ref must look like '<pack>.<action>', e.g. examples.deploy_approval");
+        }
+        if (EXTERNAL_REQUEST.equals(actionRef)) {
+            // recorded by POST /api/v1/inquiries for a request from outside; there is nothing for a worker to run
+            throw DomainException.badRequest(EXTERNAL_REQUEST + " cannot be run: ask with POST /api/v1/inquiries");
         }
         if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
             throw DomainException.badRequest("parameters must be a JSON object");

@@ -21,6 +21,10 @@ import java.util.Set;
  * Whether a verified token still speaks for someone, and for whom: its identity must exist and not be disabled, and
  * its {@code jti} must not be revoked (logged out). Roles and groups come from the database, never from the token.
  *
+ * <p>API tokens for machines ({@code io.attune.core.token.ApiTokens}) are checked here too, by the key
+ * {@code ApiTokens.resolve} gives them: the token must also be neither revoked nor expired, and it acts with the
+ * role {@code user} only.
+ *
  * <p>Every service that checks tokens (api-service on every request, notifier-service at the upgrade and for open
  * sockets) asks here. Answers are cached per token for {@code attune.sessions.recheck} (default 2 s), so a change
  * made by an admin or a logout through any replica is seen everywhere within that time plus the notifier's sweep,
@@ -28,6 +32,8 @@ import java.util.Set;
  */
 @Component
 public class SessionGuard {
+    /** The {@code jti} of an API token's key: {@code api-token:<id>} (io.attune.core.token.ApiTokens). */
+    public static final String API_TOKEN_KEY_PREFIX = "api-token:";
     private final JdbcClient jdbc;
     private final Cache<TokenKey, Verdict> verdicts;
 
@@ -40,6 +46,16 @@ public class SessionGuard {
     public Optional<Actor> check(Jwt jwt) {
         TokenKey key = TokenKey.of(jwt);
         return checkAll(List.of(key)).get(key);
+    }
+
+    /** {@link #check} for a token already reduced to its key (an API token's, from {@code ApiTokens.resolve}). */
+    public Optional<Actor> check(TokenKey key) {
+        return checkAll(List.of(key)).get(key);
+    }
+
+    /** Forgets the cached answer for one token (revoked here: refused on this replica at once). */
+    public void invalidate(TokenKey key) {
+        verdicts.invalidate(key);
     }
 
     /** {@link #check} for many tokens at once (one query for those not cached). */
@@ -76,15 +92,25 @@ public class SessionGuard {
         Long[] ids = list.stream().map(TokenKey::identityId).toArray(Long[]::new);
         Map<TokenKey, Verdict> loaded = new HashMap<>();
         list.forEach(key -> loaded.put(key, Verdict.REFUSED)); // unknown identities stay refused
-        jdbc.sql("SELECT t.jti, i.id, i.login, i.roles, " + GroupRepository.GROUPS_OF_IDENTITY + " AS groups "
+        // An API token's key is "api-token:<id>": it speaks for its identity while the token is neither revoked nor
+        // expired (ApiTokens), and only with the role user, whatever the identity's roles.
+        jdbc.sql("SELECT t.jti, i.id, i.login, i.roles, " + GroupRepository.GROUPS_OF_IDENTITY + " AS groups, "
+                        + "t.jti LIKE '" + API_TOKEN_KEY_PREFIX + "%' AS api_token "
                         + "FROM unnest(?::text[], ?::bigint[]) AS t(jti, identity_id) "
                         + "JOIN attune.identity i ON i.id = t.identity_id "
                         + "WHERE NOT i.disabled "
-                        + "AND NOT EXISTS (SELECT 1 FROM attune.revoked_token r WHERE r.jti = t.jti)")
+                        + "AND NOT EXISTS (SELECT 1 FROM attune.revoked_token r WHERE r.jti = t.jti) "
+                        + "AND (t.jti NOT LIKE '" + API_TOKEN_KEY_PREFIX + "%' OR EXISTS (SELECT 1 FROM attune.api_token a "
+                        + "WHERE a.id = CASE WHEN t.jti ~ '^" + API_TOKEN_KEY_PREFIX + "[0-9]{1,18}$' "
+                        + "THEN substr(t.jti, " + (API_TOKEN_KEY_PREFIX.length() + 1) + ")::bigint END "
+                        + "AND a.identity_id = i.id AND a.revoked_at IS NULL "
+                        + "AND (a.expires_at IS NULL OR a.expires_at > now())))")
                 .params(jtis, ids)
                 .query((rs, n) -> {
                     long id = rs.getLong("id");
-                    Actor actor = new Actor(id, rs.getString("login"), IdentityRepository.roles(rs.getArray("roles")),
+                    Set<Role> roles = rs.getBoolean("api_token") ? Set.of(Role.USER)
+                            : IdentityRepository.roles(rs.getArray("roles"));
+                    Actor actor = new Actor(id, rs.getString("login"), roles,
                             Set.copyOf(IdentityRepository.strings(rs, "groups")));
                     loaded.put(new TokenKey(rs.getString("jti"), id), new Verdict(actor));
                     return null;

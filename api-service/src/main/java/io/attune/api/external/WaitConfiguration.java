@@ -1,0 +1,63 @@
+package io.attune.api.external;
+
+import io.attune.core.messaging.AmqpSettings;
+import io.attune.core.messaging.Consumers;
+import io.attune.model.message.MessageType;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarable;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What wakes the waiting GETs: each api replica's own exclusive, auto-delete queue {@code <prefix>api.waits.<uuid>}
+ * bound to the routing keys that end an inquiry's wait (responded, timeout, cancelled). Like the notifier's feed it is
+ * not durable work — a wait re-reads the database — so it dies with the connection and is declared again on the next.
+ */
+@Configuration(proxyBeanMethods = false)
+class WaitConfiguration {
+    static final List<MessageType> DECISIONS = List.of(MessageType.INQUIRY_RESPONDED, MessageType.INQUIRY_TIMED_OUT,
+            MessageType.INQUIRY_CANCELLED);
+
+    @Bean
+    WaitQueue inquiryWaitQueue(AmqpSettings amqp) {
+        return new WaitQueue(new Queue(amqp.queue("api.waits." + UUID.randomUUID()), false, true, true));
+    }
+
+    @Bean
+    Declarables inquiryWaitDeclarables(WaitQueue waitQueue, TopicExchange attuneExchange) {
+        List<Declarable> declarables = new ArrayList<>();
+        declarables.add(waitQueue.queue());
+        for (MessageType type : DECISIONS) {
+            declarables.add(BindingBuilder.bind(waitQueue.queue()).to(attuneExchange).with(type.routingKey()));
+        }
+        return new Declarables(declarables);
+    }
+
+    @Bean
+    SimpleMessageListenerContainer inquiryWaitListener(ConnectionFactory connectionFactory, WaitQueue waitQueue,
+                                                       InquiryWaits waits) {
+        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+        container.setQueueNames(waitQueue.queue().getName());
+        container.setAcknowledgeMode(AcknowledgeMode.AUTO);
+        container.setPrefetchCount(250);
+        container.setConcurrentConsumers(1);
+        container.setMissingQueuesFatal(false);
+        container.setDefaultRequeueRejected(false);
+        container.setMessageListener(waits);
+        return Consumers.neverStopped(container, waitQueue.queue().getName());
+    }
+
+    /** The replica's queue, wrapped so that it is not mistaken for a durable consumer queue elsewhere. */
+    record WaitQueue(Queue queue) {
+    }
+}

@@ -1,0 +1,287 @@
+package io.attune.api.external;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.attune.api.ApiClient.Response;
+import io.attune.api.ApiIntegrationTest;
+import io.attune.core.identity.Identity;
+import io.attune.core.identity.Role;
+import io.attune.model.json.Json;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import javax.sql.DataSource;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Approval requests from outside (POST /api/v1/inquiries) and waiting for their decision (?wait=N), on a real
+ * Postgres and RabbitMQ, with a connection pool of 4 so that waits that held a connection would show.
+ */
+class ExternalRequestApiTest extends ApiIntegrationTest {
+    static final int POOL = 4;
+    static final String ASK = """
+            {"prompt": "Deploy billing 2.5.0 to production?",
+             "response_schema": {"type": "object", "properties": {"approved": {"type": "boolean"}},
+                                 "required": ["approved"]},
+             "timeout_seconds": 600,
+             "context": {"pipeline": "billing#512", "plan": {"changes": 3}},
+             "callback": {"url": "https://ci.example.com/hooks/attune", "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}}""";
+
+    @Autowired
+    DataSource dataSource;
+    @Autowired
+    InquiryWaits waits;
+    @Autowired
+    @Qualifier("inquiryWaitListener")
+    SimpleMessageListenerContainer waitListener;
+
+    @DynamicPropertySource
+    static void services(DynamicPropertyRegistry registry) {
+        start(registry);
+        registry.add("spring.datasource.hikari.maximum-pool-size", () -> POOL);
+        registry.add("spring.datasource.hikari.minimum-idle", () -> 1);
+        registry.add("attune.waits.max-per-identity", () -> 200);
+    }
+
+    @Test
+    void aRequestRecordsAPausedExecutionWithItsContextAndNoWorkForAWorker() {
+        Identity ci = identity(Role.USER);
+        Response created = api().post("/api/v1/inquiries", token(ci), ASK);
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        JsonNode inquiry = created.data();
+        assertThat(inquiry.get("status").asString()).isEqualTo("pending");
+        assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/inquiries/" + inquiry.get("id").asLong());
+        long execution = inquiry.get("execution").asLong();
+
+        JsonNode shown = api().get("/api/v1/executions/" + execution, token(ci)).data();
+        assertThat(shown.get("action_ref").asString()).isEqualTo("external.request");
+        assertThat(shown.get("status").asString()).isEqualTo("paused");
+        assertThat(shown.get("requested_by").asLong()).isEqualTo(ci.id());
+        assertThat(shown.get("result")).isEqualTo(Json.tree("{\"pipeline\": \"billing#512\", \"plan\": {\"changes\": 3}}"));
+
+        List<String> events = jdbc.sql("SELECT message_type FROM attune.event WHERE execution_id = ? ORDER BY outbox_id")
+                .param(execution).query(String.class).list();
+        assertThat(events).containsExactlyInAnyOrder("InquiryCreated", "ExecutionStatusChanged");
+        assertThat(jdbc.sql("SELECT callback_url || ' ' || callback_secret FROM attune.external_request WHERE inquiry = ?")
+                .param(inquiry.get("id").asLong()).query(String.class).single())
+                .isEqualTo("https://ci.example.com/hooks/attune whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        // nobody can make a worker run it
+        assertError(api().post("/api/v1/executions", token(ci), "{\"action_ref\": \"external.request\"}"), 400,
+                "BAD_REQUEST");
+    }
+
+    @Test
+    void theRequesterCannotApproveButFollowsTheDecisionWhileAColleagueAnswers() throws Exception {
+        Identity ci = identity(Role.USER);
+        Identity approver = identity(Role.USER);
+        JsonNode inquiry = api().post("/api/v1/inquiries", token(ci), ASK.replace("\"timeout_seconds\": 600",
+                "\"timeout_seconds\": 600, \"assigned_to\": " + approver.id())).data();
+        long id = inquiry.get("id").asLong();
+        // answering stays the assignee's: to the requester someone else's inquiry is not there to answer (404)
+        assertError(api().post("/api/v1/inquiries/" + id + "/respond", token(ci), "{\"response\": {\"approved\": true}}"),
+                404, "NOT_FOUND");
+        Identity admin = identity(Role.ADMIN);
+        JsonNode own = api().post("/api/v1/inquiries", token(admin), ASK).data();
+        assertError(api().post("/api/v1/inquiries/" + own.get("id").asLong() + "/respond", token(admin),
+                "{\"response\": {\"approved\": true}}"), 403, "SELF_APPROVAL");
+
+        CompletableFuture<Response> waiting = waitAsync(id, 30, token(ci)); // assigned to someone else, still its own
+        Thread.sleep(1_000);
+        assertThat(waiting).isNotDone();
+        Response answer = api().post("/api/v1/inquiries/" + id + "/respond", token(approver),
+                "{\"response\": {\"approved\": false}}");
+        long answered = System.nanoTime(); // the answer is in once respond has answered
+        assertThat(answer.status()).as("%s", answer).isEqualTo(200);
+        Response woken = waiting.get(10, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - answered) / 1e9;
+        System.out.printf("?wait=30 answered %.3f s after the answer%n", seconds);
+        assertThat(seconds).isLessThan(1.0);
+        assertThat(woken.status()).isEqualTo(200);
+        assertThat(woken.data().get("status").asString()).isEqualTo("responded");
+        assertThat(woken.data().get("response").get("approved").asBoolean()).isFalse();
+
+        // someone who neither may see it nor asked for it gets 404, waiting or not
+        assertError(api().get("/api/v1/inquiries/" + id + "?wait=1", token(identity(Role.USER))), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void aWaitAnswersThePendingInquiryAfterItsSeconds() {
+        Identity ci = identity(Role.USER);
+        long id = api().post("/api/v1/inquiries", token(ci), ASK).data().get("id").asLong();
+        long start = System.nanoTime();
+        Response pending = api().get("/api/v1/inquiries/" + id + "?wait=2", token(ci));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(pending.status()).isEqualTo(200);
+        assertThat(pending.data().get("status").asString()).isEqualTo("pending");
+        assertThat(seconds).isBetween(1.9, 3.5);
+        assertThat(api().get("/api/v1/inquiries/" + id + "?wait=0", token(ci)).data().get("status").asString())
+                .isEqualTo("pending");
+    }
+
+    @Test
+    void aTimeoutAndACancellationEndTheWait() throws Exception {
+        Identity ci = identity(Role.USER);
+        long timingOut = api().post("/api/v1/inquiries", token(ci), ASK.replace("600", "1")).data().get("id").asLong();
+        CompletableFuture<Response> waiting = waitAsync(timingOut, 30, token(ci));
+        Thread.sleep(1_200);
+        inquiryTransitions.timeOutExpired(100, UUID.randomUUID()); // what the executor's sweep does
+        Response timedOut = waiting.get(5, TimeUnit.SECONDS);
+        assertThat(timedOut.data().get("status").asString()).isEqualTo("timeout");
+
+        long cancelled = api().post("/api/v1/inquiries", token(ci), ASK).data().get("id").asLong();
+        CompletableFuture<Response> waitingToo = waitAsync(cancelled, 30, token(ci));
+        Thread.sleep(500);
+        long execution = api().get("/api/v1/inquiries/" + cancelled, token(ci)).data().get("execution").asLong();
+        // the requester withdraws its request by cancelling its execution
+        assertThat(api().post("/api/v1/executions/" + execution + "/cancel", token(ci), "").status()).isEqualTo(200);
+        Response withdrawn = waitingToo.get(5, TimeUnit.SECONDS);
+        assertThat(withdrawn.data().get("status").asString()).isEqualTo("cancelled");
+    }
+
+    @Test
+    void aWaitWhoseEventNeverArrivesIsAnsweredByTheSweepAndTheQueueComesBack() throws Exception {
+        Identity ci = identity(Role.USER);
+        Identity approver = identity(Role.USER);
+        long id = api().post("/api/v1/inquiries", token(ci), ASK).data().get("id").asLong();
+        // the queue gone (as when the broker connection drops: it is exclusive and auto-delete): the event is lost
+        waitListener.stop();
+        try {
+            CompletableFuture<Response> waiting = waitAsync(id, 30, token(ci));
+            await().atMost(Duration.ofSeconds(10)).until(() -> waits.waiting() >= 1);
+            assertThat(api().post("/api/v1/inquiries/" + id + "/respond", token(approver),
+                    "{\"response\": {\"approved\": true}}").status()).isEqualTo(200);
+            long answered = System.nanoTime();
+            Response late = waiting.get(15, TimeUnit.SECONDS);
+            double seconds = (System.nanoTime() - answered) / 1e9;
+            System.out.printf("a wait whose event was lost answered %.1f s after the answer (sweep every %s)%n",
+                    seconds, InquiryWaits.SWEEP);
+            assertThat(late.data().get("status").asString()).isEqualTo("responded");
+            assertThat(seconds).isLessThan(InquiryWaits.SWEEP.toSeconds() + 2);
+        } finally {
+            waitListener.start();
+        }
+        // consuming again (the queue declared anew), events wake waits at once as before
+        long next = api().post("/api/v1/inquiries", token(ci), ASK).data().get("id").asLong();
+        await().atMost(Duration.ofSeconds(20)).until(() -> waitListener.isRunning()
+                && waitListener.getActiveConsumerCount() > 0);
+        CompletableFuture<Response> waiting = waitAsync(next, 30, token(ci));
+        Thread.sleep(500);
+        assertThat(api().post("/api/v1/inquiries/" + next + "/respond", token(approver),
+                "{\"response\": {\"approved\": true}}").status()).isEqualTo(200);
+        long answered = System.nanoTime();
+        assertThat(waiting.get(10, TimeUnit.SECONDS).data().get("status").asString()).isEqualTo("responded");
+        assertThat((System.nanoTime() - answered) / 1e9).isLessThan(2.0);
+    }
+
+    @Test
+    void waitOutsideZeroToSixtyIsABadRequest() {
+        Identity ci = identity(Role.USER);
+        long id = api().post("/api/v1/inquiries", token(ci), ASK).data().get("id").asLong();
+        for (String wait : List.of("61", "-1", "abc", "3600")) {
+            assertError(api().get("/api/v1/inquiries/" + id + "?wait=" + wait, token(ci)), 400, "BAD_REQUEST");
+        }
+    }
+
+    @Test
+    void badRequestsAreRefusedWithTheReason() {
+        String token = token(identity(Role.USER));
+        assertError(api().post("/api/v1/inquiries", token, "[1]"), 400, "BAD_REQUEST");
+        assertError(api().post("/api/v1/inquiries", token, "{\"prompt\": \"x\", \"promt\": \"y\"}"), 400, "BAD_REQUEST");
+        assertError(api().post("/api/v1/inquiries", token, Json.write(Map.of("prompt", "x".repeat(5000)))), 413,
+                "PAYLOAD_TOO_LARGE");
+        assertError(api().post("/api/v1/inquiries", token, Json.write(Map.of("prompt", "x",
+                "context", Map.of("blob", "y".repeat(300_000))))), 413, "PAYLOAD_TOO_LARGE");
+        JsonNode invalid = assertError(api().post("/api/v1/inquiries", token, """
+                {"prompt": "", "response_schema": {"$ref": "#"}, "timeout_seconds": -1, "assigned_to": 999999,
+                 "context": [1], "callback": {"url": "ftp://x", "secret": "nope"}}"""), 422, "VALIDATION_ERROR");
+        assertThat(invalid.get("details").findValuesAsString("path")).contains("/prompt", "/response_schema",
+                "/timeout_seconds", "/assigned_to", "/context", "/callback/url", "/callback/secret");
+        assertError(api().post("/api/v1/inquiries", token, "{\"prompt\": \"x\", \"context\": {\"__inquiry\": 1}}"),
+                422, "VALIDATION_ERROR");
+        String deep = "{\"a\":".repeat(40) + "1" + "}".repeat(40);
+        assertError(api().post("/api/v1/inquiries", token, "{\"prompt\": \"x\", \"context\": " + deep + "}"), 422,
+                "VALIDATION_ERROR");
+        assertError(api().post("/api/v1/inquiries", token, "{\"prompt\": \"x\", \"context\": {\"a\": \"\\u0000\"}}"),
+                422, "VALIDATION_ERROR");
+        assertError(api().post("/api/v1/inquiries", token, "{\"prompt\": \"a\\u0000b\"}"), 422, "VALIDATION_ERROR");
+        assertError(api().post("/api/v1/inquiries", null, ASK), 401, "UNAUTHORIZED");
+    }
+
+    @Test
+    void anIdempotencyKeyMakesARetryReturnTheSameInquiry() {
+        String token = token(identity(Role.USER));
+        Map<String, String> key = Map.of("Idempotency-Key", "pipeline-512-deploy");
+        Response first = api().post("/api/v1/inquiries", token, ASK, key);
+        Response again = api().post("/api/v1/inquiries", token, ASK, key);
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(again.data().get("id")).isEqualTo(first.data().get("id"));
+        assertError(api().post("/api/v1/inquiries", token, ASK.replace("512", "513"), key), 409, "CONFLICT");
+        // another identity's key is its own
+        assertThat(api().post("/api/v1/inquiries", token(identity(Role.USER)), ASK, key).status()).isEqualTo(201);
+        assertError(api().post("/api/v1/inquiries", token, ASK, Map.of("Idempotency-Key", "has space")), 400,
+                "BAD_REQUEST");
+    }
+
+    @Test
+    void twoHundredWaitsHoldNoDatabaseConnection() throws Exception {
+        Identity ci = identity(Role.USER);
+        Identity approver = identity(Role.USER);
+        long id = api().post("/api/v1/inquiries", token(ci), ASK).data().get("id").asLong();
+        String ciToken = token(ci);
+        List<CompletableFuture<Response>> all = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            all.add(waitAsync(id, 60, ciToken));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> waits.waiting() == 200);
+        HikariDataSource pool = (HikariDataSource) dataSource;
+        int active = pool.getHikariPoolMXBean().getActiveConnections();
+        int total = pool.getHikariPoolMXBean().getTotalConnections();
+        System.out.printf("200 waits open: %d of %d pooled connections active (pool max %d)%n", active, total,
+                pool.getMaximumPoolSize());
+        assertThat(pool.getMaximumPoolSize()).isEqualTo(POOL);
+        assertThat(active).isZero();
+        // the pool is free for everyone else meanwhile
+        assertThat(api().get("/api/v1/inquiries/" + id, ciToken).status()).isEqualTo(200);
+        assertThat(all).noneMatch(CompletableFuture::isDone);
+        // one more from the same identity is over its bound (attune.waits.max-per-identity, 200 here)
+        Response tooMany = api().get("/api/v1/inquiries/" + id + "?wait=5", ciToken);
+        assertError(tooMany, 429, "RATE_LIMITED");
+        assertThat(tooMany.headers().firstValue("Retry-After")).hasValue("1");
+
+        long answered = System.nanoTime();
+        assertThat(api().post("/api/v1/inquiries/" + id + "/respond", token(approver),
+                "{\"response\": {\"approved\": true}}").status()).isEqualTo(200);
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+        System.out.printf("200 waits answered %.3f s after the answer%n", (System.nanoTime() - answered) / 1e9);
+        assertThat(all).allSatisfy(wait -> {
+            assertThat(wait.get().status()).isEqualTo(200);
+            assertThat(wait.get().data().get("status").asString()).isEqualTo("responded");
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> waits.waiting() == 0);
+    }
+
+    private CompletableFuture<Response> waitAsync(long id, int seconds, String token) {
+        HttpRequest request = api().request("/api/v1/inquiries/" + id + "?wait=" + seconds, token)
+                .timeout(Duration.ofSeconds(seconds + 20)).GET().build();
+        return CompletableFuture.supplyAsync(() -> api().send(request), EXECUTOR);
+    }
+
+    private static final java.util.concurrent.ExecutorService EXECUTOR =
+            java.util.concurrent.Executors.newCachedThreadPool();
+}

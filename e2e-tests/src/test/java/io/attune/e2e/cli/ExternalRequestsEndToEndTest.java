@@ -1,0 +1,258 @@
+package io.attune.e2e.cli;
+
+import io.attune.e2e.RunningSuite;
+import io.attune.e2e.cli.AttuneCli.Result;
+import io.attune.model.json.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Approval requests from outside on the built jars (api with a database pool of 3 and its own application_name,
+ * executor, notifier): a pipeline's identity with an API token asks, waits with {@code ?wait=}, and is woken by the
+ * answer; 200 waits hold no database connection (pg_stat_activity); the token works on the WebSocket and stops
+ * within 5 s of its revocation; {@code attune ask --wait} exits 0, 5, 6 and 7 for approved, rejected, timed out
+ * and cancelled.
+ */
+class ExternalRequestsEndToEndTest {
+    private static final String APP = "attune-api-e2e-waits";
+    private static final int POOL = 3;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ExecutorService CALLERS = Executors.newCachedThreadPool();
+
+    private static RunningSuite suite;
+    private static String adminToken;
+    private static long ciId;
+    private static long approverId;
+    private static String approverToken;
+    private static String ciToken;
+    private static long ciTokenId;
+
+    @BeforeAll
+    static void start() {
+        suite = RunningSuite.start("notifier");
+        String url = suite.environment().variables().get("ATTUNE_DB_URL");
+        suite.launchAndAwait("api-1", "api", Map.of(
+                "ATTUNE_DB_URL", url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + APP,
+                "SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE", Integer.toString(POOL),
+                // 200 requests arriving at once each read the inquiry once: on a loaded machine 3 connections may
+                // take longer than the default 5 s to serve that burst (503); waiting itself holds none
+                "SPRING_DATASOURCE_HIKARI_CONNECTION_TIMEOUT", "30000",
+                "ATTUNE_WAITS_MAX_PER_IDENTITY", "300"));
+        suite.launchAndAwait("executor-1", "executor");
+        adminToken = suite.adminToken();
+        ciId = suite.createIdentity("ci-bot", "ci-bot-password-unused");
+        approverId = suite.createIdentity("ada", "ada-password");
+        approverToken = suite.login("ada", "ada-password");
+        JsonNode token = suite.call("POST", "/api/v1/tokens", adminToken,
+                Json.write(Map.of("name", "pipeline", "identity_id", ciId))).path("data");
+        ciToken = token.path("token").asString();
+        ciTokenId = token.path("id").asLong();
+    }
+
+    @AfterAll
+    static void stop() {
+        CALLERS.shutdownNow();
+        if (suite != null) {
+            suite.close();
+        }
+    }
+
+    @Test
+    void aPipelineAsksWithItsTokenAndAWaitIsWokenByTheAnswer() throws Exception {
+        JsonNode inquiry = ask(ciToken, "Deploy billing 2.5.0?", 600, approverId);
+        long id = inquiry.path("id").asLong();
+        assertThat(suite.send("POST", "/api/v1/inquiries/" + id + "/respond", ciToken,
+                "{\"response\": {\"approved\": true}}").statusCode()).isEqualTo(404); // not its to answer
+
+        CompletableFuture<HttpResponse<String>> waiting = waitFor(id, 30, ciToken);
+        Thread.sleep(1_500);
+        assertThat(waiting).isNotDone();
+        suite.call("POST", "/api/v1/inquiries/" + id + "/respond", approverToken, "{\"response\": {\"approved\": true}}");
+        long answered = System.nanoTime(); // the answer is in once respond has answered
+        HttpResponse<String> woken = waiting.get(10, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - answered) / 1e9;
+        System.out.printf("e2e: ?wait=30 answered %.3f s after the answer%n", seconds);
+        assertThat(seconds).isLessThan(1.0);
+        assertThat(Json.tree(woken.body()).path("data").path("status").asString()).isEqualTo("responded");
+        // the executor's usual resume completes the execution with the answer beside the context
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode execution = suite.call("GET", "/api/v1/executions/" + inquiry.path("execution").asLong(),
+                    ciToken, null).path("data");
+            assertThat(execution.path("status").asString()).isEqualTo("completed");
+            assertThat(execution.path("result").path("build").asString()).isEqualTo("512");
+            assertThat(execution.path("result").path("__inquiry").path("response").path("approved").asBoolean())
+                    .isTrue();
+        });
+        JsonNode listed = suite.call("GET", "/api/v1/tokens", adminToken, null).path("data");
+        assertThat(listed.toString()).contains("\"last_used_at\":\"").doesNotContain(ciToken);
+    }
+
+    @Test
+    void twoHundredWaitsHoldNoDatabaseConnectionAndAllReturnOnTheAnswer() throws Exception {
+        long id = ask(ciToken, "Two hundred watchers?", 600, approverId).path("id").asLong();
+        List<CompletableFuture<HttpResponse<String>>> waits = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            waits.add(waitFor(id, 60, ciToken));
+        }
+        Thread.sleep(5_000); // every request reached the api and was parked
+        assertThat(waits).noneMatch(CompletableFuture::isDone);
+        List<String> states = apiConnectionStates();
+        System.out.printf("e2e: 200 waits open; the api's connections in pg_stat_activity: %s%n", states);
+        assertThat(states).hasSizeLessThanOrEqualTo(POOL).allMatch("idle"::equals);
+        // and the pool is there for everyone else meanwhile
+        assertThat(suite.send("GET", "/api/v1/inquiries/" + id, approverToken, null).statusCode()).isEqualTo(200);
+
+        long answered = System.nanoTime();
+        suite.call("POST", "/api/v1/inquiries/" + id + "/respond", approverToken, "{\"response\": {\"approved\": true}}");
+        CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        System.out.printf("e2e: 200 waits answered %.3f s after the answer%n", (System.nanoTime() - answered) / 1e9);
+        for (CompletableFuture<HttpResponse<String>> wait : waits) {
+            assertThat(wait.get().statusCode()).isEqualTo(200);
+            assertThat(Json.tree(wait.get().body()).path("data").path("status").asString()).isEqualTo("responded");
+        }
+    }
+
+    @Test
+    void aTimeoutEndsTheWaitAndAPendingOneComesBackAfterItsSeconds() throws Exception {
+        long pending = ask(ciToken, "Still there?", 600, approverId).path("id").asLong();
+        long start = System.nanoTime();
+        HttpResponse<String> after = waitFor(pending, 2, ciToken).get(30, TimeUnit.SECONDS);
+        assertThat((System.nanoTime() - start) / 1e9).isBetween(1.9, 5.0);
+        assertThat(Json.tree(after.body()).path("data").path("status").asString()).isEqualTo("pending");
+        assertThat(waitFor(pending, 61, ciToken).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(400);
+
+        long timingOut = ask(ciToken, "Quick?", 2, approverId).path("id").asLong();
+        HttpResponse<String> timedOut = waitFor(timingOut, 30, ciToken).get(40, TimeUnit.SECONDS);
+        assertThat(Json.tree(timedOut.body()).path("data").path("status").asString()).isEqualTo("timeout");
+    }
+
+    @Test
+    void askWaitExitsWithWhatWasDecided() throws Exception {
+        AttuneCli cli = AttuneCli.withHome("ci").env("ATTUNE_URL", suite.apiUrl()).env("ATTUNE_TOKEN", ciToken);
+
+        Process approving = cli.start("ask", "--prompt", "Approve e2e?", "--assign", Long.toString(approverId),
+                "--context", "{\"build\": \"7\"}", "--wait", "-o", "json");
+        long approvedId = awaitPendingInquiry("Approve e2e?");
+        suite.call("POST", "/api/v1/inquiries/" + approvedId + "/respond", approverToken,
+                "{\"response\": {\"approved\": true, \"comments\": \"go\"}}");
+        Result approved = AttuneCli.finish(approving, 60);
+        assertThat(approved.exitCode()).as(approved.toString()).isZero();
+        assertThat(approved.json().path("outcome").asString()).isEqualTo("approved");
+        assertThat(approved.json().path("data").path("response").path("comments").asString()).isEqualTo("go");
+
+        Process rejecting = cli.start("ask", "--prompt", "Reject e2e?", "--assign", Long.toString(approverId), "--wait");
+        long rejectedId = awaitPendingInquiry("Reject e2e?");
+        suite.call("POST", "/api/v1/inquiries/" + rejectedId + "/respond", approverToken,
+                "{\"response\": {\"approved\": false}}");
+        Result rejected = AttuneCli.finish(rejecting, 60);
+        assertThat(rejected.exitCode()).as(rejected.toString()).isEqualTo(5);
+        assertThat(rejected.out()).contains("rejected");
+
+        Result timedOut = cli.run("ask", "--prompt", "Nobody e2e?", "--assign", Long.toString(approverId),
+                "--timeout", "2", "--wait");
+        assertThat(timedOut.exitCode()).as(timedOut.toString()).isEqualTo(6);
+
+        Process cancelling = cli.start("ask", "--prompt", "Cancel e2e?", "--assign", Long.toString(approverId),
+                "--wait");
+        long cancelledId = awaitPendingInquiry("Cancel e2e?");
+        suite.call("POST", "/api/v1/inquiries/" + cancelledId + "/cancel", adminToken, null);
+        Result cancelled = AttuneCli.finish(cancelling, 60);
+        assertThat(cancelled.exitCode()).as(cancelled.toString()).isEqualTo(7);
+
+        Result usage = cli.run("ask", "--prompt", "x", "--assign", "nobody");
+        assertThat(usage.exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void aRevokedTokenIsRefusedOnRestAndItsSocketClosedWithinFiveSeconds() throws Exception {
+        long identity = suite.createIdentity("watcher-bot", "watcher-bot-password");
+        JsonNode made = suite.call("POST", "/api/v1/tokens", adminToken,
+                Json.write(Map.of("name", "watcher", "identity_id", identity))).path("data");
+        String token = made.path("token").asString();
+        AtomicReference<String> closed = new AtomicReference<>();
+        WebSocket socket = HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token)
+                .buildAsync(URI.create(suite.notifierUrl(1)), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        closed.set(statusCode + " " + reason);
+                        return null;
+                    }
+                }).get(20, TimeUnit.SECONDS);
+        assertThat(suite.send("GET", "/api/v1/me", token, null).statusCode()).isEqualTo(200);
+
+        suite.call("DELETE", "/api/v1/tokens/" + made.path("id").asLong(), adminToken, null);
+        long revoked = System.nanoTime();
+        assertThat(suite.send("GET", "/api/v1/me", token, null).statusCode()).isEqualTo(401);
+        await().atMost(Duration.ofSeconds(5)).until(() -> closed.get() != null);
+        System.out.printf("e2e: a revoked API token's socket closed %.1f s after the DELETE (%s)%n",
+                (System.nanoTime() - revoked) / 1e9, closed.get());
+        assertThat(closed.get()).startsWith("4001");
+        socket.abort();
+        // the ci token of the other tests is untouched
+        assertThat(suite.send("GET", "/api/v1/me", ciToken, null).statusCode()).isEqualTo(200);
+        assertThat(ciTokenId).isPositive();
+    }
+
+    private static JsonNode ask(String token, String prompt, int timeoutSeconds, long assignee) {
+        return suite.call("POST", "/api/v1/inquiries", token, Json.write(Map.of("prompt", prompt,
+                "response_schema", Map.of("type", "object", "properties", Map.of("approved", Map.of("type", "boolean")),
+                        "required", List.of("approved")),
+                "assigned_to", assignee, "timeout_seconds", timeoutSeconds,
+                "context", Map.of("build", "512")))).path("data");
+    }
+
+    private static CompletableFuture<HttpResponse<String>> waitFor(long id, int seconds, String token) {
+        return CompletableFuture.supplyAsync(() -> suite.sendWithTimeout("GET",
+                "/api/v1/inquiries/" + id + "?wait=" + seconds, token, null, Duration.ofSeconds(seconds + 30)), CALLERS);
+    }
+
+    private static long awaitPendingInquiry(String prompt) {
+        return await().atMost(Duration.ofSeconds(60)).until(() -> {
+            for (JsonNode inquiry : suite.call("GET", "/api/v1/inquiries?status=pending&per_page=100", adminToken,
+                    null).path("data")) {
+                if (inquiry.path("prompt").asString().equals(prompt)) {
+                    return inquiry.path("id").asLong();
+                }
+            }
+            return null;
+        }, id -> id != null);
+    }
+
+    /** The state of every connection the api holds, as Postgres sees them (by their application_name). */
+    private static List<String> apiConnectionStates() throws Exception {
+        try (Connection connection = suite.environment().database().connect();
+             var statement = connection.prepareStatement(
+                     "SELECT state FROM pg_stat_activity WHERE application_name = ? ORDER BY pid")) {
+            statement.setString(1, APP);
+            List<String> states = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    states.add(rows.getString(1));
+                }
+            }
+            return states;
+        }
+    }
+}
