@@ -42,7 +42,10 @@ class InvalidInquiryTest extends ExecutorIntegrationTest {
                 Arguments.of("unknown assignee", "{\"prompt\": \"Approve?\", \"assigned_to\": 987654321}",
                         "/assigned_to", "assigned_to 987654321 is not an existing identity"),
                 Arguments.of("assignee not an id", "{\"prompt\": \"Approve?\", \"assigned_to\": \"alice\"}",
-                        "/assigned_to", "assigned_to must be an identity id (an integer)"),
+                        "/assigned_to", "assigned_to must be a user id, {\"user\": id}, {\"group\": \"name\"} or a "
+                                + "list of these, not \"alice\""),
+                Arguments.of("unknown group", "{\"prompt\": \"Approve?\", \"assigned_to\": {\"group\": \"nobody-s\"}}",
+                        "/assigned_to", "assigned_to names group 'nobody-s', which does not exist"),
                 Arguments.of("timeout 0", "{\"prompt\": \"Approve?\", \"timeout_seconds\": 0}",
                         "/timeout_seconds", POSITIVE + "0"),
                 Arguments.of("timeout -5", "{\"prompt\": \"Approve?\", \"timeout_seconds\": -5}",
