@@ -3,6 +3,7 @@ package io.attune.e2e.cli;
 import io.attune.e2e.RunningSuite;
 import io.attune.e2e.cli.AttuneCli.Result;
 import io.attune.model.json.Json;
+import io.attune.testsupport.WebhookReceiver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,6 +147,37 @@ class ExternalRequestsEndToEndTest {
     }
 
     @Test
+    void everyDecisionReachesItsCallbackSignedOnceTheReceiverIsBack() throws Exception {
+        String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString("callback-key-of-32-bytes-exactly".getBytes());
+        try (WebhookReceiver receiver = new WebhookReceiver(secret)) {
+            receiver.down(); // the pipeline's receiver is away while the three are decided
+            Map<String, Object> callback = Map.of("url", receiver.url(), "secret", secret);
+            long approved = ask(ciToken, "Approve with a callback?", 600, approverId, callback).path("id").asLong();
+            long timingOut = ask(ciToken, "Time out with a callback?", 1, approverId, callback).path("id").asLong();
+            long cancelled = ask(ciToken, "Cancel with a callback?", 600, approverId, callback).path("id").asLong();
+            suite.call("POST", "/api/v1/inquiries/" + approved + "/respond", approverToken,
+                    "{\"response\": {\"approved\": true}}");
+            suite.call("POST", "/api/v1/inquiries/" + cancelled + "/cancel", adminToken, null);
+            await("the first tries, refused").atMost(Duration.ofSeconds(60))
+                    .until(() -> decisionTries(approved, timingOut, cancelled) >= 3);
+            assertThat(receiver.received()).isEmpty();
+            receiver.up();
+
+            await("every decision delivered").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> receiver.acceptedRequests().size() >= 3);
+            Map<Long, String> types = new java.util.HashMap<>();
+            for (WebhookReceiver.Received request : receiver.acceptedRequests()) {
+                JsonNode body = Json.tree(request.body());
+                types.put(body.path("data").path("inquiry").path("id").asLong(), body.path("type").asString());
+            }
+            assertThat(types).containsExactlyInAnyOrderEntriesOf(Map.of(approved, "inquiry.responded",
+                    timingOut, "inquiry.timeout", cancelled, "inquiry.cancelled"));
+            assertThat(receiver.invalid()).isEmpty();
+            assertThat(receiver.accepted().values()).containsOnly(1); // each decision once, under one webhook-id
+        }
+    }
+
+    @Test
     void askWaitExitsWithWhatWasDecided() throws Exception {
         AttuneCli cli = AttuneCli.withHome("ci").env("ATTUNE_URL", suite.apiUrl()).env("ATTUNE_TOKEN", ciToken);
 
@@ -213,11 +245,33 @@ class ExternalRequestsEndToEndTest {
     }
 
     private static JsonNode ask(String token, String prompt, int timeoutSeconds, long assignee) {
-        return suite.call("POST", "/api/v1/inquiries", token, Json.write(Map.of("prompt", prompt,
+        return ask(token, prompt, timeoutSeconds, assignee, null);
+    }
+
+    private static JsonNode ask(String token, String prompt, int timeoutSeconds, long assignee,
+                                Map<String, Object> callback) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("prompt", prompt,
                 "response_schema", Map.of("type", "object", "properties", Map.of("approved", Map.of("type", "boolean")),
                         "required", List.of("approved")),
                 "assigned_to", assignee, "timeout_seconds", timeoutSeconds,
-                "context", Map.of("build", "512")))).path("data");
+                "context", Map.of("build", "512")));
+        if (callback != null) {
+            body.put("callback", callback);
+        }
+        return suite.call("POST", "/api/v1/inquiries", token, Json.write(body)).path("data");
+    }
+
+    /** Tries made so far of the deliveries of these inquiries' decisions (the notifier's attempt log). */
+    private static int decisionTries(long... inquiries) throws Exception {
+        try (var query = suite.database().prepareStatement("SELECT count(*) FROM attune.delivery_attempt a "
+                + "JOIN attune.delivery d ON d.id = a.delivery_id WHERE d.inquiry_id = ANY(?) AND d.channel_id IS NULL")) {
+            query.setArray(1, suite.database().createArrayOf("bigint",
+                    java.util.Arrays.stream(inquiries).boxed().toArray()));
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
     }
 
     private static CompletableFuture<HttpResponse<String>> waitFor(long id, int seconds, String token) {
