@@ -84,7 +84,7 @@ GRANT USAGE, SELECT, UPDATE ON SEQUENCE attune.event_outbox_id_seq, attune.event
 GRANT SELECT, INSERT, UPDATE ON attune.workflow_definition TO attune_worker;
 GRANT SELECT ON attune.workflow_run TO attune_worker;
 
--- notifier-service sends the channels' messages, and mints their signed respond links (docs/slack-and-links.md): it
+-- notifier-service sends the channels' messages, and mints their signed respond links (docs/channels.md): it
 -- inserts a link's hash, and changes nothing else about links (the api consumes them).
 GRANT INSERT ON attune.signed_link TO attune_notifier;
 GRANT USAGE ON SEQUENCE attune.signed_link_id_seq TO attune_notifier;

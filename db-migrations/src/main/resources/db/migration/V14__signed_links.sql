@@ -1,4 +1,4 @@
--- Signed links (docs/slack-and-links.md): a respond link /a/<token> answers one inquiry as one identity, once.
+-- Signed links (docs/channels.md): a respond link /a/<token> answers one inquiry as one identity, once.
 -- Only the SHA-256 of the token is kept, so a copy of this table opens no inquiry. A link expires with its inquiry
 -- (it works only while the inquiry is pending), so it needs no expiry of its own.
 CREATE TABLE attune.signed_link (

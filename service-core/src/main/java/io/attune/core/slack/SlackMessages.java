@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Slack Block Kit messages for the channel messages (docs/slack-and-links.md). Every text taken from an inquiry is
+ * Slack Block Kit messages for the channel messages (docs/channels.md). Every text taken from an inquiry is
  * escaped for Slack's mrkdwn ({@code &}, {@code <}, {@code >}), so a prompt cannot mention {@code @channel} or forge
  * a link; every text is cut to Slack's limits.
  */
