@@ -5,6 +5,7 @@ import io.attune.api.ApiClient.Response;
 import io.attune.api.ApiIntegrationTest;
 import io.attune.core.identity.Identity;
 import io.attune.core.identity.Role;
+import io.attune.core.inquiry.InquiryTemplates;
 import io.attune.model.json.Json;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -46,6 +47,8 @@ class ExternalRequestApiTest extends ApiIntegrationTest {
     @Autowired
     InquiryWaits waits;
     @Autowired
+    InquiryTemplates templates;
+    @Autowired
     @Qualifier("inquiryWaitListener")
     SimpleMessageListenerContainer waitListener;
 
@@ -55,6 +58,28 @@ class ExternalRequestApiTest extends ApiIntegrationTest {
         registry.add("spring.datasource.hikari.maximum-pool-size", () -> POOL);
         registry.add("spring.datasource.hikari.minimum-idle", () -> 1);
         registry.add("attune.waits.max-per-identity", () -> 200);
+    }
+
+    @Test
+    void aRequestMayNameATemplateWithItsVars() {
+        templates.register("pipelines.release", "packs/pipelines/inquiries/release.yaml", Json.tree("""
+                {"prompt": "Release {{service}} {{version}}?", "timeout_seconds": 900,
+                 "response_schema": {"type": "object", "properties": {"approved": {"type": "boolean"}},
+                                     "required": ["approved"]}}"""), null);
+        Identity ci = identity(Role.USER);
+        Response created = api().post("/api/v1/inquiries", token(ci), """
+                {"template": "pipelines.release", "vars": {"service": "billing", "version": "2.5.0"},
+                 "context": {"pipeline": "billing#513"}}""");
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        assertThat(created.data().get("prompt").asString()).isEqualTo("Release billing 2.5.0?");
+
+        Response missingVar = api().post("/api/v1/inquiries", token(ci), """
+                {"template": "pipelines.release", "vars": {"service": "billing"}}""");
+        assertThat(missingVar.status()).as("%s", missingVar).isEqualTo(422);
+        assertThat(missingVar.body().toString()).contains("/vars").contains("{{version}}");
+        Response missingTemplate = api().post("/api/v1/inquiries", token(ci), "{\"template\": \"pipelines.nothing\"}");
+        assertThat(missingTemplate.status()).as("%s", missingTemplate).isEqualTo(422);
+        assertThat(missingTemplate.body().toString()).contains("/template");
     }
 
     @Test

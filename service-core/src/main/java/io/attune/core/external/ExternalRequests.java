@@ -9,6 +9,7 @@ import io.attune.core.inquiry.Inquiry;
 import io.attune.core.inquiry.InquiryLimits;
 import io.attune.core.inquiry.InquiryRepository;
 import io.attune.core.inquiry.InquiryRequestValidator;
+import io.attune.core.inquiry.InquiryTemplates;
 import io.attune.core.inquiry.InquiryTransitions;
 import io.attune.model.inquiry.InquiryRequest;
 import io.attune.model.json.Json;
@@ -187,6 +188,7 @@ public class ExternalRequests {
         Arrays.stream(InquiryRequest.class.getRecordComponents())
                 .map(component -> component.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT))
                 .forEach(names::add);
+        names.addAll(InquiryTemplates.REFERENCE); // expanded before the request is read: no component of it
         names.addAll(OWN_FIELDS);
         return names;
     }

@@ -32,6 +32,8 @@ public class InquiryTemplates {
     public static final Set<String> FIELDS = Set.of("prompt", "response_schema", "assigned_to", "timeout_seconds",
             "allow_self_approval", "approvals_required", "decision_field", "on_timeout", "remind_every_seconds",
             "escalation");
+    /** The fields that name a template and fill it in; they are gone once it is expanded. */
+    public static final Set<String> REFERENCE = Set.of("template", "vars");
     static final Pattern VAR = Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
     private static final Pattern REF = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_-]*\\.[A-Za-z0-9_][A-Za-z0-9_-]*");
 
@@ -80,7 +82,7 @@ public class InquiryTemplates {
         }
         ObjectNode merged = (ObjectNode) expanded;
         for (Map.Entry<String, JsonNode> field : inquiry.properties()) {
-            if (!field.getKey().equals("template") && !field.getKey().equals("vars")) {
+            if (!REFERENCE.contains(field.getKey())) {
                 merged.set(field.getKey(), field.getValue());
             }
         }
