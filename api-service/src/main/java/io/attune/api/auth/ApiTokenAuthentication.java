@@ -5,44 +5,20 @@ import io.attune.core.token.ApiTokens;
 import io.attune.core.identity.SessionGuard;
 import io.attune.core.identity.SessionGuard.TokenKey;
 import org.springframework.dao.DataAccessException;
-import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 
 import java.util.Optional;
 
 /**
- * A request authenticated by an API token ({@code attune_…}, docs/security.md#api-tokens): the principal is the
+ * Requests authenticated by an API token ({@code attune_…}, docs/security.md#api-tokens): the principal is the
  * {@link Actor} the guard says the token speaks for now (role {@code user}), the credentials its {@link TokenKey}.
  */
-public final class ApiTokenAuthentication extends AbstractAuthenticationToken {
-    private final transient TokenKey key;
-    private final transient Actor actor;
-
-    ApiTokenAuthentication(TokenKey key, Actor actor) {
-        super(actor.roles().stream().map(role -> new SimpleGrantedAuthority("ROLE_" + role.name())).toList());
-        this.key = key;
-        this.actor = actor;
-        setAuthenticated(true);
-    }
-
-    @Override
-    public Object getCredentials() {
-        return key;
-    }
-
-    @Override
-    public Object getPrincipal() {
-        return actor;
-    }
-
-    @Override
-    public String getName() {
-        return actor.login();
+final class ApiTokenAuthentication {
+    private ApiTokenAuthentication() {
     }
 
     /** Answers for bearer tokens that are API tokens; returns null for any other (a JWT), as providers do. */
@@ -70,7 +46,7 @@ public final class ApiTokenAuthentication extends AbstractAuthenticationToken {
                             + "is disabled");
                 }
                 tokens.recordUse(key);
-                return new ApiTokenAuthentication(key, actor.get());
+                return new ActorAuthentication(key, actor.get());
             } catch (DataAccessException e) {
                 throw new AuthenticationServiceException("the database is unavailable", e);
             }

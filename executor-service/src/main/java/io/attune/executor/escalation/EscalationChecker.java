@@ -1,5 +1,7 @@
 package io.attune.executor.escalation;
 
+import io.attune.core.background.Batches;
+import io.attune.core.error.FailureStreak;
 import io.attune.core.inquiry.InquiryTransitions;
 import io.attune.executor.timeout.TimeoutSettings;
 import io.micrometer.core.instrument.Counter;
@@ -10,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -27,8 +28,7 @@ public class EscalationChecker {
     private final TimeoutSettings settings;
     private final Counter escalated;
     private final Timer sweeps;
-    private final Counter failures;
-    private Instant lastWarning = Instant.EPOCH;
+    private final FailureStreak failures;
 
     public EscalationChecker(InquiryTransitions transitions, TimeoutSettings settings, MeterRegistry meters) {
         this.transitions = transitions;
@@ -37,34 +37,29 @@ public class EscalationChecker {
                 .description("escalation steps taken by this replica").register(meters);
         this.sweeps = Timer.builder("attune.inquiry.escalation.sweep")
                 .description("time to take every due escalation step, once per check").register(meters);
-        this.failures = Counter.builder("attune.inquiry.escalation.check.failures")
-                .description("escalation checks that failed and wait for the next tick").register(meters);
+        this.failures = new FailureStreak("Escalation check", settings.timeoutCheckInterval(), log,
+                Counter.builder("attune.inquiry.escalation.check.failures")
+                        .description("escalation checks that failed and wait for the next tick").register(meters));
     }
 
     @Scheduled(fixedDelayString = "${attune.inquiry.timeout-check-interval:1s}")
     void onSchedule() {
         try {
             sweep();
+            failures.succeeded();
         } catch (RuntimeException e) {
-            failures.increment();
-            Instant now = Instant.now();
-            if (lastWarning.plusSeconds(60).isBefore(now)) {
-                lastWarning = now;
-                log.warn("Escalation check failed, retrying on the next tick: {}", e.getMessage());
-            }
+            failures.failed(e); // never let a failure end the schedule: the next tick tries again
         }
     }
 
     /** Takes every due escalation step, batch after batch; returns how many this replica took. */
     public int sweep() {
         return sweeps.record(() -> {
-            int total = 0;
-            int batch;
-            do {
-                batch = transitions.escalateDue(settings.timeoutBatchSize(), UUID.randomUUID());
+            int total = Batches.drain(settings.timeoutBatchSize(), () -> {
+                int batch = transitions.escalateDue(settings.timeoutBatchSize(), UUID.randomUUID());
                 escalated.increment(batch);
-                total += batch;
-            } while (batch == settings.timeoutBatchSize());
+                return batch;
+            });
             if (total > 0) {
                 log.info("Escalated {} inquiries", total);
             }

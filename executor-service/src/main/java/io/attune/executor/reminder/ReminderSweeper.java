@@ -1,5 +1,7 @@
 package io.attune.executor.reminder;
 
+import io.attune.core.background.Batches;
+import io.attune.core.error.FailureStreak;
 import io.attune.core.inquiry.InquiryTransitions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,37 +29,35 @@ public class ReminderSweeper {
     private final InquiryTransitions transitions;
     private final ReminderSettings settings;
     private final Counter reminded;
-    private final Counter failures;
+    private final FailureStreak failures;
 
     public ReminderSweeper(InquiryTransitions transitions, ReminderSettings settings, MeterRegistry meters) {
         this.transitions = transitions;
         this.settings = settings;
         this.reminded = Counter.builder("attune.inquiries.reminded")
                 .description("reminders of pending inquiries sent by this replica").register(meters);
-        this.failures = Counter.builder("attune.inquiry.reminder.check.failures")
-                .description("reminder sweeps that failed and wait for the next tick").register(meters);
+        this.failures = new FailureStreak("Reminder sweep", settings.checkInterval(), log,
+                Counter.builder("attune.inquiry.reminder.check.failures")
+                        .description("reminder sweeps that failed and wait for the next tick").register(meters));
     }
 
     @Scheduled(fixedDelayString = "${attune.inquiry.reminder.check-interval:5s}")
     void onSchedule() {
         try {
             sweep();
+            failures.succeeded();
         } catch (RuntimeException e) {
-            // never let a failure end the schedule: the next tick tries again
-            failures.increment();
-            log.warn("Reminder sweep failed, retrying in {}: {}", settings.checkInterval(), e.getMessage());
+            failures.failed(e); // never let a failure end the schedule: the next tick tries again
         }
     }
 
     /** Sends every due reminder, batch after batch; returns how many this replica sent. */
     public int sweep() {
-        int total = 0;
-        int batch;
-        do {
-            batch = transitions.remindDue(settings.batchSize(), UUID.randomUUID());
+        int total = Batches.drain(settings.batchSize(), () -> {
+            int batch = transitions.remindDue(settings.batchSize(), UUID.randomUUID());
             reminded.increment(batch);
-            total += batch;
-        } while (batch == settings.batchSize());
+            return batch;
+        });
         if (total > 0) {
             log.info("Reminded of {} pending inquiries", total);
         }

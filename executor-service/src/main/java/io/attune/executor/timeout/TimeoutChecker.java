@@ -1,5 +1,6 @@
 package io.attune.executor.timeout;
 
+import io.attune.core.background.Batches;
 import io.attune.core.error.FailureStreak;
 import io.attune.core.inquiry.InquiryTransitions;
 import io.micrometer.core.instrument.Counter;
@@ -60,13 +61,11 @@ public class TimeoutChecker {
     /** Times out every expired pending inquiry, batch after batch; returns how many this replica took. */
     public int sweep() {
         return sweeps.record(() -> {
-            int total = 0;
-            int batch;
-            do {
-                batch = transitions.timeOutExpired(settings.timeoutBatchSize(), UUID.randomUUID());
+            int total = Batches.drain(settings.timeoutBatchSize(), () -> {
+                int batch = transitions.timeOutExpired(settings.timeoutBatchSize(), UUID.randomUUID());
                 timedOut.increment(batch);
-                total += batch;
-            } while (batch == settings.timeoutBatchSize());
+                return batch;
+            });
             if (total > 0) {
                 log.info("Timed out {} inquiries", total);
             }

@@ -24,9 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * At start-up, reads every {@code <packs>/<pack>/inquiries/<name>.yaml} (or {@code .yml}), checks it and registers it
@@ -37,7 +34,6 @@ import java.util.stream.Stream;
 @Component
 public class InquiryTemplateRegistration implements InitializingBean {
     private static final Logger log = LoggerFactory.getLogger(InquiryTemplateRegistration.class);
-    private static final Pattern FILE = Pattern.compile("([A-Za-z0-9_][A-Za-z0-9_-]*)\\.ya?ml");
     /** A template is a prompt and a schema: 128 KiB leaves room for the largest schema allowed. */
     static final int MAX_SOURCE_BYTES = 128 * 1024;
 
@@ -57,22 +53,9 @@ public class InquiryTemplateRegistration implements InitializingBean {
 
     /** Registers every template found; returns their refs, the invalid ones marked. */
     public List<String> registerAll() {
-        List<String> registered = new ArrayList<>();
-        try (Stream<Path> packDirs = Files.list(packs.path())) {
-            for (Path pack : packDirs.filter(Files::isDirectory).sorted().toList()) {
-                Path dir = pack.resolve("inquiries");
-                if (!Files.isDirectory(dir)) {
-                    continue;
-                }
-                try (Stream<Path> files = Files.list(dir)) {
-                    for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                        Matcher name = FILE.matcher(file.getFileName().toString());
-                        if (name.matches()) {
-                            registered.add(register(pack.getFileName() + "." + name.group(1), file));
-                        }
-                    }
-                }
-            }
+        List<String> registered = List.of();
+        try {
+            registered = PackFiles.registerAll(packs.path(), "inquiries", this::register);
         } catch (IOException e) {
             log.warn("Could not read the inquiry templates in {}: {}", packs.path(), e.getMessage());
         }

@@ -16,11 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * At start-up, reads every {@code <packs>/<pack>/workflows/<name>.yaml} (or {@code .yml}), validates it and
@@ -30,7 +26,6 @@ import java.util.stream.Stream;
 @Component
 public class WorkflowRegistration implements InitializingBean {
     private static final Logger log = LoggerFactory.getLogger(WorkflowRegistration.class);
-    private static final Pattern FILE = Pattern.compile("([A-Za-z0-9_][A-Za-z0-9_-]*)\\.ya?ml");
 
     private final PacksDirectory packs;
     private final WorkflowRepository workflows;
@@ -48,22 +43,9 @@ public class WorkflowRegistration implements InitializingBean {
 
     /** Registers every workflow found; returns them, valid and invalid, as registered. */
     public List<String> registerAll() {
-        List<String> registered = new ArrayList<>();
-        try (Stream<Path> packDirs = Files.list(packs.path())) {
-            for (Path pack : packDirs.filter(Files::isDirectory).sorted().toList()) {
-                Path dir = pack.resolve("workflows");
-                if (!Files.isDirectory(dir)) {
-                    continue;
-                }
-                try (Stream<Path> files = Files.list(dir)) {
-                    for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                        Matcher name = FILE.matcher(file.getFileName().toString());
-                        if (name.matches()) {
-                            registered.add(register(pack.getFileName() + "." + name.group(1), file));
-                        }
-                    }
-                }
-            }
+        List<String> registered = List.of();
+        try {
+            registered = PackFiles.registerAll(packs.path(), "workflows", this::register);
         } catch (IOException e) {
             log.warn("Could not read the workflows in {}: {}", packs.path(), e.getMessage());
         }
