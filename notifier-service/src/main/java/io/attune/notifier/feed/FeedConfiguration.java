@@ -1,5 +1,6 @@
 package io.attune.notifier.feed;
 
+import io.attune.notifier.notification.Activity;
 import io.attune.core.messaging.AmqpSettings;
 import io.attune.core.messaging.Consumers;
 import org.springframework.amqp.core.AcknowledgeMode;

@@ -1,5 +1,6 @@
 package io.attune.notifier.feed;
 
+import io.attune.notifier.notification.InquiryFacts;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.attune.core.JsonColumns;

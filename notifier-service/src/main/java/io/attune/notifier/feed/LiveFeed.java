@@ -1,5 +1,9 @@
 package io.attune.notifier.feed;
 
+import io.attune.notifier.notification.NotificationFactory;
+import io.attune.notifier.notification.FeedProgress;
+import io.attune.notifier.notification.Subscription;
+import io.attune.notifier.notification.InquiryFacts;
 import io.attune.core.error.Failures;
 import io.attune.model.message.MalformedMessageException;
 import io.attune.model.message.MessageEnvelope;

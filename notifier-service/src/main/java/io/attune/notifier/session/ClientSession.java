@@ -6,7 +6,7 @@ import io.attune.model.ws.Notification;
 import io.attune.model.ws.ServerMessage;
 import io.attune.model.ws.SubscriptionFilters;
 import io.attune.notifier.auth.Authenticated;
-import io.attune.notifier.feed.Subscription;
+import io.attune.notifier.notification.Subscription;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;

@@ -4,7 +4,7 @@ import io.attune.model.json.Json;
 import io.attune.model.ws.ServerMessage;
 import io.attune.model.ws.SubscriptionFilters;
 import io.attune.notifier.auth.Authenticated;
-import io.attune.notifier.feed.Activity;
+import io.attune.notifier.notification.Activity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;

@@ -5,7 +5,7 @@ import io.attune.model.json.Json;
 import io.attune.model.ws.Notification;
 import io.attune.notifier.NotifierSettings;
 import io.attune.notifier.auth.Authenticated;
-import io.attune.notifier.feed.FeedProgress;
+import io.attune.notifier.notification.FeedProgress;
 import io.attune.notifier.replay.EventTrail;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -78,7 +78,7 @@ class GroupsAndEscalationNotificationsTest extends NotifierIntegrationTest {
             assertThat(adaWs.notificationsUntilPong()).isEmpty();
             assertThat(bobWs.notificationsUntilPong()).isEmpty();
 
-            var direct = trail.after(since, null, new io.attune.notifier.feed.Subscription(SubscriptionFilters.NONE,
+            var direct = trail.after(since, null, new io.attune.notifier.notification.Subscription(SubscriptionFilters.NONE,
                     identities.findById(cyd.id()).orElseThrow().actor()), 100);
             assertThat(direct).extracting(io.attune.model.ws.Notification::activity)
                     .containsExactly("created", "escalated", "responded");

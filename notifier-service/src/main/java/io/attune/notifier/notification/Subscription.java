@@ -1,4 +1,4 @@
-package io.attune.notifier.feed;
+package io.attune.notifier.notification;
 
 import io.attune.core.identity.Actor;
 import io.attune.model.inquiry.Assignment;

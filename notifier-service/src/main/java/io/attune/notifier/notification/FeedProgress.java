@@ -1,4 +1,4 @@
-package io.attune.notifier.feed;
+package io.attune.notifier.notification;
 
 import org.springframework.stereotype.Component;
 
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class FeedProgress {
     private final AtomicLong dispatchedThrough = new AtomicLong();
 
-    void advanceTo(long eventId) {
+    public void advanceTo(long eventId) {
         dispatchedThrough.accumulateAndGet(eventId, Math::max);
     }
 

@@ -1,4 +1,4 @@
-package io.attune.notifier.feed;
+package io.attune.notifier.notification;
 
 import io.attune.model.InquiryStatus;
 import io.attune.model.message.MessageType;

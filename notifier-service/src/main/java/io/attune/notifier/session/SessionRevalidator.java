@@ -1,5 +1,6 @@
-package io.attune.notifier.auth;
+package io.attune.notifier.session;
 
+import io.attune.notifier.auth.Authenticated;
 import io.attune.core.identity.Actor;
 import io.attune.core.identity.SessionGuard;
 import io.attune.core.identity.SessionGuard.TokenKey;

@@ -1,0 +1,11 @@
+package io.attune.notifier;
+
+import io.attune.testsupport.Architecture;
+import org.junit.jupiter.api.Test;
+
+class ArchitectureTest {
+    @Test
+    void featurePackagesDependOnEachOtherWithoutCycles() {
+        Architecture.assertNoCyclesBetweenFeatures("io.attune.notifier");
+    }
+}
