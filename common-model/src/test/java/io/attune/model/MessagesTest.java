@@ -68,6 +68,7 @@ class MessagesTest {
     void routingKeysAreTheContractOnes() {
         assertThat(List.of(MessageType.values())).extracting(MessageType::routingKey).containsExactly(
                 "execution.requested", "execution.completed", "execution.status.changed", "inquiry.created",
-                "inquiry.responded", "inquiry.timeout", "inquiry.cancelled", "inquiry.escalated");
+                "inquiry.responded", "inquiry.timeout", "inquiry.cancelled", "inquiry.escalated", "inquiry.updated",
+                "inquiry.reminder");
     }
 }

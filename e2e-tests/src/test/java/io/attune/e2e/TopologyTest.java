@@ -121,7 +121,7 @@ class TopologyTest {
                     c -> c.executionId() == executionId, PATIENCE);
             long inquiryId = created.payload().inquiryId();
             assertThat(created.payload().prompt()).isEqualTo("Approve deployment of billing v3.1.0 to production?");
-            assertThat(created.payload().assignedTo()).isEqualTo(approverId);
+            assertThat(created.payload().assignedTo().singleUser()).isEqualTo(approverId);
             long createdEventId = Long.parseLong(created.headers().get(MessageEnvelope.EVENT_ID));
 
             // WebSocket: both replicas tell the approver, with the same id — the stored event's.
