@@ -1,7 +1,6 @@
 package io.attune.executor.escalation;
 
-import io.attune.core.background.Batches;
-import io.attune.core.error.FailureStreak;
+import io.attune.core.background.Sweep;
 import io.attune.core.inquiry.InquiryTransitions;
 import io.attune.executor.timeout.TimeoutSettings;
 import io.micrometer.core.instrument.Counter;
@@ -24,46 +23,27 @@ import java.util.UUID;
 public class EscalationChecker {
     private static final Logger log = LoggerFactory.getLogger(EscalationChecker.class);
 
-    private final InquiryTransitions transitions;
-    private final TimeoutSettings settings;
-    private final Counter escalated;
-    private final Timer sweeps;
-    private final FailureStreak failures;
+    private final Sweep sweep;
 
     public EscalationChecker(InquiryTransitions transitions, TimeoutSettings settings, MeterRegistry meters) {
-        this.transitions = transitions;
-        this.settings = settings;
-        this.escalated = Counter.builder("attune.inquiries.escalated")
-                .description("escalation steps taken by this replica").register(meters);
-        this.sweeps = Timer.builder("attune.inquiry.escalation.sweep")
-                .description("time to take every due escalation step, once per check").register(meters);
-        this.failures = new FailureStreak("Escalation check", settings.timeoutCheckInterval(), log,
+        this.sweep = new Sweep(log, "Escalation check", settings.timeoutCheckInterval(), settings.timeoutBatchSize(),
+                () -> transitions.escalateDue(settings.timeoutBatchSize(), UUID.randomUUID()),
+                Counter.builder("attune.inquiries.escalated")
+                        .description("escalation steps taken by this replica").register(meters),
+                Timer.builder("attune.inquiry.escalation.sweep")
+                        .description("time to take every due escalation step, once per check").register(meters),
                 Counter.builder("attune.inquiry.escalation.check.failures")
-                        .description("escalation checks that failed and wait for the next tick").register(meters));
+                        .description("escalation checks that failed and wait for the next tick").register(meters),
+                "Escalated {} inquiries");
     }
 
     @Scheduled(fixedDelayString = "${attune.inquiry.timeout-check-interval:1s}")
     void onSchedule() {
-        try {
-            sweep();
-            failures.succeeded();
-        } catch (RuntimeException e) {
-            failures.failed(e); // never let a failure end the schedule: the next tick tries again
-        }
+        sweep.tick();
     }
 
     /** Takes every due escalation step, batch after batch; returns how many this replica took. */
     public int sweep() {
-        return sweeps.record(() -> {
-            int total = Batches.drain(settings.timeoutBatchSize(), () -> {
-                int batch = transitions.escalateDue(settings.timeoutBatchSize(), UUID.randomUUID());
-                escalated.increment(batch);
-                return batch;
-            });
-            if (total > 0) {
-                log.info("Escalated {} inquiries", total);
-            }
-            return total;
-        });
+        return sweep.run();
     }
 }

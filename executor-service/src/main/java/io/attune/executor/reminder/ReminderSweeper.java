@@ -1,7 +1,6 @@
 package io.attune.executor.reminder;
 
-import io.attune.core.background.Batches;
-import io.attune.core.error.FailureStreak;
+import io.attune.core.background.Sweep;
 import io.attune.core.inquiry.InquiryTransitions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,41 +25,26 @@ import java.util.UUID;
 public class ReminderSweeper {
     private static final Logger log = LoggerFactory.getLogger(ReminderSweeper.class);
 
-    private final InquiryTransitions transitions;
-    private final ReminderSettings settings;
-    private final Counter reminded;
-    private final FailureStreak failures;
+    private final Sweep sweep;
 
     public ReminderSweeper(InquiryTransitions transitions, ReminderSettings settings, MeterRegistry meters) {
-        this.transitions = transitions;
-        this.settings = settings;
-        this.reminded = Counter.builder("attune.inquiries.reminded")
-                .description("reminders of pending inquiries sent by this replica").register(meters);
-        this.failures = new FailureStreak("Reminder sweep", settings.checkInterval(), log,
+        this.sweep = new Sweep(log, "Reminder sweep", settings.checkInterval(), settings.batchSize(),
+                () -> transitions.remindDue(settings.batchSize(), UUID.randomUUID()),
+                Counter.builder("attune.inquiries.reminded")
+                        .description("reminders of pending inquiries sent by this replica").register(meters),
+                null,
                 Counter.builder("attune.inquiry.reminder.check.failures")
-                        .description("reminder sweeps that failed and wait for the next tick").register(meters));
+                        .description("reminder sweeps that failed and wait for the next tick").register(meters),
+                "Reminded of {} pending inquiries");
     }
 
     @Scheduled(fixedDelayString = "${attune.inquiry.reminder.check-interval:5s}")
     void onSchedule() {
-        try {
-            sweep();
-            failures.succeeded();
-        } catch (RuntimeException e) {
-            failures.failed(e); // never let a failure end the schedule: the next tick tries again
-        }
+        sweep.tick();
     }
 
     /** Sends every due reminder, batch after batch; returns how many this replica sent. */
     public int sweep() {
-        int total = Batches.drain(settings.batchSize(), () -> {
-            int batch = transitions.remindDue(settings.batchSize(), UUID.randomUUID());
-            reminded.increment(batch);
-            return batch;
-        });
-        if (total > 0) {
-            log.info("Reminded of {} pending inquiries", total);
-        }
-        return total;
+        return sweep.run();
     }
 }

@@ -1,7 +1,6 @@
 package io.attune.executor.timeout;
 
-import io.attune.core.background.Batches;
-import io.attune.core.error.FailureStreak;
+import io.attune.core.background.Sweep;
 import io.attune.core.inquiry.InquiryTransitions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,49 +26,30 @@ import java.util.UUID;
 public class TimeoutChecker {
     private static final Logger log = LoggerFactory.getLogger(TimeoutChecker.class);
 
-    private final InquiryTransitions transitions;
-    private final TimeoutSettings settings;
-    private final Counter timedOut;
-    private final Timer sweeps;
-    private final FailureStreak failures;
+    private final Sweep sweep;
 
     public TimeoutChecker(InquiryTransitions transitions, TimeoutSettings settings, MeterRegistry meters) {
-        this.transitions = transitions;
-        this.settings = settings;
-        this.timedOut = Counter.builder("attune.inquiries.timed_out")
-                .description("pending inquiries timed out by this replica").register(meters);
-        this.sweeps = Timer.builder("attune.inquiry.timeout.sweep")
-                .description("time to time out every expired inquiry, once per check").register(meters);
-        this.failures = new FailureStreak("Timeout check", settings.timeoutCheckInterval(), log,
+        this.sweep = new Sweep(log, "Timeout check", settings.timeoutCheckInterval(), settings.timeoutBatchSize(),
+                () -> transitions.timeOutExpired(settings.timeoutBatchSize(), UUID.randomUUID()),
+                Counter.builder("attune.inquiries.timed_out")
+                        .description("pending inquiries timed out by this replica").register(meters),
+                Timer.builder("attune.inquiry.timeout.sweep")
+                        .description("time to time out every expired inquiry, once per check").register(meters),
                 Counter.builder("attune.inquiry.timeout.check.failures")
                         .description("timeout checks that failed (database unavailable, say) and wait for the next tick")
-                        .register(meters));
+                        .register(meters),
+                "Timed out {} inquiries");
         log.info("Timeout checker: every {}, batches of {}", settings.timeoutCheckInterval(),
                 settings.timeoutBatchSize());
     }
 
     @Scheduled(fixedDelayString = "${attune.inquiry.timeout-check-interval:1s}")
     void onSchedule() {
-        try {
-            sweep();
-            failures.succeeded();
-        } catch (RuntimeException e) {
-            failures.failed(e); // never let a failure end the schedule: the next tick tries again
-        }
+        sweep.tick();
     }
 
     /** Times out every expired pending inquiry, batch after batch; returns how many this replica took. */
     public int sweep() {
-        return sweeps.record(() -> {
-            int total = Batches.drain(settings.timeoutBatchSize(), () -> {
-                int batch = transitions.timeOutExpired(settings.timeoutBatchSize(), UUID.randomUUID());
-                timedOut.increment(batch);
-                return batch;
-            });
-            if (total > 0) {
-                log.info("Timed out {} inquiries", total);
-            }
-            return total;
-        });
+        return sweep.run();
     }
 }
