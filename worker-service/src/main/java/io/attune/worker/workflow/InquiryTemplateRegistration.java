@@ -5,7 +5,6 @@ import io.attune.model.json.Json;
 import io.attune.worker.action.PacksDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -32,38 +31,20 @@ import java.util.Map;
  * inquiry holds is validated when it is opened, like any {@code __inquiry}; here only the file's shape is checked.
  */
 @Component
-public class InquiryTemplateRegistration implements InitializingBean {
+public class InquiryTemplateRegistration extends PackFileRegistration {
     private static final Logger log = LoggerFactory.getLogger(InquiryTemplateRegistration.class);
     /** A template is a prompt and a schema: 128 KiB leaves room for the largest schema allowed. */
     static final int MAX_SOURCE_BYTES = 128 * 1024;
 
-    private final PacksDirectory packs;
     private final InquiryTemplates templates;
 
     public InquiryTemplateRegistration(PacksDirectory packs, InquiryTemplates templates) {
-        this.packs = packs;
+        super(packs, "inquiries", "inquiry templates");
         this.templates = templates;
     }
 
-    /** Before the worker answers its health check, so a started suite knows its templates. */
     @Override
-    public void afterPropertiesSet() {
-        registerAll();
-    }
-
-    /** Registers every template found; returns their refs, the invalid ones marked. */
-    public List<String> registerAll() {
-        List<String> registered = List.of();
-        try {
-            registered = PackFiles.registerAll(packs.path(), "inquiries", this::register);
-        } catch (IOException e) {
-            log.warn("Could not read the inquiry templates in {}: {}", packs.path(), e.getMessage());
-        }
-        log.info("Inquiry templates registered: {}", registered);
-        return registered;
-    }
-
-    private String register(String ref, Path file) throws IOException {
+    protected String register(String ref, Path file) throws IOException {
         String relative = packs.path().relativize(file).toString();
         List<Problem> problems = new ArrayList<>();
         JsonNode definition = null;

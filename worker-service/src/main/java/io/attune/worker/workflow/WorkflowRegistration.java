@@ -9,7 +9,6 @@ import io.attune.workflow.definition.WorkflowDefinition;
 import io.attune.workflow.definition.WorkflowParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -24,36 +23,18 @@ import java.util.List;
  * errors; each error is also logged as {@code file:line: what is wrong} for the pack author.
  */
 @Component
-public class WorkflowRegistration implements InitializingBean {
+public class WorkflowRegistration extends PackFileRegistration {
     private static final Logger log = LoggerFactory.getLogger(WorkflowRegistration.class);
 
-    private final PacksDirectory packs;
     private final WorkflowRepository workflows;
 
     public WorkflowRegistration(PacksDirectory packs, WorkflowRepository workflows) {
-        this.packs = packs;
+        super(packs, "workflows", "workflows");
         this.workflows = workflows;
     }
 
-    /** Before the worker answers its health check, so a started suite knows its workflows. */
     @Override
-    public void afterPropertiesSet() {
-        registerAll();
-    }
-
-    /** Registers every workflow found; returns them, valid and invalid, as registered. */
-    public List<String> registerAll() {
-        List<String> registered = List.of();
-        try {
-            registered = PackFiles.registerAll(packs.path(), "workflows", this::register);
-        } catch (IOException e) {
-            log.warn("Could not read the workflows in {}: {}", packs.path(), e.getMessage());
-        }
-        log.info("Workflows registered: {}", registered);
-        return registered;
-    }
-
-    private String register(String ref, Path file) throws IOException {
+    protected String register(String ref, Path file) throws IOException {
         String relative = packs.path().relativize(file).toString();
         if (Files.size(file) > WorkflowParser.MAX_SOURCE_BYTES) {
             save(ref, relative, "", List.of(), List.of(new DefinitionError(relative, 0, "the file is larger than "
