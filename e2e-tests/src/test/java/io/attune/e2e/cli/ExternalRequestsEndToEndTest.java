@@ -108,6 +108,20 @@ class ExternalRequestsEndToEndTest {
     }
 
     @Test
+    void theRequesterCannotApproveItsOwnRequest() {
+        // unassigned, so anyone who can see it may answer — but not the pipeline that asked
+        JsonNode inquiry = suite.call("POST", "/api/v1/inquiries", ciToken, Json.write(Map.of("prompt", "Ship it?",
+                "response_schema", Map.of("type", "object", "properties", Map.of("approved", Map.of("type", "boolean"))),
+                "timeout_seconds", 600))).path("data");
+        HttpResponse<String> own = suite.send("POST", "/api/v1/inquiries/" + inquiry.path("id").asLong() + "/respond",
+                ciToken, "{\"response\": {\"approved\": true}}");
+        assertThat(own.statusCode()).isEqualTo(403);
+        assertThat(Json.tree(own.body()).path("code").asString()).isEqualTo("SELF_APPROVAL");
+        assertThat(suite.send("POST", "/api/v1/inquiries/" + inquiry.path("id").asLong() + "/respond", approverToken,
+                "{\"response\": {\"approved\": true}}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void twoHundredWaitsHoldNoDatabaseConnectionAndAllReturnOnTheAnswer() throws Exception {
         long id = ask(ciToken, "Two hundred watchers?", 600, approverId).path("id").asLong();
         List<CompletableFuture<HttpResponse<String>>> waits = new ArrayList<>();
