@@ -5,40 +5,28 @@ examples.change_approval (packs/examples/inquiries/change_approval.yaml): two di
 
 Parameters: change (a string, required), risk (low, medium or high; default medium), description (a string).
 """
-import json
+import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from workflow_action import ParameterError, run  # noqa: E402
 
-def run(config):
+
+def change_board(config):
     change = config.get("change")
     if not isinstance(change, str) or not change.strip():
-        raise ValueError("parameter change is required: a short name of the change")
+        raise ParameterError("parameter change is required: a short name of the change")
     risk = config.get("risk", "medium")
     if risk not in ("low", "medium", "high"):
-        raise ValueError("parameter risk must be low, medium or high")
+        raise ParameterError("parameter risk must be low, medium or high")
     description = config.get("description", "")
     if not isinstance(description, str):
-        raise ValueError("parameter description must be a string")
+        raise ParameterError("parameter description must be a string")
     inquiry = {"template": "examples.change_approval", "vars": {"change": change, "risk": risk}}
     if risk == "high":
         inquiry["approvals_required"] = 3  # inline fields override the template's
     return {"__inquiry": inquiry, "change": {"name": change, "risk": risk, "description": description}}
 
 
-def main():
-    text = sys.stdin.buffer.read().decode("utf-8")
-    config = json.loads(text) if text.strip() else {}
-    if not isinstance(config, dict):
-        print("the parameters on stdin must be a JSON object", file=sys.stderr)
-        return 2
-    try:
-        result = run(config)
-    except ValueError as e:
-        print(e, file=sys.stderr)
-        return 2
-    json.dump(result, sys.stdout)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(change_board))

@@ -1,4 +1,4 @@
-"""What the workflow examples' actions share: parameters as JSON on stdin, the result as JSON on stdout, a
+"""What the examples' Python actions share: parameters as JSON on stdin, the result as JSON on stdout, a
 parameter error on stderr with exit status 2 (the worker reports the execution failed with that message)."""
 import datetime
 import hashlib
