@@ -1,10 +1,7 @@
 package io.attune.core.inquiry;
 
-import io.attune.core.CoreIntegrationTest;
 import io.attune.core.error.DomainException;
-import io.attune.core.execution.Execution;
 import io.attune.core.identity.Actor;
-import io.attune.core.identity.GroupRepository;
 import io.attune.core.identity.Identity;
 import io.attune.core.identity.Role;
 import io.attune.model.InquiryStatus;
@@ -17,7 +14,6 @@ import io.attune.model.rest.ErrorCode;
 import io.attune.testsupport.BrokerProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
@@ -32,39 +28,11 @@ import java.util.concurrent.Future;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Escalation: validated at creation, taken by the sweep with its audit entry and event, and racing answers. */
-class EscalationTest extends CoreIntegrationTest {
+class EscalationTest extends GroupsTestSupport {
     static final JsonNode YES = Json.tree("{\"approved\": true}");
 
     @Autowired
-    InquiryTransitions transitions;
-    @Autowired
-    InquiryRequestValidator validator;
-    @Autowired
-    InquiryRepository inquiries;
-    @Autowired
     AuditRepository audit;
-    @Autowired
-    GroupRepository groups;
-    @Autowired
-    TransactionTemplate transactions;
-
-    String group(Identity... members) {
-        String name = "esc-" + UUID.randomUUID().toString().substring(0, 8);
-        groups.replaceMembers(groups.create(name), java.util.Arrays.stream(members).map(Identity::id).toList());
-        return name;
-    }
-
-    Actor fresh(Identity identity) {
-        return identities.findById(identity.id()).orElseThrow().actor();
-    }
-
-    Inquiry open(String inquiryJson) {
-        InquiryRequestValidator.Result checked = validator.validate(Json.tree(inquiryJson));
-        assertThat(checked.problems()).isEmpty();
-        Execution execution = runningExecution();
-        return transactions.execute(tx -> transitions.open(executions.lock(execution.id()).orElseThrow(),
-                checked.request(), Json.tree("{\"__inquiry\": {}}"), null));
-    }
 
     /** Moves the inquiry's creation (and so its escalation schedule) into the past. */
     void age(long inquiryId, int seconds) {

@@ -1,64 +1,26 @@
 package io.attune.core.inquiry;
 
-import io.attune.core.CoreIntegrationTest;
 import io.attune.core.error.DomainException;
-import io.attune.core.execution.Execution;
 import io.attune.core.identity.Actor;
-import io.attune.core.identity.GroupRepository;
 import io.attune.core.identity.Identity;
 import io.attune.core.identity.Role;
 import io.attune.model.InquiryStatus;
 import io.attune.model.inquiry.Assignment;
-import io.attune.model.inquiry.InquiryRequest;
 import io.attune.model.json.Json;
 import io.attune.model.rest.ErrorCode;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Groups and lists in assigned_to: validation, who may answer, and the one visibility rule in SQL and Java. */
-class GroupAssignmentTest extends CoreIntegrationTest {
+class GroupAssignmentTest extends GroupsTestSupport {
     static final JsonNode SCHEMA = InquiryTransitionsTest.APPROVAL_SCHEMA;
     static final JsonNode YES = Json.tree("{\"approved\": true}");
-
-    @Autowired
-    InquiryTransitions transitions;
-    @Autowired
-    InquiryRequestValidator validator;
-    @Autowired
-    InquiryRepository inquiries;
-    @Autowired
-    GroupRepository groups;
-    @Autowired
-    TransactionTemplate transactions;
-
-    String group(Identity... members) {
-        String name = "g-" + UUID.randomUUID().toString().substring(0, 8);
-        long id = groups.create(name);
-        groups.replaceMembers(id, java.util.Arrays.stream(members).map(Identity::id).toList());
-        return name;
-    }
-
-    /** The actor as the database has it now (roles and groups), as the services build it from a token. */
-    Actor fresh(Identity identity) {
-        return identities.findById(identity.id()).orElseThrow().actor();
-    }
-
-    Inquiry open(String inquiryJson) {
-        InquiryRequestValidator.Result checked = validator.validate(Json.tree(inquiryJson));
-        assertThat(checked.problems()).isEmpty();
-        Execution execution = runningExecution();
-        return transactions.execute(tx -> transitions.open(executions.lock(execution.id()).orElseThrow(),
-                checked.request(), Json.tree("{\"__inquiry\": {}}"), null));
-    }
 
     static void assertRefused(Runnable call, ErrorCode code) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(DomainException.class,
