@@ -1,7 +1,6 @@
 package io.attune.core.inquiry;
 
 import io.attune.core.CoreIntegrationTest;
-import io.attune.core.error.DomainException;
 import io.attune.core.execution.Execution;
 import io.attune.core.execution.ExecutionTransitions;
 import io.attune.core.identity.Identity;
@@ -25,11 +24,6 @@ import tools.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static io.attune.core.inquiry.InquiryTransitionsTest.APPROVAL_SCHEMA;
 import static io.attune.core.inquiry.InquiryTransitionsTest.assertRefused;
@@ -160,33 +154,7 @@ class InquiryPoliciesTest extends CoreIntegrationTest {
             for (int i = 0; i < 8; i++) {
                 people.add(identity(Role.USER));
             }
-            CountDownLatch start = new CountDownLatch(1);
-            ExecutorService pool = Executors.newFixedThreadPool(people.size());
-            List<Future<ErrorCode>> outcomes = new ArrayList<>();
-            for (Identity person : people) {
-                Callable<ErrorCode> respond = () -> {
-                    start.await();
-                    try {
-                        transitions.respond(inquiry.id(), person.actor(), answer(true), null);
-                        return null;
-                    } catch (DomainException e) {
-                        return e.code();
-                    }
-                };
-                outcomes.add(pool.submit(respond));
-            }
-            start.countDown();
-            int winners = 0;
-            for (Future<ErrorCode> outcome : outcomes) {
-                ErrorCode code = outcome.get();
-                if (code == null) {
-                    winners++;
-                } else {
-                    assertThat(code).isEqualTo(ErrorCode.CONFLICT);
-                }
-            }
-            pool.shutdown();
-            assertThat(winners).isEqualTo(1);
+            assertThat(AnswersAtOnce.winners(transitions, inquiry.id(), people, answer(true))).isEqualTo(1);
             Inquiry decided = inquiries.find(inquiry.id()).orElseThrow();
             assertThat(decided.status()).isEqualTo(InquiryStatus.RESPONDED);
             assertThat(decided.responses()).hasSize(2);

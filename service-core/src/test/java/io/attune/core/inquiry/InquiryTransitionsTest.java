@@ -4,7 +4,6 @@ import io.attune.core.CoreIntegrationTest;
 import io.attune.core.error.DomainException;
 import io.attune.core.execution.Execution;
 import io.attune.core.execution.ExecutionTransitions;
-import io.attune.core.identity.Actor;
 import io.attune.core.identity.Identity;
 import io.attune.core.identity.Role;
 import io.attune.model.ExecutionStatus;
@@ -27,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -166,33 +164,7 @@ class InquiryTransitionsTest extends CoreIntegrationTest {
         for (int i = 0; i < 50; i++) {
             people.add(identity(Role.USER));
         }
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(50);
-        List<Future<ErrorCode>> outcomes = new ArrayList<>();
-        for (Identity person : people) {
-            Callable<ErrorCode> answer = () -> {
-                start.await();
-                try {
-                    transitions.respond(inquiry.id(), person.actor(), Json.tree("{\"approved\":true}"), null);
-                    return null;
-                } catch (DomainException e) {
-                    return e.code();
-                }
-            };
-            outcomes.add(pool.submit(answer));
-        }
-        start.countDown();
-        int winners = 0;
-        for (Future<ErrorCode> outcome : outcomes) {
-            ErrorCode code = outcome.get();
-            if (code == null) {
-                winners++;
-            } else {
-                assertThat(code).isEqualTo(ErrorCode.CONFLICT);
-            }
-        }
-        pool.shutdown();
-        assertThat(winners).isEqualTo(1);
+        assertThat(AnswersAtOnce.winners(transitions, inquiry.id(), people, Json.tree("{\"approved\":true}"))).isEqualTo(1);
         assertThat(audit.history(inquiry.id())).filteredOn(e -> e.action().equals("responded")).hasSize(1);
     }
 
