@@ -3,6 +3,7 @@ package io.attune.api.auth;
 import io.attune.core.identity.Actor;
 import io.attune.core.identity.SessionGuard;
 import jakarta.servlet.DispatcherType;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
@@ -24,7 +25,9 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.firewall.HttpStatusRequestRejectedHandler;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
@@ -32,6 +35,7 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.servlet.HandlerExceptionResolver;
 
 import java.util.Optional;
 
@@ -67,9 +71,14 @@ public class SecurityConfiguration {
     };
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder decoder, SessionGuard sessions, ApiTokens apiTokens)
+    SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder decoder, SessionGuard sessions, ApiTokens apiTokens,
+                                    @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors)
             throws Exception {
-        JsonSecurityErrors errors = new JsonSecurityErrors();
+        // 401 and 403 are answered like every other error, by ApiExceptionHandler (web) through Spring MVC's resolver
+        AuthenticationEntryPoint unauthenticated = (request, response, failure) ->
+                errors.resolveException(request, response, null, failure);
+        AccessDeniedHandler forbidden = (request, response, denied) ->
+                errors.resolveException(request, response, null, denied);
         AuthenticationManager bearerTokens = bearerTokens(decoder, sessions, apiTokens);
         http.csrf(csrf -> csrf.disable()) // no cookies, no sessions: a bearer token cannot be forged cross-site
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -107,11 +116,11 @@ public class SecurityConfiguration {
                 .oauth2ResourceServer(resource -> resource
                         .bearerTokenResolver(ignoringTokensOnLogin())
                         .authenticationManagerResolver(request -> bearerTokens)
-                        .authenticationEntryPoint(errors)
-                        .accessDeniedHandler(errors))
+                        .authenticationEntryPoint(unauthenticated)
+                        .accessDeniedHandler(forbidden))
                 .exceptionHandling(handling -> handling
-                        .authenticationEntryPoint(errors)
-                        .accessDeniedHandler(errors));
+                        .authenticationEntryPoint(unauthenticated)
+                        .accessDeniedHandler(forbidden));
         return http.build();
     }
 

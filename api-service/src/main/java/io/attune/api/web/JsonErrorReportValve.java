@@ -1,20 +1,20 @@
 package io.attune.api.web;
 
 import io.attune.model.json.Json;
-import io.attune.model.rest.ApiError;
-import io.attune.model.rest.ErrorCode;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
+import org.springframework.http.ProblemDetail;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Tomcat's own error report (requests refused before they reach the application: an undecodable URL, oversized
- * headers) in the contract's JSON body instead of Tomcat's HTML page.
+ * Tomcat's own error report, in the contract's body ({@link ApiExceptionHandler#render}) instead of Tomcat's HTML
+ * page. It remains because Tomcat refuses some requests (an undecodable URL, oversized headers) before any filter,
+ * servlet or Spring MVC sees them: no error page or exception handler can answer those.
  */
 public class JsonErrorReportValve extends ErrorReportValve {
 
@@ -29,19 +29,12 @@ public class JsonErrorReportValve extends ErrorReportValve {
         if (!ioAllowed.get()) {
             return;
         }
-        ErrorCode code = ErrorBodies.codeFor(status);
-        String message = switch (code) {
-            case NOT_FOUND -> "no such resource";
-            case INTERNAL_ERROR -> ApiExceptionHandler.INTERNAL_MESSAGE;
-            case UNAVAILABLE -> "the service is unavailable; try again shortly";
-            default -> "malformed request";
-        };
         try {
             response.setContentType("application/json");
             response.setCharacterEncoding("UTF-8");
             PrintWriter writer = response.getReporter();
             if (writer != null) {
-                writer.write(Json.write(ApiError.of(code, message)));
+                writer.write(Json.write(ApiExceptionHandler.render(ProblemDetail.forStatus(status))));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {

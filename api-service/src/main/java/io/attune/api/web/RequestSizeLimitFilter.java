@@ -1,7 +1,6 @@
 package io.attune.api.web;
 
-import io.attune.model.rest.ApiError;
-import io.attune.model.rest.ErrorCode;
+import io.attune.core.error.DomainException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -11,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerExceptionResolver;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -22,23 +22,30 @@ import java.nio.charset.StandardCharsets;
 /**
  * Refuses request bodies over {@link #MAX_BODY_BYTES} with 413 before anything parses them: a declared
  * {@code Content-Length} over the limit is refused without reading; a body of unknown length (chunked) is read here,
- * at most one byte past the limit, and handed on from memory only if it fits.
+ * at most one byte past the limit, and handed on from memory only if it fits. The 413 is answered by
+ * {@link ApiExceptionHandler}, through Spring's exception resolver.
  */
 public class RequestSizeLimitFilter extends OncePerRequestFilter {
     public static final int MAX_BODY_BYTES = 1024 * 1024;
+
+    private final HandlerExceptionResolver errors;
+
+    public RequestSizeLimitFilter(HandlerExceptionResolver errors) {
+        this.errors = errors;
+    }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
         if (declared > MAX_BODY_BYTES) {
-            refuse(response);
+            refuse(request, response);
             return;
         }
         if (declared < 0 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
             byte[] body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
-                refuse(response);
+                refuse(request, response);
                 return;
             }
             chain.doFilter(new BufferedBodyRequest(request, body), response);
@@ -47,10 +54,10 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
-    private static void refuse(HttpServletResponse response) throws IOException {
+    private void refuse(HttpServletRequest request, HttpServletResponse response) {
         // the rest of the body is not read: close the connection rather than drain it
         response.setHeader(HttpHeaders.CONNECTION, "close");
-        ErrorBodies.write(response, ApiError.of(ErrorCode.PAYLOAD_TOO_LARGE,
+        errors.resolveException(request, response, null, DomainException.payloadTooLarge(
                 "the request body is larger than " + MAX_BODY_BYTES + " bytes (1 MiB)"));
     }
 
