@@ -154,7 +154,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      * own status and the code {@code BAD_REQUEST}: the client sent something this API does not take.
      */
     @SuppressWarnings("unchecked")
-    public static ApiError render(ProblemDetail problem) {
+    static ApiError render(ProblemDetail problem) {
         Map<String, Object> properties = problem.getProperties() == null ? Map.of() : problem.getProperties();
         int status = problem.getStatus();
         ErrorCode code = properties.get(CODE) instanceof ErrorCode given ? given : Arrays.stream(ErrorCode.values())
