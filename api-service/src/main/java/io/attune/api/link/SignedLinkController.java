@@ -6,7 +6,7 @@ import io.attune.core.inquiry.Inquiry;
 import io.attune.core.link.LinkAnswers;
 import io.attune.core.link.LinkRefusal;
 import io.attune.core.link.SignedLinks;
-import io.attune.core.secret.ResultMask;
+import io.attune.core.inquiry.ResultMask;
 import io.attune.core.secret.SecretMask;
 import io.attune.model.rest.DataResponse;
 import io.attune.model.rest.ErrorCode;

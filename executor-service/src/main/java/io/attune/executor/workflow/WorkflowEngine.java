@@ -2,7 +2,7 @@ package io.attune.executor.workflow;
 
 import io.attune.core.event.Outbox;
 import io.attune.core.execution.Execution;
-import io.attune.core.execution.ExecutionCancellation;
+import io.attune.core.inquiry.ExecutionCancellation;
 import io.attune.core.execution.ExecutionRepository;
 import io.attune.core.execution.ExecutionTransitions;
 import io.attune.core.identity.Actor;
@@ -10,7 +10,7 @@ import io.attune.core.inquiry.Inquiry;
 import io.attune.core.inquiry.InquiryRepository;
 import io.attune.core.inquiry.InquiryRequestValidator;
 import io.attune.core.inquiry.InquiryTransitions;
-import io.attune.core.secret.ResultMask;
+import io.attune.core.inquiry.ResultMask;
 import io.attune.core.workflow.WorkflowRepository;
 import io.attune.core.workflow.WorkflowRepository.TaskRun;
 import io.attune.model.ExecutionStatus;
