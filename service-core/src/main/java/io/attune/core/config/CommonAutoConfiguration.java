@@ -1,25 +1,18 @@
-package io.attune.core;
+package io.attune.core.config;
 
-import io.attune.core.config.DatabaseCreator;
 import io.attune.model.json.Json;
-import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.ComponentScan;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.FilterType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What every service imports: persistence, the outbox and its relay, the broker topology and consumers, the
- * execution and inquiry transitions. Token checking is separate ({@link io.attune.core.security.TokenConfiguration}),
- * for the services that take requests from people.
+ * What every service gets first: the suite's one JSON mapper, and the database created when the server has none of
+ * that name. (The ATTUNE_* variables are mapped before any of this, by {@link AttuneDefaults}.)
  */
-@Configuration(proxyBeanMethods = false)
-@ComponentScan(basePackageClasses = CoreConfiguration.class, excludeFilters = {
-        @ComponentScan.Filter(type = FilterType.REGEX, pattern = "io\\.attune\\.core\\.security\\..*"),
-        // only for the management port's own context (see its imports file), never the service's
-        @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = ManagementContextConfiguration.class)})
-public class CoreConfiguration {
+@AutoConfiguration(before = {JacksonAutoConfiguration.class, DataSourceAutoConfiguration.class})
+public class CommonAutoConfiguration {
 
     /** The suite's one JSON mapper (snake_case, ISO-8601 UTC) also serves HTTP and WebSocket bodies. */
     @Bean
