@@ -1,13 +1,10 @@
 package io.attune.api;
 
-import io.attune.core.CoreConfiguration;
-import io.attune.core.security.TokenConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.context.annotation.Import;
 
+/** REST, the web UI, signed-link pages; service-core's modules are auto-configured (see application.properties). */
 @SpringBootApplication
-@Import({CoreConfiguration.class, TokenConfiguration.class})
 public class ApiApplication {
 
     public static void main(String[] args) {

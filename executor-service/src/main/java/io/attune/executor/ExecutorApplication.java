@@ -1,12 +1,9 @@
 package io.attune.executor;
 
-import io.attune.core.CoreConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.context.annotation.Import;
 
 @SpringBootApplication
-@Import(CoreConfiguration.class)
 public class ExecutorApplication {
 
     public static void main(String[] args) {

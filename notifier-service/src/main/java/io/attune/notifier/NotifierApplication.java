@@ -1,16 +1,12 @@
 package io.attune.notifier;
 
-import io.attune.core.CoreConfiguration;
-import io.attune.core.security.TokenConfiguration;
 import io.attune.notifier.channel.ChannelSettings;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.annotation.Import;
 
 /** Pushes inquiry notifications to WebSocket clients (docs/protocol.md §5); see docs/notifier.md. */
 @SpringBootApplication
-@Import({CoreConfiguration.class, TokenConfiguration.class})
 @EnableConfigurationProperties({NotifierSettings.class, ChannelSettings.class})
 public class NotifierApplication {
 

@@ -39,10 +39,13 @@ import static org.awaitility.Awaitility.await;
 /**
  * The notifier running on a random port against a database and broker namespace of its own (per test class). The
  * test context also runs the outbox relay ({@code attune.outbox.relay-enabled=true}), so that events produced here
- * through the core transitions reach the broker exactly as the other services' events do.
+ * through the core transitions reach the broker exactly as the other services' events do. It also issues tokens and
+ * takes answers through links ({@code attune.tokens.issue}, {@code attune.integrations.answers}), as api-service does,
+ * so that tests can play the people the notifier serves.
  */
 @SpringBootTest(classes = NotifierApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"attune.outbox.relay-enabled=true", "attune.outbox.poll-interval=100ms"})
+        properties = {"attune.outbox.relay-enabled=true", "attune.outbox.poll-interval=100ms",
+                "attune.tokens.issue=true", "attune.integrations.answers=true"})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 public abstract class NotifierIntegrationTest {
     protected static final Duration WAIT = Duration.ofSeconds(20);

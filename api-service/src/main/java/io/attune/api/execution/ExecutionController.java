@@ -2,15 +2,16 @@ package io.attune.api.execution;
 
 import io.attune.api.inquiry.InquiryController;
 import io.attune.core.execution.Execution;
-import io.attune.core.execution.ExecutionCancellation;
 import io.attune.core.execution.ExecutionTransitions;
+import io.attune.core.identity.Actor;
+import io.attune.core.inquiry.ExecutionCancellation;
+import io.attune.core.inquiry.ExecutionVisibility;
 import io.attune.core.inquiry.Inquiry;
-import io.attune.core.workflow.WorkflowLaunch;
-import io.attune.core.workflow.WorkflowQueries;
+import io.attune.core.inquiry.ResultMask;
 import io.attune.model.rest.WorkflowView;
 import io.attune.model.rest.InquiryView;
-import io.attune.core.identity.Actor;
-import io.attune.core.secret.ResultMask;
+import io.attune.core.workflow.WorkflowLaunch;
+import io.attune.core.workflow.WorkflowQueries;
 import io.attune.model.rest.CreateExecutionRequest;
 import io.attune.model.rest.DataResponse;
 import io.attune.model.rest.ExecutionView;
@@ -39,12 +40,15 @@ public class ExecutionController {
     private final ExecutionTransitions transitions;
     private final WorkflowLaunch workflows;
     private final WorkflowQueries chains;
+    private final ExecutionVisibility visibility;
     private final ExecutionCancellation cancellation;
     private final ResultMask results;
 
     public ExecutionController(ExecutionTransitions transitions, WorkflowLaunch workflows, WorkflowQueries chains,
-                               ExecutionCancellation cancellation, ResultMask results) {
+                               ExecutionVisibility visibility, ExecutionCancellation cancellation,
+                               ResultMask results) {
         this.transitions = transitions;
+        this.visibility = visibility;
         this.workflows = workflows;
         this.chains = chains;
         this.cancellation = cancellation;
@@ -81,7 +85,7 @@ public class ExecutionController {
     @ApiResponse(responseCode = "404", description = "no such execution, or not yours to read")
     public DataResponse<ExecutionView> get(@PathVariable long id,
                                            @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
-        return DataResponse.of(results.view(transitions.visible(id, actor)));
+        return DataResponse.of(results.view(visibility.visible(id, actor)));
     }
 
     @GetMapping("/{id}/workflow")

@@ -2,8 +2,8 @@ package io.attune.api.inquiry;
 
 import io.attune.api.ApiClient.Response;
 import io.attune.api.ApiIntegrationTest;
-import io.attune.core.execution.ExecutionTransitions;
 import io.attune.core.identity.Identity;
+import io.attune.core.inquiry.ExecutionResumption;
 import io.attune.core.inquiry.Inquiry;
 import io.attune.core.inquiry.InquiryRepository;
 import io.attune.model.json.Json;
@@ -45,7 +45,7 @@ class SecretAnswersApiTest extends ApiIntegrationTest {
     @Autowired
     InquiryRepository inquiries;
     @Autowired
-    ExecutionTransitions executionTransitions;
+    ExecutionResumption resumption;
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
@@ -79,7 +79,7 @@ class SecretAnswersApiTest extends ApiIntegrationTest {
 
         // what the executor does with the event: the execution resumes with the answer as stored
         Inquiry stored = inquiries.find(inquiry.id()).orElseThrow();
-        executionTransitions.resume(new InquiryResponded(stored.id(), stored.execution(), SHOWN,
+        resumption.resume(new InquiryResponded(stored.id(), stored.execution(), SHOWN,
                 stored.respondedBy(), stored.respondedAt()), null).orElseThrow();
         assertThat(executions.find(inquiry.execution()).orElseThrow().result().path("__inquiry").path("response")
                 .path("credentials").path("password").asString()).isEqualTo(PASSWORD);

@@ -1,7 +1,7 @@
 package io.attune.executor.resume;
 
 import io.attune.core.execution.Execution;
-import io.attune.core.execution.ExecutionTransitions;
+import io.attune.core.inquiry.ExecutionResumption;
 import io.attune.model.message.InquiryResponded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,15 +19,15 @@ import java.util.UUID;
 public class InquiryResponseHandler {
     private static final Logger log = LoggerFactory.getLogger(InquiryResponseHandler.class);
 
-    private final ExecutionTransitions executionTransitions;
+    private final ExecutionResumption resumption;
 
-    public InquiryResponseHandler(ExecutionTransitions executionTransitions) {
-        this.executionTransitions = executionTransitions;
+    public InquiryResponseHandler(ExecutionResumption resumption) {
+        this.resumption = resumption;
     }
 
     /** The resumed execution, or empty when there was nothing (left) to resume. */
     public Optional<Execution> onResponded(InquiryResponded responded, UUID correlationId) {
-        Optional<Execution> resumed = executionTransitions.resume(responded, correlationId);
+        Optional<Execution> resumed = resumption.resume(responded, correlationId);
         if (resumed.isPresent()) {
             log.info("Execution {} resumed by the answer to inquiry {}", resumed.get().id(), responded.inquiryId());
         } else {

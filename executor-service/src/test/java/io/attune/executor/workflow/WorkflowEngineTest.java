@@ -1,15 +1,15 @@
 package io.attune.executor.workflow;
 
 import io.attune.core.execution.Execution;
-import io.attune.core.execution.ExecutionCancellation;
 import io.attune.core.identity.Actor;
 import io.attune.core.identity.Identity;
 import io.attune.core.identity.Role;
+import io.attune.core.inquiry.ExecutionCancellation;
 import io.attune.core.inquiry.Inquiry;
 import io.attune.core.inquiry.InquiryTransitions;
-import io.attune.core.workflow.WorkflowLaunch;
-import io.attune.core.secret.ResultMask;
+import io.attune.core.inquiry.ResultMask;
 import io.attune.core.secret.SecretMask;
+import io.attune.core.workflow.WorkflowLaunch;
 import io.attune.core.workflow.WorkflowQueries;
 import io.attune.core.workflow.WorkflowRepository;
 import io.attune.executor.ExecutorIntegrationTest;

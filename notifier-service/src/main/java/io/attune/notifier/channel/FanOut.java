@@ -6,7 +6,7 @@ import io.attune.core.channel.ChannelRepository;
 import io.attune.core.execution.ExecutionRepository;
 import io.attune.core.inquiry.Inquiry;
 import io.attune.core.inquiry.InquiryRepository;
-import io.attune.core.secret.ResultMask;
+import io.attune.core.inquiry.ResultMask;
 import io.attune.model.json.Json;
 import io.attune.model.rest.InquiryView;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -7,7 +7,7 @@ import java.time.Duration;
 /**
  * {@code attune.outbox.*}: how often the relay looks for events other processes stored (it is woken at once for this
  * process's own) and how many it publishes per confirm round. Whether a process relays at all is
- * {@code attune.outbox.relay-enabled} (see {@link EventConfiguration}). How long published events are kept is
+ * {@code attune.outbox.relay-enabled} (see {@link OutboxAutoConfiguration}). How long published events are kept is
  * {@link RetentionSettings}.
  */
 @ConfigurationProperties("attune.outbox")

@@ -3,16 +3,11 @@ package io.attune.core.execution;
 import io.attune.core.error.DomainException;
 import io.attune.core.event.Outbox;
 import io.attune.core.identity.Actor;
-import io.attune.core.inquiry.Inquiry;
-import io.attune.core.inquiry.InquiryRepository;
-import io.attune.core.secret.ResultMask;
 import io.attune.model.ExecutionStatus;
-import io.attune.model.InquiryStatus;
 import io.attune.model.inquiry.InquiryOutcome;
 import io.attune.model.json.Json;
 import io.attune.model.message.ExecutionRequested;
 import io.attune.model.message.ExecutionStatusChanged;
-import io.attune.model.message.InquiryResponded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -33,8 +28,8 @@ import java.util.regex.Pattern;
 
 /**
  * The changes of an execution's status and the ExecutionStatusChanged event that announces each, committed
- * together. Changes caused by an inquiry (pause, timeout, cancel) are made by the inquiry transitions through
- * {@link #finishPaused} and {@link #announce}.
+ * together. Changes caused by an inquiry (pause, resume, timeout, cancel) are made by the inquiry package through
+ * {@link #finishPaused} and {@link #announce}: executions do not know inquiries.
  */
 @Service
 public class ExecutionTransitions {
@@ -51,15 +46,13 @@ public class ExecutionTransitions {
     public static final String WORKER_LOST = "worker lost";
 
     private final ExecutionRepository executions;
-    private final InquiryRepository inquiries;
     private final ExecutionLeases leases;
     private final Outbox outbox;
-    private final ResultMask resultMask;
+    private final ResultMasking resultMask;
 
-    public ExecutionTransitions(ExecutionRepository executions, InquiryRepository inquiries, ExecutionLeases leases,
-                                Outbox outbox, ResultMask resultMask) {
+    public ExecutionTransitions(ExecutionRepository executions, ExecutionLeases leases, Outbox outbox,
+                                ResultMasking resultMask) {
         this.executions = executions;
-        this.inquiries = inquiries;
         this.leases = leases;
         this.outbox = outbox;
         this.resultMask = resultMask;
@@ -82,17 +75,6 @@ public class ExecutionTransitions {
         Execution execution = executions.insert(actionRef, params, requestedBy == null ? null : requestedBy.id());
         outbox.append(new ExecutionRequested(execution.id(), actionRef, params), correlationId);
         return execution;
-    }
-
-    /**
-     * The execution if the actor may read it, otherwise 404 exactly as if it did not exist: admins read every
-     * execution, others one they requested or one with an inquiry they may see (docs/protocol.md §4 visibility).
-     */
-    public Execution visible(long executionId, Actor actor) {
-        return executions.find(executionId)
-                .filter(e -> actor.isAdmin() || (actor.id() != null && actor.id().equals(e.requestedBy()))
-                        || inquiries.anyVisibleForExecution(e.id(), actor))
-                .orElseThrow(() -> DomainException.notFound("execution " + executionId + " not found"));
     }
 
     /** {@code requested} → {@code running} (a worker took it). Empty when it was not {@code requested}. */
@@ -152,26 +134,6 @@ public class ExecutionTransitions {
     public static boolean isWorkerLost(Execution execution) {
         return execution.status() == ExecutionStatus.FAILED && execution.result() != null
                 && WORKER_LOST.equals(execution.result().path("error").asString(null));
-    }
-
-    /**
-     * Resumes the execution an answered inquiry paused: {@code completed}, with {@code __inquiry} replaced by the
-     * answer as stored (the database, not the message, is the source of truth). Does nothing — and says so — when the
-     * inquiry is not answered or the execution no longer waits (already resumed, cancelled, timed out).
-     */
-    @Transactional
-    public Optional<Execution> resume(InquiryResponded responded, UUID correlationId) {
-        Inquiry inquiry = inquiries.find(responded.inquiryId())
-                .orElseThrow(() -> DomainException.notFound("inquiry " + responded.inquiryId() + " does not exist"));
-        if (inquiry.status() != InquiryStatus.RESPONDED) {
-            log.warn("InquiryResponded for inquiry {} which is {}: ignored", inquiry.id(), inquiry.status().wire());
-            return Optional.empty();
-        }
-        InquiryOutcome outcome = InquiryOutcome.responded(inquiry.id(), inquiry.prompt(), inquiry.response(),
-                inquiry.respondedBy(), inquiry.respondedAt(), inquiry.quorumAnswers());
-        List<Execution> resumed = finishPaused(Map.of(inquiry.execution(), outcome), ExecutionStatus.COMPLETED,
-                correlationId);
-        return resumed.stream().findFirst();
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.attune.core.inquiry;
 
+import io.attune.core.schema.LinearPatterns;
+
 /**
  * The sizes an inquiry's parts may have (docs/limits.md). Each bounds what one action's output or one person's answer
  * can cost the services: memory, database rows, and the work of checking an answer against a schema.
@@ -16,7 +18,7 @@ public final class InquiryLimits {
     /** Values of one {@code enum}: each is compared with every value it checks. */
     public static final int ENUM_MAX_VALUES = 1_000;
     /** A {@code pattern} (or patternProperties key), in characters. */
-    public static final int PATTERN_MAX_LENGTH = 1_000;
+    public static final int PATTERN_MAX_LENGTH = LinearPatterns.MAX_LENGTH;
     /** Checking one answer: nested evaluations (schemas applied within schemas) at most. */
     public static final int EVALUATION_MAX_DEPTH = 512;
     /** Checking one answer: keyword evaluations at most. */

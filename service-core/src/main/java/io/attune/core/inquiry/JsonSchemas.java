@@ -15,6 +15,7 @@ import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.keyword.AnnotationKeyword;
 import com.networknt.schema.ValidationLimitExceededException;
 import com.networknt.schema.path.PathType;
+import io.attune.core.schema.LinearPatterns;
 import io.attune.model.rest.ApiError.ErrorDetail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

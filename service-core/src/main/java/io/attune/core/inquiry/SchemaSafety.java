@@ -1,5 +1,6 @@
 package io.attune.core.inquiry;
 
+import io.attune.core.schema.LinearPatterns;
 import io.attune.model.json.Json;
 import io.attune.model.rest.ApiError.ErrorDetail;
 import tools.jackson.databind.JsonNode;

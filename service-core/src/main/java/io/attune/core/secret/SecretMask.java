@@ -1,7 +1,7 @@
 package io.attune.core.secret;
 
 import com.google.re2j.Pattern;
-import io.attune.core.inquiry.LinearPatterns;
+import io.attune.core.schema.LinearPatterns;
 import io.attune.model.rest.ApiError.ErrorDetail;
 import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.JsonNode;

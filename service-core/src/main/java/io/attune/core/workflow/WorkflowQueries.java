@@ -3,8 +3,8 @@ package io.attune.core.workflow;
 import io.attune.core.error.DomainException;
 import io.attune.core.execution.Execution;
 import io.attune.core.execution.ExecutionRepository;
-import io.attune.core.execution.ExecutionTransitions;
 import io.attune.core.identity.Actor;
+import io.attune.core.inquiry.ExecutionVisibility;
 import io.attune.core.inquiry.Inquiry;
 import io.attune.core.inquiry.InquiryRepository;
 import io.attune.model.ExecutionStatus;
@@ -22,14 +22,14 @@ import java.util.Map;
  */
 @Service
 public class WorkflowQueries {
-    private final ExecutionTransitions transitions;
+    private final ExecutionVisibility visibility;
     private final ExecutionRepository executions;
     private final InquiryRepository inquiries;
     private final WorkflowRepository workflows;
 
-    public WorkflowQueries(ExecutionTransitions transitions, ExecutionRepository executions,
+    public WorkflowQueries(ExecutionVisibility visibility, ExecutionRepository executions,
                            InquiryRepository inquiries, WorkflowRepository workflows) {
-        this.transitions = transitions;
+        this.visibility = visibility;
         this.executions = executions;
         this.inquiries = inquiries;
         this.workflows = workflows;
@@ -62,7 +62,7 @@ public class WorkflowQueries {
 
     private Execution readable(long id, Actor actor) {
         try {
-            return transitions.visible(id, actor);
+            return visibility.visible(id, actor);
         } catch (DomainException notVisible) {
             if (inquiries.ofChain(id).stream().anyMatch(i -> actor.canSee(i.assignment()))) {
                 return executions.find(id).orElseThrow(() -> notVisible);

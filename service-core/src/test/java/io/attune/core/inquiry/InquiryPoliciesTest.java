@@ -2,10 +2,8 @@ package io.attune.core.inquiry;
 
 import io.attune.core.CoreIntegrationTest;
 import io.attune.core.execution.Execution;
-import io.attune.core.execution.ExecutionTransitions;
 import io.attune.core.identity.Identity;
 import io.attune.core.identity.Role;
-import io.attune.core.secret.ResultMask;
 import io.attune.model.ExecutionStatus;
 import io.attune.model.InquiryStatus;
 import io.attune.model.inquiry.InquiryRequest;
@@ -38,7 +36,7 @@ class InquiryPoliciesTest extends CoreIntegrationTest {
     @Autowired
     InquiryTransitions transitions;
     @Autowired
-    ExecutionTransitions executionTransitions;
+    ExecutionResumption resumption;
     @Autowired
     InquiryRequestValidator validator;
     @Autowired
@@ -71,7 +69,7 @@ class InquiryPoliciesTest extends CoreIntegrationTest {
     }
 
     Execution resume(Inquiry responded) {
-        return executionTransitions.resume(new InquiryResponded(responded.id(), responded.execution(),
+        return resumption.resume(new InquiryResponded(responded.id(), responded.execution(),
                 responded.response(), responded.respondedBy(), responded.respondedAt()), null).orElseThrow();
     }
 
@@ -111,7 +109,7 @@ class InquiryPoliciesTest extends CoreIntegrationTest {
         assertThat(record.get("responses")).hasSize(2);
         assertThat(record.get("responses").get(0).get("responded_by").asLong()).isEqualTo(ada.id());
         assertThat(record.get("responses").get(1).get("response").get("approved").asBoolean()).isTrue();
-        assertThat(executionTransitions.resume(new InquiryResponded(decided.id(), decided.execution(),
+        assertThat(resumption.resume(new InquiryResponded(decided.id(), decided.execution(),
                 decided.response(), decided.respondedBy(), decided.respondedAt()), null)).isEmpty();
 
         InquiryView view = decided.toView();

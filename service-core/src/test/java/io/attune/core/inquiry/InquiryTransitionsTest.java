@@ -3,7 +3,6 @@ package io.attune.core.inquiry;
 import io.attune.core.CoreIntegrationTest;
 import io.attune.core.error.DomainException;
 import io.attune.core.execution.Execution;
-import io.attune.core.execution.ExecutionTransitions;
 import io.attune.core.identity.Identity;
 import io.attune.core.identity.Role;
 import io.attune.model.ExecutionStatus;
@@ -41,7 +40,7 @@ class InquiryTransitionsTest extends CoreIntegrationTest {
     @Autowired
     InquiryTransitions transitions;
     @Autowired
-    ExecutionTransitions executionTransitions;
+    ExecutionResumption resumption;
     @Autowired
     AuditRepository audit;
     @Autowired
@@ -192,7 +191,7 @@ class InquiryTransitionsTest extends CoreIntegrationTest {
         InquiryResponded event = new InquiryResponded(responded.id(), responded.execution(), responded.response(),
                 responded.respondedBy(), responded.respondedAt());
 
-        Execution resumed = executionTransitions.resume(event, null).orElseThrow();
+        Execution resumed = resumption.resume(event, null).orElseThrow();
         assertThat(resumed.status()).isEqualTo(ExecutionStatus.COMPLETED);
         JsonNode record = resumed.result().get("__inquiry");
         assertThat(record.get("id").asLong()).isEqualTo(inquiry.id());
@@ -202,7 +201,7 @@ class InquiryTransitionsTest extends CoreIntegrationTest {
         assertThat(record.has("responded_at")).isTrue();
         assertThat(record.get("prompt").asString()).isEqualTo("Approve deployment?");
 
-        assertThat(executionTransitions.resume(event, null)).isEmpty();
+        assertThat(resumption.resume(event, null)).isEmpty();
     }
 
     @Test

@@ -3,14 +3,15 @@ package io.attune.core.secret;
 import io.attune.core.CoreIntegrationTest;
 import io.attune.core.error.DomainException;
 import io.attune.core.execution.Execution;
-import io.attune.core.execution.ExecutionTransitions;
 import io.attune.core.identity.Identity;
 import io.attune.core.identity.Role;
 import io.attune.core.inquiry.AuditRepository;
+import io.attune.core.inquiry.ExecutionResumption;
 import io.attune.core.inquiry.Inquiry;
 import io.attune.core.inquiry.InquiryRepository;
 import io.attune.core.inquiry.InquiryRequestValidator;
 import io.attune.core.inquiry.InquiryTransitions;
+import io.attune.core.inquiry.ResultMask;
 import io.attune.model.ExecutionStatus;
 import io.attune.model.inquiry.InquiryRequest;
 import io.attune.model.json.Json;
@@ -57,7 +58,7 @@ class SecretAnswersTest extends CoreIntegrationTest {
     @Autowired
     InquiryTransitions transitions;
     @Autowired
-    ExecutionTransitions executionTransitions;
+    ExecutionResumption resumption;
     @Autowired
     InquiryRepository inquiries;
     @Autowired
@@ -94,7 +95,7 @@ class SecretAnswersTest extends CoreIntegrationTest {
             assertThat(event.response()).isEqualTo(SHOWN);
 
             // the executor's side: it resumes from the row, not from the masked event
-            Execution resumed = executionTransitions.resume(event, null).orElseThrow();
+            Execution resumed = resumption.resume(event, null).orElseThrow();
             assertThat(resumed.status()).isEqualTo(ExecutionStatus.COMPLETED);
             assertThat(resumed.result().get("__inquiry").get("response")).isEqualTo(ANSWER);
             assertThat(executions.find(resumed.id()).orElseThrow().result().get("__inquiry").get("response"))

@@ -1,21 +1,23 @@
 package io.attune.core.operations;
 
+import io.attune.core.domain.DomainAutoConfiguration;
 import io.attune.core.identity.SessionGuard;
+import io.attune.core.security.TokenAutoConfiguration;
 import io.attune.core.security.TokenSettings;
 import io.attune.core.security.Tokens;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 
 import java.nio.charset.StandardCharsets;
 
 /** Guards every service's actuator on its own port ({@link ActuatorAccessFilter}). */
-@Configuration(proxyBeanMethods = false)
+@AutoConfiguration(after = {DomainAutoConfiguration.class, TokenAutoConfiguration.class})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-class ActuatorAccessConfiguration {
+public class ActuatorAccessAutoConfiguration {
 
     /**
      * Services that check tokens use their decoder; the others (executor, worker) build one when given the shared

@@ -1,8 +1,8 @@
-package io.attune.core.secret;
+package io.attune.core.inquiry;
 
 import io.attune.core.execution.Execution;
-import io.attune.core.inquiry.Inquiry;
-import io.attune.core.inquiry.InquiryRepository;
+import io.attune.core.execution.ResultMasking;
+import io.attune.core.secret.SecretMask;
 import io.attune.model.rest.ApiError.ErrorDetail;
 import io.attune.model.rest.ExecutionView;
 import org.springframework.stereotype.Component;
@@ -18,7 +18,7 @@ import java.util.List;
  * execution receives it — and is shown with the inquiry's secrets masked ({@link SecretMask}).
  */
 @Component
-public class ResultMask {
+public class ResultMask implements ResultMasking {
     static final String INQUIRY = "__inquiry";
 
     private final InquiryRepository inquiries;
@@ -36,6 +36,7 @@ public class ResultMask {
      * {@code result} with the answer under {@code __inquiry} masked by its inquiry's schema; {@code result} itself
      * when it holds no answer or the schema no secret. An answer whose inquiry cannot be found is hidden whole.
      */
+    @Override
     public JsonNode shown(JsonNode result) {
         JsonNode outcome = result == null ? null : result.get(INQUIRY);
         if (outcome == null || !outcome.isObject() || !holdsAnswers(outcome)) {

@@ -1,18 +1,27 @@
 package io.attune.core.event;
 
 import io.attune.core.messaging.AmqpSettings;
+import io.attune.core.messaging.MessagingAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import javax.sql.DataSource;
 
-@Configuration(proxyBeanMethods = false)
+/**
+ * The transactional outbox: {@link Outbox} stores events with the change they announce, the relay publishes them in
+ * commit order, the pruner keeps the stored trail to its retention. Every service gets the outbox; relay and pruner
+ * run where the service has not turned them off.
+ */
+@AutoConfiguration(after = {DataSourceAutoConfiguration.class, MessagingAutoConfiguration.class})
 @EnableConfigurationProperties({RelaySettings.class, RetentionSettings.class})
-public class EventConfiguration {
+@Import({Outbox.class, RelaySignal.class})
+public class OutboxAutoConfiguration {
 
     /** Every process that stores events relays them, unless {@code attune.outbox.relay-enabled=false}. */
     @Bean

@@ -1,8 +1,10 @@
-package io.attune.core.execution;
+package io.attune.core.inquiry;
 
 import io.attune.core.error.DomainException;
+import io.attune.core.execution.Execution;
+import io.attune.core.execution.ExecutionRepository;
+import io.attune.core.execution.ExecutionTransitions;
 import io.attune.core.identity.Actor;
-import io.attune.core.inquiry.InquiryTransitions;
 import io.attune.model.ExecutionStatus;
 import io.attune.model.json.Json;
 import org.springframework.stereotype.Service;
@@ -26,12 +28,14 @@ public class ExecutionCancellation {
 
     private final ExecutionRepository executions;
     private final ExecutionTransitions transitions;
+    private final ExecutionVisibility visibility;
     private final InquiryTransitions inquiries;
 
     public ExecutionCancellation(ExecutionRepository executions, ExecutionTransitions transitions,
-                                 InquiryTransitions inquiries) {
+                                 ExecutionVisibility visibility, InquiryTransitions inquiries) {
         this.executions = executions;
         this.transitions = transitions;
+        this.visibility = visibility;
         this.inquiries = inquiries;
     }
 
@@ -42,7 +46,7 @@ public class ExecutionCancellation {
      */
     @Transactional
     public Execution cancel(long executionId, Actor actor, UUID correlationId) {
-        Execution visible = transitions.visible(executionId, actor);
+        Execution visible = visibility.visible(executionId, actor);
         boolean requester = actor.id() != null && actor.id().equals(visible.requestedBy());
         if (!actor.isAdmin() && !requester) {
             throw DomainException.forbidden("only an admin or the identity that started execution " + executionId

@@ -1,4 +1,4 @@
-package io.attune.core.inquiry;
+package io.attune.core.schema;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
@@ -13,6 +13,8 @@ import com.networknt.schema.regex.RegularExpressionFactory;
  * accepted (rewritten to RE2's {@code \x{XXXX}}).
  */
 public final class LinearPatterns implements RegularExpressionFactory {
+    /** A pattern (or patternProperties key), in characters (docs/limits.md). */
+    public static final int MAX_LENGTH = 1_000;
     /** Atoms after expanding counted repetitions: {@code .{0,1000}} is fine, a million is not. */
     static final long MAX_EXPANDED_SIZE = 10_000;
     /** Groups nested in groups. */
@@ -25,8 +27,8 @@ public final class LinearPatterns implements RegularExpressionFactory {
 
     /** The compiled pattern, or an {@link UnsafePatternException} saying why it cannot be run safely. */
     public static Pattern compile(String regex) {
-        if (regex.length() > InquiryLimits.PATTERN_MAX_LENGTH) {
-            throw new UnsafePatternException("the pattern is longer than " + InquiryLimits.PATTERN_MAX_LENGTH
+        if (regex.length() > MAX_LENGTH) {
+            throw new UnsafePatternException("the pattern is longer than " + MAX_LENGTH
                     + " characters");
         }
         String translated = translateUnicodeEscapes(regex);
