@@ -5,6 +5,7 @@
 #   ./bench.sh            the full run (about twenty minutes with figure 8; run it on a quiet machine)
 #   ./bench.sh --quick    a smoke run of a minute or two, written to target/benchmarks-quick.md
 #   ./bench.sh --workflows --out F   figure 10 alone (workflow steps through the engine beside pgbench)
+#   ./bench.sh --open-loop --out F   figures 12-13 alone (answers on a fixed schedule, saturation, respond ceiling)
 #   ./bench.sh --help     every option
 # Builds what is missing or out of date first, as run.sh does.
 set -euo pipefail

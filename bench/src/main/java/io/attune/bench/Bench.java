@@ -98,13 +98,18 @@ public final class Bench {
         Machine.describe(report, db, broker, pgbench.map(Ceiling::version).orElse("not found"));
         sizes(report);
 
-        boolean only = options.retentionOnly() || options.workflowsOnly() || options.escalationsOnly();
+        boolean openLoopOnly = options.openLoop().only();
+        boolean only = options.retentionOnly() || options.workflowsOnly() || options.escalationsOnly() || openLoopOnly;
         if (!only) {
             Double creation = figure(run, "1", "Creation", () -> CreationFigure.run(run));
             Ceiling.Result ceiling = figure(run, "2", "The database's ceiling (pgbench)", () -> ceiling(run, pgbench));
             creationRows(report, creation, ceiling);
             figure(run, "3-4", "Respond and notification", () -> {
                 RespondFigure.run(run);
+                return null;
+            });
+            figure(run, "12-13", "Respond in an open loop, and saturation", () -> {
+                OpenLoopFigure.run(run, pgbench);
                 return null;
             });
             // Before figures 5 and 6: they seed inquiries and their audit rows straight into the tables, around the
@@ -126,19 +131,25 @@ public final class Bench {
                 return null;
             });
         }
+        if (openLoopOnly) {
+            figure(run, "12-13", "Respond in an open loop, and saturation", () -> {
+                OpenLoopFigure.run(run, pgbench);
+                return null;
+            });
+        }
         if (options.escalationsOnly()) {
             figure(run, "11", "Escalations", () -> {
                 EscalationFigure.run(run);
                 return null;
             });
         }
-        if (!options.retentionOnly() && !options.escalationsOnly()) {
+        if (!options.retentionOnly() && !options.escalationsOnly() && !openLoopOnly) {
             figure(run, "10", "Workflow steps", () -> {
                 WorkflowFigure.run(run, pgbench);
                 return null;
             });
         }
-        if (!options.workflowsOnly() && !options.escalationsOnly()) {
+        if (!options.workflowsOnly() && !options.escalationsOnly() && !openLoopOnly) {
             figure(run, "8", "Retention", () -> {
                 RetentionFigure.run(run);
                 return null;
@@ -294,6 +305,11 @@ public final class Bench {
         report.size("(8) retention", "the services keep events " + options.eventRetentionSeconds() + " s for the "
                 + "whole run; " + Format.count(options.pruneBacklog()) + " expired events at once; "
                 + options.retentionRate() + " inquiries/s for " + options.retentionLoadSeconds() + " s");
+        BenchOptions.OpenLoop openLoop = options.openLoop();
+        report.size("(12-13) open loop", openLoop.rates().stream().map(r -> r + "/s").collect(Collectors.joining(", "))
+                + " for " + openLoop.seconds() + " s each (" + Format.count(openLoop.answers()) + " answers), then "
+                + "steps of " + openLoop.saturationStep() + "/s up to " + openLoop.saturationMax() + "/s; the respond "
+                + "ceiling with " + openLoop.ceilingClients() + " pgbench clients");
         report.size("(10) workflows", Format.count(options.workflowRuns()) + " workflows of "
                 + WorkflowFigure.STEPS + " action tasks started at once");
     }

@@ -21,11 +21,31 @@ import java.util.List;
  * @param retentionRate         inquiries per second figure 8 creates
  * @param pruneBacklog          expired events figure 8 inserts at once to measure the prune rate
  * @param retentionOnly         run figure 8 alone (and the memory row), for a look at retention without the rest
+ * @param openLoop      figures 12 and 13: answers on a fixed schedule, and the saturation rate
  */
 public record BenchOptions(boolean quick, Path out, int creation, int responses, int clients, int timeouts,
                            int stored, int requests, int auditEntries, boolean profile, int autoExplainMillis,
                            int eventRetentionSeconds, int retentionLoadSeconds, int retentionRate, int pruneBacklog,
-                           boolean retentionOnly, int workflowRuns, boolean workflowsOnly, List<String> arguments) {
+                           boolean retentionOnly, int workflowRuns, boolean workflowsOnly, OpenLoop openLoop,
+                           List<String> arguments) {
+
+    /**
+     * How figures 12 (open loop) and 13 (saturation) and their ceiling (pgbench's respond transaction) run.
+     *
+     * @param rates          answers per second of figure 12, each for {@code seconds}
+     * @param seconds        how long each rate (and each saturation step) is held
+     * @param saturationStep by how many answers per second figure 13 steps the rate up
+     * @param saturationMax  the highest rate figure 13 tries
+     * @param ceilingClients pgbench clients committing the respond transaction
+     * @param only           figures 12 and 13 alone, with the inquiries they need and the respond ceiling
+     */
+    public record OpenLoop(List<Integer> rates, int seconds, int saturationStep, int saturationMax, int ceilingClients,
+                           boolean only) {
+        /** Answers figure 12 sends, every rate included. */
+        public int answers() {
+            return rates.stream().mapToInt(r -> r * seconds).sum();
+        }
+    }
 
     public static final Path DEFAULT_OUT = Path.of("docs", "benchmarks.md");
     public static final Path QUICK_OUT = Path.of("target", "benchmarks-quick.md");
@@ -34,6 +54,8 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
             Usage: ./bench.sh [--quick] [--out FILE] [--creation N] [--responses N] [--clients N] [--timeouts N]
                               [--stored N] [--requests N] [--audit-entries N]
                               [--workflows] [--workflow-runs N]
+                              [--open-loop] [--rates R,R,..] [--rate-seconds S] [--saturation-step N]
+                              [--saturation-max N] [--respond-ceiling-clients N]
 
               --quick          small sizes, a smoke run of a minute or two; writes target/benchmarks-quick.md
               --out FILE       where the Markdown report goes (default docs/benchmarks.md)
@@ -54,6 +76,19 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
               --workflow-runs N  workflows of 5 steps started at once for figure 10 (default 2000)
               --escalations    figure 11 alone: --timeouts inquiries escalating at the same moment (with --out,
                                so that docs/benchmarks.md keeps the full run, which includes it)
+              --open-loop      figures 12 and 13 alone, with the respond ceiling (pgbench) beside them, creating
+                               the inquiries they answer through the executor (with --out, so that
+                               docs/benchmarks.md keeps the full run, which includes them)
+              --rates R,R,..   answers per second of figure 12, the open loop: sent on a fixed schedule whatever
+                               the replies do, latency measured from each answer's scheduled time (default
+                               25,50,100,200)
+              --rate-seconds S how long each rate of figure 12 and each step of figure 13 lasts (default 15;
+                               --quick 5)
+              --saturation-step N  figure 13 steps the rate up by N answers/s from the highest rate of figure 12
+                               that kept respond p99 within 100 ms, until one does not (default 25)
+              --saturation-max N   the highest rate figure 13 tries (default 1000)
+              --respond-ceiling-clients N  pgbench clients committing the respond transaction, the ceiling
+                               of figures 12 and 13 (default 8)
               --profile        record each service with Java Flight Recorder: target/bench-logs/<service>.jfr
               --auto-explain MS  log the plan of every service statement slower than MS milliseconds
                                (auto_explain, to the Postgres server log; attune_bench only)
@@ -82,6 +117,12 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
         boolean workflowsOnly = false;
         boolean profile = false;
         int autoExplain = 0;
+        List<Integer> rates = List.of(25, 50, 100, 200);
+        int rateSeconds = quick ? 5 : 15;
+        int saturationStep = 25;
+        int saturationMax = 1_000;
+        int ceilingClients = 8;
+        boolean openLoopOnly = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -107,6 +148,12 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
                     // figure 11 alone: read by escalationsOnly()
                 }
                 case "--workflow-runs" -> workflowRuns = positive(args, ++i, arg);
+                case "--open-loop" -> openLoopOnly = true;
+                case "--rates" -> rates = rates(args, ++i, arg);
+                case "--rate-seconds" -> rateSeconds = positive(args, ++i, arg);
+                case "--saturation-step" -> saturationStep = positive(args, ++i, arg);
+                case "--saturation-max" -> saturationMax = positive(args, ++i, arg);
+                case "--respond-ceiling-clients" -> ceilingClients = positive(args, ++i, arg);
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
         }
@@ -121,7 +168,8 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
         }
         return new BenchOptions(quick, out, creation, responses, clients, timeouts, stored, requests, auditEntries,
                 profile, autoExplain, retention, retentionLoad, retentionRate, pruneBacklog, retentionOnly,
-                workflowRuns, workflowsOnly, List.of(args));
+                workflowRuns, workflowsOnly, new OpenLoop(rates, rateSeconds, saturationStep, saturationMax,
+                        ceilingClients, openLoopOnly), List.of(args));
     }
 
     /** Figure 11 alone (--escalations). */
@@ -136,6 +184,25 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
 
     public int warmUpResponses() {
         return warmUp(responses);
+    }
+
+    /** {@code 25,50,100}: positive, rising. */
+    private static List<Integer> rates(String[] args, int i, String option) {
+        String value = value(args, i, option);
+        List<Integer> rates = new java.util.ArrayList<>();
+        for (String part : value.split(",")) {
+            try {
+                int rate = Integer.parseInt(part.strip());
+                if (rate < 1 || (!rates.isEmpty() && rate <= rates.get(rates.size() - 1))) {
+                    throw new NumberFormatException();
+                }
+                rates.add(rate);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " needs rising positive rates like 25,50,100, not '"
+                        + value + "'");
+            }
+        }
+        return List.copyOf(rates);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -95,6 +95,32 @@ public final class Ceiling {
         return pgbench(endpoints, pgbench, logs, SCRIPT, List.of(), clients, transactionsPerClient);
     }
 
+    /** The respond transaction as the service commits it, the ceiling of figures 12 and 13. */
+    static final String RESPOND_SCRIPT = "respond-transaction.pgbench.sql";
+
+    /**
+     * The ceiling of an answer: creates and migrates the ceiling database, gives it an approver and
+     * {@code clients × transactionsPerClient} pending inquiries (each with its paused execution, timing out in a day),
+     * and runs pgbench committing {@value #RESPOND_SCRIPT} once per inquiry; its output goes to
+     * {@code logs/pgbench-respond-transaction.log}.
+     */
+    public static Result respond(Endpoints endpoints, Path pgbench, Path logs, int clients, int transactionsPerClient) {
+        freshDatabase(endpoints);
+        long actor;
+        try (Database db = Database.connect(endpoints, Endpoints.CEILING_DATABASE)) {
+            actor = db.queryLong("INSERT INTO attune.identity (login, password_hash, roles) "
+                    + "VALUES ('bench-approver', 'x', '{admin}') RETURNING id");
+            long due = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH,
+                    java.time.Instant.now().plus(java.time.Duration.ofDays(1)));
+            Seed.Range inquiries = Seed.expiringInquiries(db, clients * transactionsPerClient, due);
+            db.execute("CREATE SEQUENCE public.bench_pick START WITH " + inquiries.first());
+            db.execute("ANALYZE");
+            db.execute("CHECKPOINT");
+        }
+        return pgbench(endpoints, pgbench, logs, RESPOND_SCRIPT, List.of("actor_id=" + actor), clients,
+                transactionsPerClient);
+    }
+
     /** The ceiling database dropped, created again and migrated: the services' schema, no rows. */
     static void freshDatabase(Endpoints endpoints) {
         Database.recreate(endpoints, Endpoints.CEILING_DATABASE);

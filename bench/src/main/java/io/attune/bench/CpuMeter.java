@@ -86,6 +86,24 @@ final class CpuMeter {
         return String.format(Locale.ROOT, "machine %.2f of %d cores busy; %s", busy, cores, groups);
     }
 
+    /**
+     * {@code CPU per answer: api-service 4.1 ms, postgres 1.2 ms, …}: each group's CPU between the snapshots divided
+     * by {@code events}, biggest first (the clock tick is 10 ms, so this wants hundreds of events). Postgres is the
+     * sum over its live processes: when backends ended between the snapshots it has no figure ("n/a").
+     */
+    static String perEvent(Snapshot before, Snapshot after, int events, String event) {
+        if (events <= 0 || after.total() == before.total()) {
+            return "no CPU figures (no /proc)";
+        }
+        return "CPU per " + event + ": " + after.ticks().entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), (e.getValue() - before.ticks().getOrDefault(e.getKey(), 0L))
+                        / TICKS * 1000 / events))
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> e.getValue() < 0 ? e.getKey() + " n/a"
+                        : String.format(Locale.ROOT, "%s %.2f ms", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", "));
+    }
+
     private static long processTicks(Path stat) {
         try {
             String text = Files.readString(stat);

@@ -66,4 +66,28 @@ final class CreationFigure {
                 n, Format.seconds(seconds), 2 * n, Format.seconds((eventsDone - published.firstPublishNanos()) / 1e9)));
         return rate;
     }
+
+    /**
+     * Opens {@code n} more inquiries the way figure 1 does (ExecutionCompleted through the broker), unmeasured, and
+     * returns once they are pending and their events published (so that the next figure does not share the machine
+     * with the relay's backlog). Returns the executions' range.
+     */
+    static Seed.Range openMore(Run run, int n) {
+        Seed.Range executions = Seed.runningExecutions(run.db(), n);
+        List<MessageEnvelope<?>> envelopes = new ArrayList<>(n);
+        for (long id = executions.first(); id <= executions.last(); id++) {
+            envelopes.add(Workload.completed(id));
+        }
+        long openedBefore = run.executorCounter(Run.OPENED);
+        long publishedBefore = run.published();
+        Broker.Published published = run.broker().publishAll(Endpoints.EXCHANGE,
+                MessageType.EXECUTION_COMPLETED.routingKey(), envelopes);
+        if (published.nacked() > 0) {
+            throw new IllegalStateException(published.nacked() + " messages were refused by the broker");
+        }
+        Run.awaitCount("inquiries opened", openedBefore + n, 100, 60, () -> run.executorCounter(Run.OPENED));
+        Run.awaitCount("their events published", publishedBefore + 2L * n, 100, 120, run::published);
+        run.db().execute("ANALYZE attune.execution, attune.inquiry");
+        return executions;
+    }
 }

@@ -90,4 +90,27 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> BenchOptions.parse("--creation", "1000", "--responses", "1000"))
                 .hasMessageContaining("too small");
     }
+
+    @Test
+    void openLoopRatesAndSaturation() {
+        BenchOptions.OpenLoop defaults = BenchOptions.parse().openLoop();
+        assertThat(defaults.rates()).containsExactly(25, 50, 100, 200);
+        assertThat(defaults.only()).isFalse();
+        assertThat(defaults.answers()).isEqualTo(375 * defaults.seconds());
+
+        BenchOptions.OpenLoop alone = BenchOptions.parse("--open-loop", "--rates", "10,40", "--rate-seconds", "3",
+                "--saturation-step", "10", "--saturation-max", "90", "--respond-ceiling-clients", "4").openLoop();
+        assertThat(alone.only()).isTrue();
+        assertThat(alone.rates()).containsExactly(10, 40);
+        assertThat(alone.seconds()).isEqualTo(3);
+        assertThat(alone.answers()).isEqualTo(150);
+        assertThat(alone.saturationStep()).isEqualTo(10);
+        assertThat(alone.saturationMax()).isEqualTo(90);
+        assertThat(alone.ceilingClients()).isEqualTo(4);
+
+        assertThatThrownBy(() -> BenchOptions.parse("--rates", "50,25")).hasMessageContaining("rising");
+        assertThatThrownBy(() -> BenchOptions.parse("--rates", "0")).hasMessageContaining("rising");
+        assertThat(BenchOptions.USAGE).contains("--open-loop", "--rates", "--rate-seconds", "--saturation-step",
+                "--respond-ceiling-clients");
+    }
 }

@@ -10,9 +10,10 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import java.sql.Types;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,12 +25,22 @@ import java.util.List;
  */
 @Component
 public class ChainAppender {
-    private static final String LOCK_HEAD = "SELECT seq, hash, now() AS now FROM attune.audit_chain_head FOR UPDATE";
-    private static final String NEXT_IDS = "SELECT nextval('attune.inquiry_audit_id_seq') FROM generate_series(1, ?)";
-    private static final String INSERT = "INSERT INTO attune.inquiry_audit "
+    /**
+     * The head, locked, and as many new ids as there are entries: the ids are taken once the lock is held (the
+     * correlated sub-select runs only for the locked row), so they rise with the chain's positions.
+     */
+    private static final String LOCK_HEAD_AND_TAKE_IDS = "WITH head AS MATERIALIZED (SELECT seq, hash, now() AS now "
+            + "FROM attune.audit_chain_head FOR UPDATE) SELECT head.seq, head.hash, head.now, "
+            + "ARRAY(SELECT nextval('attune.inquiry_audit_id_seq') FROM generate_series(1, ?) "
+            + "WHERE head.seq IS NOT NULL) AS ids FROM head";
+    /** The entries (one array per column) and the head's move, in one statement. */
+    private static final String INSERT_AND_MOVE_HEAD = "WITH entries AS (INSERT INTO attune.inquiry_audit "
             + "(id, seq, entity_type, entity_id, inquiry, action, actor_id, actor, occurred, details, hash) "
-            + "VALUES (?, ?, ?, ?, ?, ?::attune.inquiry_action_enum, ?, ?, ?, ?::jsonb, ?)";
-    private static final String MOVE_HEAD = "UPDATE attune.audit_chain_head SET seq = ?, hash = ?, last_id = ?";
+            + "SELECT e.id, e.seq, e.entity_type, e.entity_id, e.inquiry, e.action::attune.inquiry_action_enum, "
+            + "e.actor_id, e.actor, ?, e.details::jsonb, e.hash FROM unnest(?::bigint[], ?::bigint[], ?::text[], "
+            + "?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[]) "
+            + "AS e(id, seq, entity_type, entity_id, inquiry, action, actor_id, actor, details, hash)) "
+            + "UPDATE attune.audit_chain_head SET seq = ?, hash = ?, last_id = ?";
 
     private final JdbcTemplate jdbc;
     private final Timer appendTime;
@@ -45,15 +56,16 @@ public class ChainAppender {
         appendTime.record(() -> appendLocked(pending));
     }
 
+    // Two round trips under the chain's lock (then the commit): the lock with the ids, the entries with the head.
     private void appendLocked(List<AuditTrail.PendingEntry> pending) {
-        Head head = jdbc.queryForObject(LOCK_HEAD, (rs, n) -> new Head(rs.getLong("seq"), rs.getString("hash"),
-                rs.getObject("now", OffsetDateTime.class).toInstant()));
-        List<Long> ids = jdbc.queryForList(NEXT_IDS, Long.class, pending.size());
+        Head head = jdbc.queryForObject(LOCK_HEAD_AND_TAKE_IDS, (rs, n) -> new Head(rs.getLong("seq"),
+                rs.getString("hash"), rs.getObject("now", OffsetDateTime.class).toInstant(),
+                (Long[]) rs.getArray("ids").getArray()), pending.size());
         List<AuditEntry> entries = new ArrayList<>(pending.size());
         String previous = head.hash();
         for (int i = 0; i < pending.size(); i++) {
             AuditTrail.PendingEntry entry = pending.get(i);
-            AuditEntry unhashed = new AuditEntry(ids.get(i), head.seq() + i + 1, entry.subject().type(),
+            AuditEntry unhashed = new AuditEntry(head.ids()[i], head.seq() + i + 1, entry.subject().type(),
                     entry.subject().id(), entry.action(), entry.actor().login(), entry.actor().id(), head.now(),
                     entry.details() == null || entry.details().isNull() ? null : entry.details(), null);
             String hash = AuditChain.hash(previous, unhashed);
@@ -62,33 +74,52 @@ public class ChainAppender {
                     hash));
             previous = hash;
         }
-        jdbc.batchUpdate(INSERT, entries, 1000, (ps, entry) -> {
+        int n = entries.size();
+        Long[] ids = new Long[n];
+        Long[] seqs = new Long[n];
+        String[] types = new String[n];
+        String[] entityIds = new String[n];
+        Long[] inquiries = new Long[n];
+        String[] actions = new String[n];
+        Long[] actorIds = new Long[n];
+        String[] actors = new String[n];
+        String[] details = new String[n];
+        String[] hashes = new String[n];
+        for (int i = 0; i < n; i++) {
+            AuditEntry entry = entries.get(i);
             boolean inquiry = AuditSubject.INQUIRY.equals(entry.entityType());
-            ps.setLong(1, entry.id());
-            ps.setLong(2, entry.seq());
-            ps.setString(3, entry.entityType());
-            if (inquiry) {
-                ps.setNull(4, Types.VARCHAR);
-                ps.setLong(5, Long.parseLong(entry.entityId()));
-            } else {
-                ps.setString(4, entry.entityId());
-                ps.setNull(5, Types.BIGINT);
-            }
-            ps.setString(6, entry.action());
-            if (entry.actorId() == null) {
-                ps.setNull(7, Types.BIGINT);
-            } else {
-                ps.setLong(7, entry.actorId());
-            }
-            ps.setString(8, entry.actor());
-            ps.setObject(9, OffsetDateTime.ofInstant(entry.occurred(), java.time.ZoneOffset.UTC));
-            ps.setString(10, entry.details() == null ? null : Json.write(entry.details()));
-            ps.setString(11, entry.hash());
+            ids[i] = entry.id();
+            seqs[i] = entry.seq();
+            types[i] = entry.entityType();
+            entityIds[i] = inquiry ? null : entry.entityId();
+            inquiries[i] = inquiry ? Long.parseLong(entry.entityId()) : null;
+            actions[i] = entry.action();
+            actorIds[i] = entry.actorId();
+            actors[i] = entry.actor();
+            details[i] = entry.details() == null ? null : Json.write(entry.details());
+            hashes[i] = entry.hash();
+        }
+        AuditEntry last = entries.get(n - 1);
+        jdbc.update(connection -> {
+            PreparedStatement ps = connection.prepareStatement(INSERT_AND_MOVE_HEAD);
+            ps.setObject(1, OffsetDateTime.ofInstant(head.now(), ZoneOffset.UTC));
+            ps.setArray(2, connection.createArrayOf("bigint", ids));
+            ps.setArray(3, connection.createArrayOf("bigint", seqs));
+            ps.setArray(4, connection.createArrayOf("text", types));
+            ps.setArray(5, connection.createArrayOf("text", entityIds));
+            ps.setArray(6, connection.createArrayOf("bigint", inquiries));
+            ps.setArray(7, connection.createArrayOf("text", actions));
+            ps.setArray(8, connection.createArrayOf("bigint", actorIds));
+            ps.setArray(9, connection.createArrayOf("text", actors));
+            ps.setArray(10, connection.createArrayOf("text", details));
+            ps.setArray(11, connection.createArrayOf("text", hashes));
+            ps.setLong(12, last.seq());
+            ps.setString(13, last.hash());
+            ps.setLong(14, last.id());
+            return ps;
         });
-        AuditEntry last = entries.get(entries.size() - 1);
-        jdbc.update(MOVE_HEAD, last.seq(), last.hash(), last.id());
     }
 
-    private record Head(long seq, String hash, Instant now) {
+    private record Head(long seq, String hash, Instant now, Long[] ids) {
     }
 }

@@ -54,6 +54,41 @@ public class Outbox {
         }
     }
 
+    /**
+     * An event stored by the very statement of the change it announces (one round trip for both, as the deciding
+     * answer does): the values of its row in the order of {@link #COLUMNS}, but for {@code execution_id} and
+     * {@code inquiry_id}, which that statement takes from the row it changed.
+     */
+    public record Row(UUID messageId, String messageType, String routingKey, String envelope) {
+    }
+
+    /** The event table and its columns, for a statement of the caller's that inserts a {@link Row}. */
+    public static final String COLUMNS =
+            "attune.event (message_id, message_type, routing_key, execution_id, inquiry_id, envelope)";
+
+    /**
+     * The row of {@code payload}'s event, for the caller's own statement to insert in the current transaction; the
+     * relay is woken after the commit, as for {@link #append}.
+     */
+    public Row row(MessagePayload payload, UUID correlationId) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("events are stored in the transaction of the change they announce");
+        }
+        MessageEnvelope<MessagePayload> envelope = MessageEnvelope.of(payload, correlationId, sourceService);
+        wakeAfterCommit();
+        return new Row(envelope.messageId(), envelope.messageType().wireName(), envelope.routingKey(),
+                Json.write(envelope));
+    }
+
+    private void wakeAfterCommit() {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                signal.wake();
+            }
+        });
+    }
+
     private void store(List<MessageEnvelope<?>> envelopes) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("events are stored in the transaction of the change they announce");
@@ -71,12 +106,7 @@ public class Outbox {
             }
             ps.setString(6, Json.write(envelope));
         });
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                signal.wake();
-            }
-        });
+        wakeAfterCommit();
     }
 
     static Long inquiryId(MessagePayload payload) {

@@ -1,5 +1,6 @@
 package io.attune.core.inquiry;
 
+import io.attune.core.event.Outbox;
 import io.attune.core.identity.Actor;
 import io.attune.model.InquiryStatus;
 import io.attune.model.inquiry.Assignment;
@@ -230,6 +231,52 @@ public class InquiryRepository {
                         + " RETURNING " + COLUMNS)
                 .params(Json.write(response), respondedBy, id, respondedBy)
                 .query(ROW).optional();
+    }
+
+    /**
+     * {@link #markResponded} and the event announcing it in one statement (one round trip): the event's row is
+     * inserted only when the update took the inquiry, with the payload's {@code responded_at} set to the update's
+     * moment, written as the wire writes an instant ({@code 2026-01-15T10:30:00.378190Z}, trailing zeros in groups
+     * of three dropped). Empty, and no event, when the update took nothing.
+     */
+    public Optional<Inquiry> markRespondedAnnounced(long id, JsonNode response, long respondedBy, Outbox.Row event) {
+        return jdbc.sql("WITH clock AS (SELECT clock_timestamp() AS now), answered AS ("
+                        + "UPDATE attune.inquiry SET status = 'responded', response = ?::jsonb, responded_by = ?, "
+                        + "responded_at = clock.now FROM clock WHERE id = ? AND status = 'pending' "
+                        + "AND (timeout_at IS NULL OR timeout_at > clock.now) AND " + Visibility.MAY_ANSWER
+                        + " RETURNING " + COLUMNS + "), announced AS (INSERT INTO " + Outbox.COLUMNS
+                        + " SELECT ?::uuid, ?, ?, answered.execution, answered.id, jsonb_set(?::jsonb, "
+                        + "'{payload,responded_at}', to_jsonb(" + wireInstant("answered.responded_at")
+                        + ")) FROM answered) SELECT * FROM answered")
+                .params(Json.write(response), respondedBy, id, respondedBy, event.messageId(), event.messageType(),
+                        event.routingKey(), event.envelope())
+                .query(ROW).optional();
+    }
+
+    /** SQL text of a timestamptz as Java (and so the wire) writes an instant: UTC, fractions in groups of three. */
+    static String wireInstant(String column) {
+        return "regexp_replace(regexp_replace(to_char(" + column + " AT TIME ZONE 'UTC', "
+                + "'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '\\.000000$', ''), '(\\.[0-9]{3})000$', '\\1') || 'Z'";
+    }
+
+    /**
+     * What an answer is checked against before its transaction, read in one statement: the inquiry, whether its
+     * timeout has passed by now ({@code clock_timestamp()}), and whether the actor requested its execution while it
+     * does not allow that. Empty when there is no such inquiry.
+     */
+    public Optional<AnswerCheck> forAnswer(long id, Long actorId) {
+        return jdbc.sql("SELECT " + columns("i.") + ", i.timeout_at IS NOT NULL AND i.timeout_at <= clock_timestamp() "
+                        + "AS past_timeout, coalesce(NOT i.allow_self_approval AND e.requested_by = ?, false) "
+                        + "AS self_approval FROM attune.inquiry i JOIN attune.execution e ON e.id = i.execution "
+                        + "WHERE i.id = ?")
+                .params(actorId, id)
+                .query((rs, n) -> new AnswerCheck(ROW.mapRow(rs, n), rs.getBoolean("past_timeout"),
+                        rs.getBoolean("self_approval")))
+                .optional();
+    }
+
+    /** An inquiry as an answer to it is checked: {@link #forAnswer}. */
+    public record AnswerCheck(Inquiry inquiry, boolean pastTimeout, boolean refusedSelfApproval) {
     }
 
     /**

@@ -132,26 +132,31 @@ public class InquiryTransitions {
         if (inquiry.approvalsRequired() > 1) {
             return transactions.execute(status -> answerQuorum(inquiry, actor, response, correlationId));
         }
-        return transactions.execute(status -> {
-            Inquiry responded = inquiries.markResponded(inquiryId, response, actor.id())
-                    .orElseThrow(() -> refusedAnswer(inquiries.find(inquiryId).orElse(inquiry), actor));
-            decide(responded, actor, response, null, correlationId);
-            return responded;
-        });
+        // masked outside the transaction: it depends only on the schema, which never changes
+        JsonNode shown = SecretMask.mask(inquiry.responseSchema(), response);
+        return transactions.execute(status -> decide(inquiry, actor, response, shown, null, correlationId));
     }
 
     /**
      * Every check of {@link #respond} that does not look at the answer (visibility 404, pending 409, assignee 403,
      * self-approval 403): the inquiry when the actor may answer it now. Pages that offer a form (signed links) ask
-     * this first, so that they refuse exactly as the answer would.
+     * this first, so that they refuse exactly as the answer would. One query reads all it needs.
      */
     public Inquiry mayRespond(long inquiryId, Actor actor) {
-        Inquiry inquiry = visible(inquiryId, actor);
-        refuseUnlessPending(inquiry);
+        InquiryRepository.AnswerCheck check = inquiries.forAnswer(inquiryId, actor.id())
+                .filter(c -> actor.canSee(c.inquiry().assignment()))
+                .orElseThrow(() -> DomainException.notFound("inquiry " + inquiryId + " not found"));
+        Inquiry inquiry = check.inquiry();
+        if (inquiry.status() != InquiryStatus.PENDING) {
+            throw conflict(inquiry);
+        }
+        if (check.pastTimeout()) {
+            throw DomainException.conflict("inquiry " + inquiry.id() + " timed out at " + inquiry.timeoutAt());
+        }
         if (!actor.mayAnswer(inquiry.assignment())) {
             throw notEligible(inquiryId);
         }
-        if (actor.id() != null && inquiries.isRefusedSelfApproval(inquiryId, actor.id())) {
+        if (actor.id() != null && check.refusedSelfApproval()) {
             throw new DomainException(ErrorCode.SELF_APPROVAL, "you requested execution " + inquiry.execution()
                     + ", so someone else must answer its inquiry " + inquiryId, List.of());
         }
@@ -182,10 +187,8 @@ public class InquiryTransitions {
         quorum.put("approvals_required", locked.approvalsRequired());
         if (rejected || approvals >= locked.approvalsRequired()) {
             quorum.put("decided_by", rejected ? "rejection" : "quorum");
-            Inquiry responded = inquiries.markResponded(inquiryId, response, actor.id())
-                    .orElseThrow(() -> refusedAnswer(inquiries.find(inquiryId).orElse(locked), actor));
-            decide(responded, actor, response, quorum, correlationId);
-            return responded;
+            return decide(locked, actor, response, SecretMask.mask(locked.responseSchema(), response), quorum,
+                    correlationId);
         }
         ObjectNode details = Json.object();
         details.set("response", SecretMask.mask(locked.responseSchema(), response));
@@ -197,11 +200,19 @@ public class InquiryTransitions {
         return inquiries.find(inquiryId).orElseThrow();
     }
 
-    /** The deciding answer's audit entry, figures and InquiryResponded, in the caller's transaction. */
-    private void decide(Inquiry responded, Actor actor, JsonNode response, ObjectNode quorum, UUID correlationId) {
-        // Only the inquiry row keeps the answer in clear: the executor resumes the execution from that row, so
-        // the history and the event (stored in attune.event, replayed to notifiers) hold it masked.
-        JsonNode shown = SecretMask.mask(responded.responseSchema(), response);
+    /**
+     * The deciding answer, in the caller's transaction: the conditional update and InquiryResponded in one statement
+     * (the database picks the one winner; a refused answer stores no event), then the audit entry and the figures.
+     * Only the inquiry row keeps the answer in clear: the executor resumes the execution from that row, so the
+     * history and the event (stored in attune.event, replayed to notifiers) hold it masked ({@code shown}).
+     */
+    private Inquiry decide(Inquiry before, Actor actor, JsonNode response, JsonNode shown, ObjectNode quorum,
+                           UUID correlationId) {
+        // responded_at is the update's own moment: the statement writes it into the event
+        Outbox.Row event = outbox.row(new InquiryResponded(before.id(), before.execution(), shown, actor.id(),
+                java.time.Instant.EPOCH), correlationId);
+        Inquiry responded = inquiries.markRespondedAnnounced(before.id(), response, actor.id(), event)
+                .orElseThrow(() -> refusedAnswer(inquiries.find(before.id()).orElse(before), actor));
         ObjectNode details = Json.object();
         details.set("response", shown);
         if (quorum != null) {
@@ -209,8 +220,7 @@ public class InquiryTransitions {
         }
         audit.record(responded.id(), "responded", actor, details);
         decisions.decided(responded);
-        outbox.append(new InquiryResponded(responded.id(), responded.execution(), shown,
-                responded.respondedBy(), responded.respondedAt()), correlationId);
+        return responded;
     }
 
     /**
@@ -372,15 +382,6 @@ public class InquiryTransitions {
         return inquiries.find(inquiryId)
                 .filter(i -> actor.canSee(i.assignment()))
                 .orElseThrow(() -> DomainException.notFound("inquiry " + inquiryId + " not found"));
-    }
-
-    private void refuseUnlessPending(Inquiry inquiry) {
-        if (inquiry.status() != InquiryStatus.PENDING) {
-            throw conflict(inquiry);
-        }
-        if (inquiries.isPastTimeout(inquiry.id())) {
-            throw DomainException.conflict("inquiry " + inquiry.id() + " timed out at " + inquiry.timeoutAt());
-        }
     }
 
     /** Why an answer's conditional update took nothing: no longer pending or past its timeout, or reassigned. */

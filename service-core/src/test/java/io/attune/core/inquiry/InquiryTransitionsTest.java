@@ -86,6 +86,10 @@ class InquiryTransitionsTest extends CoreIntegrationTest {
 
             InquiryResponded event = (InquiryResponded) probe.take(1, Duration.ofSeconds(10)).get(0).payload();
             assertThat(event.respondedBy()).isEqualTo(ada.id());
+            assertThat(event.inquiryId()).isEqualTo(inquiry.id());
+            assertThat(event.executionId()).isEqualTo(inquiry.execution());
+            // the event is stored by the update's own statement, with the update's moment
+            assertThat(event.respondedAt()).isEqualTo(responded.respondedAt());
             assertThat(event.response().get("approved").asBoolean()).isTrue();
             assertThat(audit.history(inquiry.id())).extracting(e -> e.action() + "/" + e.actor())
                     .containsExactly("created/system", "responded/" + ada.login());
@@ -165,6 +169,20 @@ class InquiryTransitionsTest extends CoreIntegrationTest {
         }
         assertThat(AnswersAtOnce.winners(transitions, inquiry.id(), people, Json.tree("{\"approved\":true}"))).isEqualTo(1);
         assertThat(audit.history(inquiry.id())).filteredOn(e -> e.action().equals("responded")).hasSize(1);
+        // the losers' statements stored no event either
+        assertThat(jdbc.sql("SELECT count(*) FROM attune.event WHERE message_type = 'InquiryResponded' "
+                + "AND inquiry_id = ?").param(inquiry.id()).query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void theEventsMomentIsWrittenAsTheWireWritesAnInstant() {
+        // the deciding statement writes responded_at into the event itself: it must read as Java writes it
+        for (String moment : List.of("2026-01-15T10:30:00.378190Z", "2026-01-15T10:30:00.378Z",
+                "2026-01-15T10:30:00Z", "2026-01-15T10:30:00.000001Z", "2026-01-15T10:30:00.100Z")) {
+            String written = jdbc.sql("SELECT " + InquiryRepository.wireInstant("?::timestamptz"))
+                    .param(moment).query(String.class).single();
+            assertThat(written).isEqualTo(java.time.Instant.parse(moment).toString()).isEqualTo(moment);
+        }
     }
 
     @Test
