@@ -166,16 +166,6 @@ public class InquiryRepository {
     public record DueReminder(long inquiry, long execution, int reminder, java.time.Instant timeoutAt) {
     }
 
-    /**
-     * Whether the actor requested the execution this inquiry waits on while the inquiry does not allow its requester
-     * to answer it.
-     */
-    public boolean isRefusedSelfApproval(long inquiryId, long actorId) {
-        return jdbc.sql("SELECT NOT i.allow_self_approval AND e.requested_by IS NOT DISTINCT FROM ? "
-                        + "FROM attune.inquiry i JOIN attune.execution e ON e.id = i.execution WHERE i.id = ?")
-                .params(actorId, inquiryId).query(Boolean.class).optional().orElse(false);
-    }
-
     public Optional<Inquiry> find(long id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM attune.inquiry WHERE id = ?").param(id).query(ROW).optional();
     }
