@@ -22,31 +22,35 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code POST /api/v1/executions} to a pending inquiry with the right prompt, schema and assignee, and the
  * execution's result carries the context the approver decides on.
  */
+@StandardSuite.Uses
 class ExampleActionsEndToEndTest {
     private static RunningSuite suite;
+    private static java.nio.file.Path packs;
     private static String requesterToken;
     private static String adminToken;
     private static long approverId;
     private static String approverToken;
 
     @BeforeAll
-    static void start() {
-        java.nio.file.Path packs = TestPacks.create();
-        suite = RunningSuite.start(Map.of("ATTUNE_PACKS_DIR", packs.toString()), "api", "executor", "worker");
-        suite.createIdentity("requester", "requester-password");
-        requesterToken = suite.login("requester", "requester-password");
-        approverId = suite.createIdentity("approver", "approver-password");
+    static void start(StandardSuite shared) {
+        suite = shared.running();
+        packs = shared.packs();
+        String requester = shared.unique("requester");
+        String approver = shared.unique("approver");
+        suite.createIdentity(requester, "requester-password");
+        requesterToken = suite.login(requester, "requester-password");
+        approverId = suite.createIdentity(approver, "approver-password");
         // who approves is the pack's setting (its operator's), never a parameter the requester chooses
         TestPacks.exampleSettings(packs, "{\"deploy_approver_id\": " + approverId + ", \"security_lead_id\": "
                 + approverId + "}");
-        approverToken = suite.login("approver", "approver-password");
+        approverToken = suite.login(approver, "approver-password");
         adminToken = suite.adminToken();
     }
 
     @AfterAll
-    static void stop() {
-        if (suite != null) {
-            suite.close();
+    static void restoreTheSettings() {
+        if (packs != null) {
+            TestPacks.exampleSettings(packs, TestPacks.shippedExampleSettings()); // as the next class expects them
         }
     }
 

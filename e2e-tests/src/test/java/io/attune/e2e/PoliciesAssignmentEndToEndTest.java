@@ -2,7 +2,6 @@ package io.attune.e2e;
 
 import io.attune.model.json.Json;
 import io.attune.model.ws.SubscriptionFilters;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -28,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  * a group's member answers and others cannot, visibility over REST and WebSocket, escalation by the executor's sweep
  * (notification, audit), an answer racing an escalation, and bulk answers overlapping single ones.
  */
+@StandardSuite.Uses
 class PoliciesAssignmentEndToEndTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
@@ -45,9 +45,8 @@ class PoliciesAssignmentEndToEndTest {
     private static String sre;
 
     @BeforeAll
-    static void start() {
-        suite = RunningSuite.start(Map.of("ATTUNE_PACKS_DIR", TestPacks.create().toString()),
-                "api", "executor", "notifier", "worker");
+    static void start(StandardSuite shared) {
+        suite = shared.running();
         adminToken = suite.adminToken();
         adaId = suite.createIdentity("ada-" + RUN, "ada-password");
         bobId = suite.createIdentity("bob-" + RUN, "bob-password");
@@ -57,13 +56,6 @@ class PoliciesAssignmentEndToEndTest {
         ada = suite.login("ada-" + RUN, "ada-password");
         bob = suite.login("bob-" + RUN, "bob-password");
         cyd = suite.login("cyd-" + RUN, "cyd-password");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (suite != null) {
-            suite.close();
-        }
     }
 
     private record Paused(long execution, long inquiry) {

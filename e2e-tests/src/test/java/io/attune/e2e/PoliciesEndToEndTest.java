@@ -29,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * answer by the same person, the race for the last slot, a default at the timeout (and an invalid default), a
  * missing template and a missing variable, and a reminder reaching a WebSocket client.
  */
+@StandardSuite.Uses
 class PoliciesEndToEndTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String SCHEMA = """
@@ -42,13 +43,12 @@ class PoliciesEndToEndTest {
     private static Connection database;
 
     @BeforeAll
-    static void start() {
-        suite = RunningSuite.start(Map.of("ATTUNE_PACKS_DIR", TestPacks.create().toString()),
-                "api", "executor", "notifier", "worker");
+    static void start(StandardSuite shared) {
+        suite = shared.running();
         adminToken = suite.adminToken();
         for (int i = 0; i < 8; i++) {
-            ids.add(suite.createIdentity("approver" + i, "approver-password-" + i));
-            tokens.add(suite.login("approver" + i, "approver-password-" + i));
+            ids.add(suite.createIdentity(shared.unique("approver" + i), "approver-password-" + i));
+            tokens.add(suite.login(shared.unique("approver" + i), "approver-password-" + i));
         }
         database = await("a connection to the test database").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions().until(() -> suite.environment().database().connect(), c -> c != null);
@@ -56,14 +56,8 @@ class PoliciesEndToEndTest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (database != null) {
-                database.close();
-            }
-        } finally {
-            if (suite != null) {
-                suite.close();
-            }
+        if (database != null) {
+            database.close();
         }
     }
 

@@ -229,12 +229,16 @@ public final class RunningSuite implements AutoCloseable {
         }
         for (Service service : services.values()) {
             try {
-                if (!service.process.waitFor(15, TimeUnit.SECONDS)) {
+                // one writing its class-data archive at exit (QuickStart) may take a minute more on a busy machine
+                if (!service.process.waitFor(service.launch.training() == null ? 15 : 180, TimeUnit.SECONDS)) {
                     service.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
                 service.process.destroyForcibly();
                 Thread.currentThread().interrupt();
+            }
+            if (!service.process.isAlive()) {
+                QuickStart.ended(service.launch, service.process.exitValue());
             }
             ALL.remove(service.process);
         }
@@ -257,8 +261,11 @@ public final class RunningSuite implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m",
-                "-jar", jar.toString())
+        QuickStart.Launch launch = QuickStart.of(module, jar);
+        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xmx384m"));
+        command.addAll(launch.arguments());
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(variables);
@@ -274,7 +281,8 @@ public final class RunningSuite implements AutoCloseable {
             long logStart = Files.exists(log) ? Files.size(log) : 0;
             Process process = builder.start();
             ALL.add(process);
-            Service service = new Service(name, kind, port, process, log, logStart, restarts, ownVariables);
+            Service service = new Service(name, kind, port, process, launch, log, logStart, restarts,
+                    ownVariables);
             services.put(name, service);
             return service;
         } catch (IOException e) {
@@ -289,6 +297,7 @@ public final class RunningSuite implements AutoCloseable {
             for (Service service : List.copyOf(waiting)) {
                 if (!service.isAlive()) {
                     ALL.remove(service.process);
+                    QuickStart.ended(service.launch, service.process.exitValue());
                     waiting.remove(service);
                     if (service.restarts < MAX_RESTARTS && service.startUpLog().contains(DATABASE_FULL)) {
                         // What compose's restart policy does; only for this, so that a start-up bug still fails.
@@ -334,17 +343,19 @@ public final class RunningSuite implements AutoCloseable {
         private final String kind;
         private final int port;
         private final Process process;
+        private final QuickStart.Launch launch;
         private final Path log;
         private final long logStart;
         private final int restarts;
         private final Map<String, String> ownVariables;
 
-        Service(String name, String kind, int port, Process process, Path log, long logStart, int restarts,
-                Map<String, String> ownVariables) {
+        Service(String name, String kind, int port, Process process, QuickStart.Launch launch, Path log,
+                long logStart, int restarts, Map<String, String> ownVariables) {
             this.name = name;
             this.kind = kind;
             this.port = port;
             this.process = process;
+            this.launch = launch;
             this.log = log;
             this.logStart = logStart;
             this.restarts = restarts;
@@ -379,7 +390,11 @@ public final class RunningSuite implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            if (!process.isAlive()) {
+                QuickStart.ended(launch, process.exitValue());
+            }
         }
+
 
         public boolean isHealthy() {
             try {

@@ -2,7 +2,6 @@ package io.attune.e2e;
 
 import io.attune.model.json.Json;
 import io.attune.model.ws.SubscriptionFilters;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -33,37 +32,38 @@ import static org.awaitility.Awaitility.await;
  * only whether a service is up. How long each change took to reach the notifier is printed, not asserted beyond the
  * promised five seconds.
  *
- * <p>The api trusts {@code X-Forwarded-For} from the loopback (as behind a proxy), so that each throttling test comes
- * from an address of its own.
+ * <p>The api of the shared {@link StandardSuite} trusts {@code X-Forwarded-For} from the loopback (as behind a
+ * proxy), so that each throttling test comes from an address of its own. Logins are this class's own
+ * ({@link StandardSuite#unique}).
  */
+@StandardSuite.Uses
 class SecurityTest {
     private static final Duration PROMISED = Duration.ofSeconds(5);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static RunningSuite suite;
     private static String admin;
+    private static StandardSuite shared;
 
     @BeforeAll
-    static void start() {
-        suite = RunningSuite.start(Map.of("ATTUNE_PACKS_DIR", TestPacks.create().toString(),
-                "SERVER_FORWARD_HEADERS_STRATEGY", "native"), "notifier", "api", "executor", "worker");
+    static void start(StandardSuite suiteOfTheClass) {
+        shared = suiteOfTheClass;
+        suite = shared.running();
         admin = suite.adminToken();
     }
 
-    @AfterAll
-    static void stop() {
-        if (suite != null) {
-            suite.close();
-        }
+    /** A login of this class's own. */
+    private static String name(String login) {
+        return shared.unique(login);
     }
 
     // --- self-approval ----------------------------------------------------------------------------------------
 
     @Test
     void theRequesterGets403SelfApprovalAndAColleagueAnswers() {
-        suite.createIdentity("sa-requester", "requester-password");
-        suite.createIdentity("sa-colleague", "colleague-password");
-        String requester = suite.login("sa-requester", "requester-password");
-        String colleague = suite.login("sa-colleague", "colleague-password");
+        suite.createIdentity(name("sa-requester"), "requester-password");
+        suite.createIdentity(name("sa-colleague"), "colleague-password");
+        String requester = suite.login(name("sa-requester"), "requester-password");
+        String colleague = suite.login(name("sa-colleague"), "colleague-password");
 
         Paused paused = askFor(requester, Map.of("prompt", "Deploy billing 3.1?"));
         assertThat(paused.execution.path("requested_by").asLong())
@@ -81,8 +81,8 @@ class SecurityTest {
 
     @Test
     void anInquiryThatAllowsSelfApprovalIsAnsweredByItsRequester() {
-        suite.createIdentity("sa-solo", "solo-password");
-        String solo = suite.login("sa-solo", "solo-password");
+        suite.createIdentity(name("sa-solo"), "solo-password");
+        String solo = suite.login(name("sa-solo"), "solo-password");
         Paused paused = askFor(solo, Map.of("prompt", "Restart my sandbox?", "allow_self_approval", true));
         HttpResponse<String> answered = respond(paused.inquiryId, solo);
         assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
@@ -92,8 +92,8 @@ class SecurityTest {
 
     @Test
     void aDisabledIdentitysOpenSocketIsClosedWith4001AndItsTokenRefused() {
-        long id = suite.createIdentity("se-disabled", "disabled-password");
-        String token = suite.login("se-disabled", "disabled-password");
+        long id = suite.createIdentity(name("se-disabled"), "disabled-password");
+        String token = suite.login(name("se-disabled"), "disabled-password");
         try (NotificationClient socket = NotificationClient.subscribe("disabled", suite.notifierUrl(1), token,
                 SubscriptionFilters.NONE)) {
             long changed = System.nanoTime();
@@ -101,17 +101,17 @@ class SecurityTest {
 
             awaitClose(socket, "4001", changed, "disabling an identity");
             assertThat(suite.send("GET", "/api/v1/inquiries", token, null).statusCode()).isEqualTo(401);
-            assertThat(suite.send("POST", "/auth/login", null,
-                    "{\"login\": \"se-disabled\", \"password\": \"disabled-password\"}").statusCode()).isEqualTo(401);
+            assertThat(suite.send("POST", "/auth/login", null, Json.write(Map.of("login", name("se-disabled"),
+                    "password", "disabled-password"))).statusCode()).isEqualTo(401);
             assertThat(upgradeStatus(token)).isEqualTo(401);
         }
     }
 
     @Test
     void afterLogoutTheTokenIs401OnRestAndWebSocket() {
-        suite.createIdentity("se-logout", "logout-password");
-        String token = suite.login("se-logout", "logout-password");
-        String otherDevice = suite.login("se-logout", "logout-password");
+        suite.createIdentity(name("se-logout"), "logout-password");
+        String token = suite.login(name("se-logout"), "logout-password");
+        String otherDevice = suite.login(name("se-logout"), "logout-password");
         try (NotificationClient socket = NotificationClient.subscribe("logout", suite.notifierUrl(1), token,
                 SubscriptionFilters.NONE)) {
             long loggedOut = System.nanoTime();
@@ -126,8 +126,8 @@ class SecurityTest {
 
     @Test
     void aDemotedAdminLosesTheRoleOnRestAndWebSocketWithinSeconds() {
-        long id = suite.createIdentity("se-demoted", "demoted-password", "admin");
-        String token = suite.login("se-demoted", "demoted-password");
+        long id = suite.createIdentity(name("se-demoted"), "demoted-password", "admin");
+        String token = suite.login(name("se-demoted"), "demoted-password");
         try (NotificationClient socket = NotificationClient.subscribe("demoted", suite.notifierUrl(1), token,
                 SubscriptionFilters.NONE)) {
             long changed = System.nanoTime();
@@ -143,11 +143,11 @@ class SecurityTest {
 
     @Test
     void fiveFailuresForALoginNameGet429WithRetryAfterEvenWithTheRightPassword() {
-        suite.createIdentity("th-name", "the-right-password");
+        suite.createIdentity(name("th-name"), "the-right-password");
         for (int i = 0; i < 5; i++) {
-            assertThat(login("th-name", "wrong-" + i, "198.51.100.1").statusCode()).isEqualTo(401);
+            assertThat(login(name("th-name"), "wrong-" + i, "198.51.100.1").statusCode()).isEqualTo(401);
         }
-        HttpResponse<String> refused = login("th-name", "the-right-password", "198.51.100.2");
+        HttpResponse<String> refused = login(name("th-name"), "the-right-password", "198.51.100.2");
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(Json.tree(refused.body()).path("code").asString()).isEqualTo("RATE_LIMITED");
         assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 900L);
@@ -155,14 +155,14 @@ class SecurityTest {
 
     @Test
     void thirtyFailuresFromAnAddressGet429ForEveryLoginFromIt() {
-        suite.createIdentity("th-address", "the-right-password");
+        suite.createIdentity(name("th-address"), "the-right-password");
         for (int i = 0; i < 30; i++) {
-            assertThat(login("th-nobody-" + i, "guess", "203.0.113.7").statusCode()).isEqualTo(401);
+            assertThat(login(name("th-nobody-" + i), "guess", "203.0.113.7").statusCode()).isEqualTo(401);
         }
-        HttpResponse<String> refused = login("th-address", "the-right-password", "203.0.113.7");
+        HttpResponse<String> refused = login(name("th-address"), "the-right-password", "203.0.113.7");
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 60L);
-        assertThat(login("th-address", "the-right-password", "203.0.113.8").statusCode())
+        assertThat(login(name("th-address"), "the-right-password", "203.0.113.8").statusCode())
                 .as("another address").isEqualTo(200);
     }
 
@@ -170,8 +170,8 @@ class SecurityTest {
 
     @Test
     void everyServiceTellsStrangersOnlyItsStatusAndAdminsEverything() {
-        suite.createIdentity("ops-user", "ops-user-password");
-        String user = suite.login("ops-user", "ops-user-password");
+        suite.createIdentity(name("ops-user"), "ops-user-password");
+        String user = suite.login(name("ops-user"), "ops-user-password");
         for (String name : List.of("api-1", "executor-1", "notifier-1")) {
             int port = suite.service(name).port();
             HttpResponse<String> health = get(port, "/actuator/health", null);

@@ -49,6 +49,15 @@ public final class TestPacks {
         }
     }
 
+    /** The examples pack's settings.json as the worker ships it (nobody named). */
+    static String shippedExampleSettings() {
+        try {
+            return Files.readString(EXAMPLES.resolve("settings.json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : (Iterable<Path>) files::iterator) {

@@ -1,11 +1,11 @@
 package io.attune.e2e.cli;
 
 import io.attune.e2e.RunningSuite;
+import io.attune.e2e.StandardSuite;
 import io.attune.e2e.TestPacks;
 import io.attune.e2e.cli.AttuneCli.Result;
 import io.attune.model.json.Json;
 import io.attune.testsupport.TcpProxy;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * inquiry it needs the real way. Every command is run as a process: JSON output parsed, exit codes checked,
  * interactive questions answered through a pseudo-terminal ({@code script} from util-linux).
  */
+@StandardSuite.Uses
 class CliEndToEndTest {
     private static final Duration PATIENCE = Duration.ofSeconds(120);
     private static final Map<String, Object> APPROVAL = Map.of("type", "object",
@@ -46,6 +47,8 @@ class CliEndToEndTest {
 
     private static RunningSuite suite;
     private static String adminToken;
+    private static String adaLogin;
+    private static String bobLogin;
     private static long adaId;
     private static long bobId;
     private static AttuneCli admin;
@@ -53,25 +56,16 @@ class CliEndToEndTest {
     private static AttuneCli bob;
 
     @BeforeAll
-    static void start() {
-        // one at a time, each with the harness's full start-up patience: the machine may be busy
-        suite = RunningSuite.start(Map.of("ATTUNE_PACKS_DIR", TestPacks.create().toString()), "notifier");
-        suite.launchAndAwait("api-1", "api");
-        suite.launchAndAwait("executor-1", "executor");
-        suite.launchAndAwait("worker-1", "worker");
+    static void start(StandardSuite shared) {
+        suite = shared.running();
         adminToken = suite.adminToken();
-        adaId = suite.createIdentity("ada", "ada-password");
-        bobId = suite.createIdentity("bob", "bob-password");
+        adaLogin = shared.unique("ada");
+        bobLogin = shared.unique("bob");
+        adaId = suite.createIdentity(adaLogin, "ada-password");
+        bobId = suite.createIdentity(bobLogin, "bob-password");
         admin = loggedIn("admin", RunningSuite.ADMIN_PASSWORD);
-        ada = loggedIn("ada", "ada-password");
-        bob = loggedIn("bob", "bob-password");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (suite != null) {
-            suite.close();
-        }
+        ada = loggedIn(adaLogin, "ada-password");
+        bob = loggedIn(bobLogin, "bob-password");
     }
 
     private static AttuneCli loggedIn(String login, String password) {
@@ -87,10 +81,10 @@ class CliEndToEndTest {
     @Test
     void loginKeepsTheTokenForTheUserAloneAndWhoamiSaysWhoItIs() throws IOException {
         AttuneCli cli = AttuneCli.withHome("login");
-        Result login = cli.runWithInput("ada-password\n", "login", "--url", suite.apiUrl(), "--user", "ada",
+        Result login = cli.runWithInput("ada-password\n", "login", "--url", suite.apiUrl(), "--user", adaLogin,
                 "--password-stdin", "-o", "json");
         assertThat(login.exitCode()).as(login.toString()).isZero();
-        assertThat(login.json().path("user").path("login").asString()).isEqualTo("ada");
+        assertThat(login.json().path("user").path("login").asString()).isEqualTo(adaLogin);
         assertThat(login.json().path("user").path("id").asLong()).isEqualTo(adaId);
         assertThat(login.out()).doesNotContain("access_token");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cli.credentialsFile())))
@@ -101,20 +95,20 @@ class CliEndToEndTest {
         Result whoami = cli.run("whoami", "-o", "json");
         assertThat(whoami.exitCode()).as(whoami.toString()).isZero();
         assertThat(whoami.json().path("user").path("id").asLong()).isEqualTo(adaId);
-        assertThat(whoami.json().path("user").path("login").asString()).isEqualTo("ada");
+        assertThat(whoami.json().path("user").path("login").asString()).isEqualTo(adaLogin);
         assertThat(whoami.json().path("url").asString()).isEqualTo(suite.apiUrl());
         Result text = cli.run("whoami");
-        assertThat(text.out()).contains("ada", "id " + adaId, "roles user");
+        assertThat(text.out()).contains(adaLogin, "id " + adaId, "roles user");
     }
 
     @Test
     void theLoginPasswordIsAskedWithoutEchoAtATerminal() {
         assumeTrue(Pty.available(), "util-linux script is needed for a pseudo-terminal");
         AttuneCli cli = AttuneCli.withHome("pty-login");
-        try (Pty pty = Pty.start(cli.environment(), Pty.command("login", "--url", suite.apiUrl(), "--user", "ada"))) {
+        try (Pty pty = Pty.start(cli.environment(), Pty.command("login", "--url", suite.apiUrl(), "--user", adaLogin))) {
             pty.expect("Password: ");
             pty.type("ada-password");
-            pty.expect("Logged in to " + suite.apiUrl() + " as ada");
+            pty.expect("Logged in to " + suite.apiUrl() + " as " + adaLogin);
             assertThat(pty.awaitExit(PATIENCE)).isZero();
             assertThat(pty.transcript()).doesNotContain("ada-password");
         }
@@ -124,7 +118,7 @@ class CliEndToEndTest {
     @Test
     void aWrongPasswordIsRefusedWithExitCodeOne() {
         AttuneCli cli = AttuneCli.withHome("wrong");
-        Result result = cli.runWithInput("not-her-password\n", "login", "--url", suite.apiUrl(), "--user", "ada",
+        Result result = cli.runWithInput("not-her-password\n", "login", "--url", suite.apiUrl(), "--user", adaLogin,
                 "--password-stdin", "-o", "json");
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
         assertThat(result.json().path("code").asString()).isEqualTo("UNAUTHORIZED");
@@ -134,7 +128,7 @@ class CliEndToEndTest {
 
     @Test
     void logoutForgetsTheTokenAndRevokesItWhereTheServerCan() {
-        AttuneCli cli = loggedIn("ada", "ada-password");
+        AttuneCli cli = loggedIn(adaLogin, "ada-password");
         String token = Json.tree(readQuietly(cli.credentialsFile())).path("access_token").asString();
         Result logout = cli.run("logout", "-o", "json");
         assertThat(logout.exitCode()).as(logout.toString()).isZero();

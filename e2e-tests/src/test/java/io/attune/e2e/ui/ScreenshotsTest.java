@@ -3,6 +3,7 @@ package io.attune.e2e.ui;
 import io.attune.e2e.ui.UiSuite.Opened;
 import io.attune.e2e.ui.UiSuite.User;
 import org.junit.jupiter.api.Test;
+import io.attune.e2e.SharedSuites;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * -Dattune.screenshots.dir=$PWD/docs/screenshots}.
  */
 @ExtendWith({Browser.Installed.class, UiSuite.Extension.class})
+@SharedSuites.Group(UiSuite.GROUP)
 class ScreenshotsTest {
     static final Path DIR = Path.of(System.getProperty("attune.screenshots.dir", "target/screenshots"));
 

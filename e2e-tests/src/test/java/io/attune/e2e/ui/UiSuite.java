@@ -1,6 +1,7 @@
 package io.attune.e2e.ui;
 
 import io.attune.e2e.RunningSuite;
+import io.attune.e2e.SharedSuites;
 import io.attune.model.ExecutionStatus;
 import io.attune.model.json.Json;
 import io.attune.model.message.ExecutionCompleted;
@@ -33,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * either) and a {@code UiSuite} parameter.
  */
 final class UiSuite implements AutoCloseable {
+    static final String GROUP = "browser";
     static final String ACTION = "ui_tests.approval";
 
     private final RunningSuite suite;
@@ -217,10 +219,11 @@ final class UiSuite implements AutoCloseable {
         }
     }
 
-    /** Resolves {@link UiSuite} parameters: one suite for every browser test in the run, closed after the last. */
+    /**
+     * Resolves {@link UiSuite} parameters: one suite for every browser test in the run (the classes of
+     * {@link SharedSuites.Group} {@value #GROUP}, run one after another), closed after the last.
+     */
     static final class Extension implements ParameterResolver {
-        private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(UiSuite.class);
-
         @Override
         public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
             return parameter.getParameter().getType() == UiSuite.class;
@@ -228,8 +231,8 @@ final class UiSuite implements AutoCloseable {
 
         @Override
         public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-            return context.getRoot().getStore(NAMESPACE).computeIfAbsent(UiSuite.class,
-                    key -> new UiSuite(RunningSuite.start("notifier", "executor", "api")), UiSuite.class);
+            return SharedSuites.get(context, GROUP, UiSuite.class,
+                    () -> new UiSuite(RunningSuite.start("notifier", "executor", "api")));
         }
     }
 }

@@ -1,9 +1,8 @@
 package io.attune.e2e.ui;
 
 import io.attune.e2e.RunningSuite;
-import io.attune.e2e.TestPacks;
+import io.attune.e2e.StandardSuite;
 import io.attune.model.json.Json;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,9 +26,11 @@ import static org.awaitility.Awaitility.await;
  * run for real — notifier, executor, api and a worker running the example actions — and followed in the browser by
  * the person who approves it: the inbox names the workflow, the inquiry page shows the steps around the question and
  * what each answer leads to, and after "approve" the run's page shows the tree of task runs down to the deployment.
- * A suite of its own: {@link UiSuite} has no worker on purpose (its tests play the worker).
+ * On the shared {@link StandardSuite}, not {@link UiSuite}: that one has no worker on purpose (its tests play the
+ * worker).
  */
 @ExtendWith(Browser.Installed.class)
+@StandardSuite.Uses
 class WorkflowPagesTest {
     private static final String WORKFLOW = "examples.deploy_with_approval";
 
@@ -38,17 +39,9 @@ class WorkflowPagesTest {
     private Browser browser;
 
     @BeforeAll
-    static void start() {
-        suite = RunningSuite.start(Map.of("ATTUNE_PACKS_DIR", TestPacks.create().toString()),
-                "notifier", "executor", "api", "worker");
+    static void start(StandardSuite shared) {
+        suite = shared.running();
         adminToken = suite.adminToken();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (suite != null) {
-            suite.close();
-        }
     }
 
     @BeforeEach
