@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The whole suite with one command. Postgres and the AMQP broker are embedded (Postgres data kept in
@@ -35,7 +37,7 @@ public final class StandaloneSuite {
     private final LocalState state;
     private final List<ServiceProcess> services = new ArrayList<>();
     private EmbeddedPostgresServer postgres;
-    private EmbeddedAmqpBroker broker;
+    private volatile EmbeddedAmqpBroker broker;
     private volatile boolean stopping;
 
     StandaloneSuite(Map<String, String> env, Path repository, LocalState state) {
@@ -66,8 +68,14 @@ public final class StandaloneSuite {
         long started = System.nanoTime();
         System.out.println("Starting the Attune inquiry suite (state in " + state.home() + ")");
         Map<String, String> serviceEnv = new LinkedHashMap<>();
+        // the broker starts in this JVM while Postgres starts in its own process: side by side, not one after the other
+        CompletableFuture<String> amqp = CompletableFuture.supplyAsync(this::amqpUrl);
         serviceEnv.putAll(database());
-        serviceEnv.put("ATTUNE_AMQP_URL", amqpUrl());
+        try {
+            serviceEnv.put("ATTUNE_AMQP_URL", amqp.join());
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
         if (broker != null) {
             // Qpid has no per-queue TTL dead-lettering: retries go to the tail of their queue without a delay
             serviceEnv.put("ATTUNE_AMQP_DELAY_QUEUES", "false");
