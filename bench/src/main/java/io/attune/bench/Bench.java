@@ -284,15 +284,25 @@ public final class Bench {
         }
     }
 
+    /** Resident memory the services' shipped JVM options (deploy/jvm) are meant to keep each of them under. */
+    static final long MEMORY_TARGET_MB = 300;
+
     private void memoryRow(Report report) {
         StringBuilder result = new StringBuilder();
+        boolean known = true;
+        long highest = 0;
         for (ServiceProcess service : suite.services()) {
             Optional<Long> kb = suite.peakRssKb(service);
+            known &= kb.isPresent();
+            highest = Math.max(highest, kb.map(k -> Math.round(k / 1024.0)).orElse(0L));
             result.append(result.isEmpty() ? "" : ", ").append(service.name()).append(' ')
                     .append(kb.map(k -> Format.count(Math.round(k / 1024.0)) + " MB").orElse("unknown"));
         }
-        report.row("7", "Peak resident memory (VmHWM) of each service during the run", result.toString(), "—",
-                Report.Verdict.NONE);
+        System.out.println();
+        System.out.println("7. Peak resident memory (VmHWM): " + result);
+        report.row("7", "Peak resident memory (VmHWM) of each service during the run, shipped JVM options",
+                result.toString(), "≤ " + MEMORY_TARGET_MB + " MB each",
+                known ? Report.Verdict.of(highest <= MEMORY_TARGET_MB) : Report.Verdict.NONE);
     }
 
     private void sizes(Report report) {

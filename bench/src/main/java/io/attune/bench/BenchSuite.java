@@ -22,8 +22,8 @@ import java.util.Optional;
 
 /**
  * api-service, executor-service and notifier-service as child JVMs of their built jars, on free ports, on the
- * benchmark's database and broker namespace, with the services' default JVM options (what users get): the same
- * {@link ServiceProcess} the standalone launcher uses.
+ * benchmark's database and broker namespace, with the services' shipped JVM options and class-data archive (what
+ * users get): the same {@link ServiceProcess} the standalone launcher uses.
  */
 public final class BenchSuite {
     /** Generous: on a machine busy with other work the three JVMs took over three minutes to start. */
@@ -55,7 +55,8 @@ public final class BenchSuite {
         environment.put("ATTUNE_JWT_EXPIRY", "24h");
         // short, so that figure 8 sees the event trail at its steady state within the run
         environment.put("ATTUNE_EVENT_RETENTION", eventRetentionSeconds + "s");
-        // the services' own JVM defaults, whatever the caller's shell has for ./run.sh
+        // the services' shipped JVM options (deploy/jvm/<service>.options) alone, whatever the caller's shell has for
+        // ./run.sh
         environment.put("ATTUNE_JAVA_OPTS", "");
         for (String module : List.of("api-service", "executor-service", "notifier-service")) {
             Path jar = repository.resolve(module).resolve("target").resolve(module + ".jar");
@@ -74,6 +75,14 @@ public final class BenchSuite {
             throw new UncheckedIOException(e);
         }
         String notifier = "ws://127.0.0.1:" + service("notifier-service").port() + "/ws";
+        Map<String, String> training = new LinkedHashMap<>(environment);
+        training.put("ATTUNE_NOTIFIER_PUBLIC_URL", notifier);
+        // before, not beside, the measured services: the training runs would compete with the figures
+        ServiceProcess.prepare(List.copyOf(services.values()), training);
+        if (ServiceProcess.needTraining(List.copyOf(services.values()))) {
+            System.out.println("  training starts of the services, for their class-data archives (once per build) …");
+            ServiceProcess.train(List.copyOf(services.values()), training, message -> System.out.println("  " + message));
+        }
         for (ServiceProcess service : services.values()) {
             Map<String, String> env = new LinkedHashMap<>(environment);
             env.put("ATTUNE_NOTIFIER_PUBLIC_URL", notifier);

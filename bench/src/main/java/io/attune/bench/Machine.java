@@ -28,7 +28,8 @@ final class Machine {
         report.machine("RabbitMQ", broker.serverVersion());
         report.machine("pgbench", pgbench);
         report.machine("Services", "api-service, executor-service, notifier-service as child JVMs of their jars, "
-                + "default JVM options, on the same machine as Postgres, RabbitMQ and the benchmark's own client");
+                + "their shipped JVM options (deploy/jvm/<service>.options) and class-data archives, on the same "
+                + "machine as Postgres, RabbitMQ and the benchmark's own client");
     }
 
     /** The value of the first {@code key: value} or {@code key=value} line of a file. */

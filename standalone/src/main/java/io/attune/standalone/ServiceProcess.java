@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  * Public because the benchmark ({@code bench}) starts the services the same way.
  */
 public final class ServiceProcess {
+    /** The children run on the launcher's own JDK. */
+    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -27,6 +29,10 @@ public final class ServiceProcess {
     private final int port;
     private final Path log;
     private Process process;
+    private ClassDataArchive archive;
+    private Path jarToRun;
+    private boolean usesArchive;
+    private volatile Process training;
 
     public ServiceProcess(String name, Path jar, int port, Path logDir) {
         this.name = name;
@@ -51,23 +57,136 @@ public final class ServiceProcess {
         return process;
     }
 
-    public void start(Map<String, String> environment) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java));
-        String options = environment.getOrDefault("ATTUNE_JAVA_OPTS", "");
-        if (!options.isBlank()) {
-            command.addAll(List.of(options.trim().split("\\s+")));
+    /**
+     * The service's shipped JVM options ({@code deploy/jvm/<service>.options} of the checkout the jar was built in, a
+     * java {@code @argument} file), the class-data archive when there is one, then {@code ATTUNE_JAVA_OPTS} of
+     * {@code environment}, which come last and so override the shipped ones.
+     */
+    private List<String> javaCommand(Map<String, String> environment, List<String> archiveOptions) {
+        List<String> command = new ArrayList<>(List.of(JAVA));
+        Path options = shippedOptions();
+        if (Files.isRegularFile(options)) {
+            command.add("@" + options);
         }
-        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(archiveOptions);
+        String extra = environment.getOrDefault("ATTUNE_JAVA_OPTS", "");
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return command;
+    }
+
+    /** {@code deploy/jvm/<name>.options} beside the module the jar was built in ({@code <root>/<module>/target/}). */
+    public Path shippedOptions() {
+        Path root = jar.toAbsolutePath().getParent().getParent().getParent();
+        return root.resolve("deploy").resolve("jvm").resolve(name + ".options");
+    }
+
+    public void start(Map<String, String> environment) {
+        Path toRun = jarToRun == null ? jar : jarToRun;
+        usesArchive = archive != null && archive.isUsable(toRun);
+        List<String> command = javaCommand(environment, usesArchive ? archive.useOptions() : List.of());
+        command.addAll(List.of("-jar", toRun.toString()));
+        try {
+            process = builder(command, environment).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + name, e);
+        }
+    }
+
+    private ProcessBuilder builder(List<String> command, Map<String, String> environment) {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // glibc gives each thread that allocates its own malloc arena (up to 8 per core), and each keeps its freed
+        // memory: resident memory grows with the thread count. Two arenas are enough for a JVM.
+        builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
         builder.environment().putAll(environment);
         builder.environment().put("SERVER_PORT", Integer.toString(port));
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start " + name, e);
+        return builder;
+    }
+
+    /**
+     * Gets the services ready for a quicker start: extracts each jar once, the layout a class-data archive needs (see
+     * {@link ClassDataArchive}); the services then start from it, with their archive when {@link #train} wrote one.
+     * Quick after the first time (a second or two per jar then). {@code ATTUNE_CLASS_DATA_SHARING=false} in
+     * {@code environment} turns all of it off.
+     */
+    public static void prepare(List<ServiceProcess> services, Map<String, String> environment) {
+        if ("false".equalsIgnoreCase(environment.getOrDefault("ATTUNE_CLASS_DATA_SHARING", "true"))) {
+            return;
+        }
+        for (ServiceProcess service : services) {
+            service.archive = ClassDataArchive.of(JAVA, service.jar);
+            service.jarToRun = service.archive.prepare(service.log);
+        }
+    }
+
+    /** True when one of the services has no class-data archive yet (after {@link #prepare}). */
+    public static boolean needTraining(List<ServiceProcess> services) {
+        return services.stream().anyMatch(ServiceProcess::canTrain);
+    }
+
+    private boolean canTrain() {
+        return archive != null && archive.canTrain(jarToRun);
+    }
+
+    /**
+     * Writes the missing class-data archives: a training start of each such service (in parallel), which refreshes
+     * its context on the same database and broker and exits without listening or consuming anything, so it may run
+     * beside the running suite. About one ordinary start, once per build. {@code say} hears what happens; stopping
+     * the service ({@link #requestStop}) ends its training too, and an unfinished archive is thrown away.
+     */
+    public static void train(List<ServiceProcess> services, Map<String, String> environment, Consumer<String> say) {
+        List<ServiceProcess> training = services.stream().filter(ServiceProcess::canTrain).toList();
+        if (training.isEmpty()) {
+            return;
+        }
+        Map<ServiceProcess, Path> scratch = new java.util.LinkedHashMap<>();
+        for (ServiceProcess service : training) {
+            Path file = service.archive.trainingScratch();
+            List<String> command = service.javaCommand(environment, service.archive.trainingOptions(file));
+            command.addAll(List.of("-jar", service.jarToRun.toString()));
+            try {
+                service.training = service.builder(command, environment).start();
+                scratch.put(service, file);
+            } catch (IOException e) {
+                say.accept("could not train " + service.name + " (" + e.getMessage() + ")");
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ClassDataArchive.TRAINING_TIMEOUT_SECONDS);
+        List<String> written = new ArrayList<>();
+        scratch.forEach((service, file) -> {
+            Process process = service.training;
+            boolean finished;
+            try {
+                finished = process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                        && process.exitValue() == 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                finished = false;
+            }
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
+            service.archive.keep(file, finished);
+            if (Files.isRegularFile(service.archive.archive())) {
+                written.add(service.name);
+            }
+        });
+        if (!written.isEmpty()) {
+            say.accept(training.get(0).archive.describe() + " written for " + written
+                    + ": they start quicker from the next run");
+        }
+        if (written.size() < scratch.size()) {
+            say.accept("a training start did not finish (the services' logs say why); the next run tries again");
+        }
+    }
+
+    /** After a failed start: the next start trains a fresh archive rather than trust this one again. */
+    void discardArchiveIfUsed() {
+        if (usesArchive) {
+            archive.discard();
         }
     }
 
@@ -92,6 +211,10 @@ public final class ServiceProcess {
 
     /** Asks the service to stop (SIGTERM, a graceful Spring shutdown); does not wait. */
     public void requestStop() {
+        Process trainingRun = training;
+        if (trainingRun != null && trainingRun.isAlive()) {
+            trainingRun.destroyForcibly(); // its archive would be unfinished anyway
+        }
         if (isAlive()) {
             process.destroy();
         }
@@ -121,6 +244,7 @@ public final class ServiceProcess {
         while (!waiting.isEmpty()) {
             for (ServiceProcess service : List.copyOf(waiting)) {
                 if (!service.isAlive()) {
+                    service.discardArchiveIfUsed();
                     throw new IllegalStateException(service.name() + " exited during start-up; its log ("
                             + service.log() + ") ends with:\n    " + String.join("\n    ", service.logTail(25)));
                 }

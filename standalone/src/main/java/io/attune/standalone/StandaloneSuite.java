@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The whole suite with one command. Postgres and the AMQP broker are embedded (Postgres data kept in
@@ -35,7 +37,7 @@ public final class StandaloneSuite {
     private final LocalState state;
     private final List<ServiceProcess> services = new ArrayList<>();
     private EmbeddedPostgresServer postgres;
-    private EmbeddedAmqpBroker broker;
+    private volatile EmbeddedAmqpBroker broker;
     private volatile boolean stopping;
 
     StandaloneSuite(Map<String, String> env, Path repository, LocalState state) {
@@ -66,8 +68,14 @@ public final class StandaloneSuite {
         long started = System.nanoTime();
         System.out.println("Starting the Attune inquiry suite (state in " + state.home() + ")");
         Map<String, String> serviceEnv = new LinkedHashMap<>();
+        // the broker starts in this JVM while Postgres starts in its own process: side by side, not one after the other
+        CompletableFuture<String> amqp = CompletableFuture.supplyAsync(this::amqpUrl);
         serviceEnv.putAll(database());
-        serviceEnv.put("ATTUNE_AMQP_URL", amqpUrl());
+        try {
+            serviceEnv.put("ATTUNE_AMQP_URL", amqp.join());
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
         if (broker != null) {
             // Qpid has no per-queue TTL dead-lettering: retries go to the tail of their queue without a delay
             serviceEnv.put("ATTUNE_AMQP_DELAY_QUEUES", "false");
@@ -77,8 +85,12 @@ public final class StandaloneSuite {
         String adminPassword = Optional.ofNullable(env.get("ATTUNE_ADMIN_PASSWORD"))
                 .orElseGet(() -> state.secret("admin-password", 12));
         serviceEnv.put("ATTUNE_ADMIN_PASSWORD", adminPassword);
-        // a quick start matters more here than peak speed (C1 only); ATTUNE_JAVA_OPTS replaces it
+        // after each service's shipped options (deploy/jvm): a quick start matters more here than peak speed, so C1
+        // only (about half the CPU of a start, and less code cache); ATTUNE_JAVA_OPTS replaces it
         serviceEnv.put("ATTUNE_JAVA_OPTS", env.getOrDefault("ATTUNE_JAVA_OPTS", "-XX:TieredStopAtLevel=1"));
+        if (env.containsKey("ATTUNE_CLASS_DATA_SHARING")) {
+            serviceEnv.put("ATTUNE_CLASS_DATA_SHARING", env.get("ATTUNE_CLASS_DATA_SHARING"));
+        }
         int apiPort = port("ATTUNE_API_PORT", 8080);
         int notifierPort = port("ATTUNE_NOTIFIER_PORT", 8081);
         serviceEnv.put("ATTUNE_NOTIFIER_PUBLIC_URL", env.getOrDefault("ATTUNE_NOTIFIER_PUBLIC_URL",
@@ -95,14 +107,25 @@ public final class StandaloneSuite {
         for (ServiceProcess service : services) {
             requireFree(service.port(), service.name());
         }
+        ServiceProcess.prepare(services, serviceEnv);
         // all at once: Flyway serialises the schema migration through a database lock
+        System.out.printf("  starting: the services (after %.1f s)%n", (System.nanoTime() - started) / 1e9);
         for (ServiceProcess service : services) {
             service.start(serviceEnv);
         }
-        awaitHealthy(services);
+        awaitHealthy(services, started);
 
         double seconds = (System.nanoTime() - started) / 1e9;
         printBanner(seconds, apiPort, notifierPort, adminPassword);
+        if (ServiceProcess.needTraining(services)) {
+            // once per build, beside the running suite rather than before it: the first start is not delayed
+            System.out.println("(first start of these jars: writing class-data archives in the background, for a "
+                    + "quicker start next time)");
+            Thread training = new Thread(() -> ServiceProcess.train(services, serviceEnv,
+                    message -> System.out.println("  " + message)), "attune-cds-training");
+            training.setDaemon(true);
+            training.start();
+        }
     }
 
     private Map<String, String> database() {
@@ -138,9 +161,10 @@ public final class StandaloneSuite {
         return broker.url();
     }
 
-    private void awaitHealthy(List<ServiceProcess> group) {
-        ServiceProcess.awaitHealthy(group, READY_TIMEOUT,
-                service -> System.out.println("  ready:    " + service.name() + " on port " + service.port()));
+    private void awaitHealthy(List<ServiceProcess> group, long started) {
+        ServiceProcess.awaitHealthy(group, READY_TIMEOUT, service -> System.out.printf(
+                "  ready:    %s on port %d (after %.1f s)%n", service.name(), service.port(),
+                (System.nanoTime() - started) / 1e9));
     }
 
     private void printBanner(double seconds, int apiPort, int notifierPort, String adminPassword) {
