@@ -1,59 +1,54 @@
 package io.attune.e2e;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.attune.standalone.ClassDataArchive;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 
 /**
  * How a service jar is started, the quick way: a JVM start-up costs a 2-core machine about 7 s of CPU, and a run
- * starts some sixty. So each built jar is extracted once per run with Spring Boot's own tool
- * ({@code java -Djarmode=tools -jar <module>.jar extract}, the layout Spring Boot documents for production with
- * class data sharing; the same classes, without the nested-jar class loader) and the first process of each module
- * writes a dynamic class-data archive when it stops, which every later process of that module maps instead of
- * loading and verifying its classes again: about half the CPU of a start-up (measured 7.1 s → 3.9 s for the executor).
+ * starts some sixty. The launcher's {@link ClassDataArchive} extracts each built jar once (Spring Boot's
+ * {@code -Djarmode=tools extract}: the same classes without the nested-jar class loader) and keeps a class-data
+ * archive per build; here the first process of each module without an archive writes it when it stops, and every
+ * later process (of this run, the next ones, and {@code ./run.sh}'s) maps it instead of loading and verifying its
+ * classes again: about half the CPU of a start-up (measured 7.1 s → 3.9 s for the executor).
  *
  * <p>{@code -Dattune.e2e.launch=jar} starts the built jars as they are instead ({@code java -jar <module>.jar}, as the
- * Dockerfiles do); {@code StandaloneSuiteTest} always does, through {@code run.sh}.
+ * Dockerfiles do); {@code StandaloneSuiteTest} always goes through {@code run.sh}.
  */
 final class QuickStart {
     private static final boolean EXTRACTED = !"jar".equals(System.getProperty("attune.e2e.launch", "extracted"));
-    private static final Path HOME = Path.of("target", "e2e-jars").toAbsolutePath();
-    private static final Map<String, Path> EXTRACTED_JARS = new HashMap<>();
-    /** The module's process writing its archive now, by module. */
-    private static final Map<String, Path> TRAINING = new HashMap<>();
+    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+    private static final Map<String, ClassDataArchive> ARCHIVES = new HashMap<>();
+    private static final Map<String, Path> JARS_TO_RUN = new HashMap<>();
+    /** The modules with a process writing their archive now. */
+    private static final Set<String> TRAINING = new HashSet<>();
 
     private QuickStart() {
     }
 
-    /** What comes after the JVM options of the harness: more options and {@code -jar <jar>}. */
-    static synchronized Launch of(String module, Path jar) {
+    /** What comes after the JVM options of the harness: more options and {@code -jar <jar>}; {@code log} hears the extraction. */
+    static synchronized Launch of(String module, Path jar, Path log) {
         if (!EXTRACTED) {
-            return new Launch(module, List.of("-jar", jar.toString()), null);
+            return new Launch(module, List.of("-jar", jar.toString()), null, null);
         }
-        Path launcher = EXTRACTED_JARS.computeIfAbsent(module, m -> extract(m, jar));
+        ClassDataArchive archive = ARCHIVES.computeIfAbsent(module, m -> ClassDataArchive.of(JAVA, jar));
+        Path jarToRun = JARS_TO_RUN.computeIfAbsent(module, m -> archive.prepare(log));
         List<String> arguments = new ArrayList<>();
-        Path archive = archive(module);
         Path training = null;
-        if (Files.isRegularFile(archive)) {
-            arguments.add("-XX:SharedArchiveFile=" + archive);
-        } else if (!TRAINING.containsKey(module)) {
-            training = HOME.resolve(module + "-" + System.nanoTime() + ".jsa.part");
-            TRAINING.put(module, training);
-            arguments.add("-XX:ArchiveClassesAtExit=" + training);
-            arguments.add("-Xlog:cds=off"); // hundreds of "not archived" lines at exit, none of them a problem
+        if (archive.isUsable(jarToRun)) {
+            arguments.addAll(archive.useOptions());
+        } else if (archive.canTrain(jarToRun) && TRAINING.add(module)) {
+            training = archive.trainingScratch();
+            arguments.addAll(archive.archiveAtExitOptions(training));
         }
         arguments.add("-jar");
-        arguments.add(launcher.toString());
-        return new Launch(module, arguments, training);
+        arguments.add(jarToRun.toString());
+        return new Launch(module, arguments, archive, training);
     }
 
     /**
@@ -62,59 +57,13 @@ final class QuickStart {
      * next process of the module trains instead.
      */
     static synchronized void ended(Launch launch, int exitCode) {
-        if (launch.training() == null) {
-            return;
+        if (launch.training() == null || !TRAINING.remove(launch.module())) {
+            return; // not a training run, or told before
         }
-        TRAINING.remove(launch.module(), launch.training());
-        try {
-            if (!Files.exists(launch.training())) {
-                return; // told before, or it never wrote one
-            }
-            boolean stoppedAsAsked = exitCode == 0 || exitCode == 130 || exitCode == 143;
-            if (stoppedAsAsked && Files.size(launch.training()) > 0) {
-                Files.move(launch.training(), archive(launch.module()), StandardCopyOption.ATOMIC_MOVE);
-            } else {
-                Files.deleteIfExists(launch.training());
-            }
-        } catch (IOException e) {
-            // no archive: the next process of the module writes one
-        }
-    }
-
-    private static Path archive(String module) {
-        return HOME.resolve(module + ".jsa");
-    }
-
-    /** Extracts the jar afresh (once per run: an older extraction or archive may be of another build). */
-    private static Path extract(String module, Path jar) {
-        Path destination = HOME.resolve(module);
-        String java = ProcessHandle.current().info().command().orElse("java");
-        try {
-            Files.createDirectories(HOME);
-            Files.deleteIfExists(archive(module));
-            if (Files.isDirectory(destination)) {
-                try (var files = Files.walk(destination)) {
-                    for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(file);
-                    }
-                }
-            }
-            Process process = new ProcessBuilder(java, "-Djarmode=tools", "-jar", jar.toString(), "extract",
-                    "--destination", destination.toString()).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("extracting " + jar + " failed:\n" + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        return destination.resolve(jar.getFileName());
+        launch.archive().keep(launch.training(), exitCode == 0 || exitCode == 130 || exitCode == 143);
     }
 
     /** One process's launch: its arguments and, for the one that trains, where its archive is written. */
-    record Launch(String module, List<String> arguments, Path training) {
+    record Launch(String module, List<String> arguments, ClassDataArchive archive, Path training) {
     }
 }

@@ -261,7 +261,7 @@ public final class RunningSuite implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        QuickStart.Launch launch = QuickStart.of(module, jar);
+        QuickStart.Launch launch = QuickStart.of(module, jar, log);
         List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Xmx384m"));
         command.addAll(launch.arguments());

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * stop a service from starting: if extraction or training fails, the service runs from its jar without an archive, and
  * a mismatched or damaged archive is ignored by the JVM ({@code -Xshare:auto}, {@code -XX:AOTMode=auto}).
  */
-final class ClassDataArchive {
+public final class ClassDataArchive {
     /** Training runs once per build; on a machine busy with other work four of them took over a minute. */
     static final long TRAINING_TIMEOUT_SECONDS = 240;
 
@@ -44,13 +44,13 @@ final class ClassDataArchive {
     }
 
     /** The archive of {@code jar} for the JDK of {@code java}, which is the JDK this launcher runs on. */
-    static ClassDataArchive of(String java, Path jar) {
+    public static ClassDataArchive of(String java, Path jar) {
         return new ClassDataArchive(java, jar.toAbsolutePath(),
                 jar.toAbsolutePath().getParent().resolve("cds").resolve(key(jar)), Runtime.version().feature() >= 25);
     }
 
     /** The jar to run: the extracted one when extraction worked (now or before), else the original. */
-    Path prepare(Path log) {
+    public Path prepare(Path log) {
         Path extracted = extractedJar();
         if (Files.isRegularFile(extracted)) {
             return extracted;
@@ -82,16 +82,16 @@ final class ClassDataArchive {
         }
     }
 
-    boolean isUsable(Path jarToRun) {
+    public boolean isUsable(Path jarToRun) {
         return jarToRun.equals(extractedJar()) && Files.isRegularFile(archive());
     }
 
-    boolean canTrain(Path jarToRun) {
+    public boolean canTrain(Path jarToRun) {
         return jarToRun.equals(extractedJar()) && !Files.isRegularFile(archive());
     }
 
     /** The options that map the archive; the JVM runs without it (and says so in the log) when it does not fit. */
-    List<String> useOptions() {
+    public List<String> useOptions() {
         return aotCache ? List.of("-XX:AOTCache=" + archive(), "-XX:AOTMode=auto")
                 : List.of("-XX:SharedArchiveFile=" + archive(), "-Xshare:auto");
     }
@@ -102,18 +102,23 @@ final class ClassDataArchive {
      * started), and the JVM writes what it loaded to {@code scratch}.
      */
     List<String> trainingOptions(Path scratch) {
-        List<String> options = new ArrayList<>();
-        options.add(aotCache ? "-XX:AOTCacheOutput=" + scratch : "-XX:ArchiveClassesAtExit=" + scratch);
+        List<String> options = new ArrayList<>(archiveAtExitOptions(scratch));
         options.add("-Dspring.context.exit=onRefresh");
         return options;
     }
 
-    Path trainingScratch() {
+    /** The options that make any run of the service write what it loaded to {@code scratch} when it exits. */
+    public List<String> archiveAtExitOptions(Path scratch) {
+        return List.of(aotCache ? "-XX:AOTCacheOutput=" + scratch : "-XX:ArchiveClassesAtExit=" + scratch,
+                "-Xlog:cds=off"); // hundreds of "not archived" lines at exit, none of them a problem
+    }
+
+    public Path trainingScratch() {
         return directory.resolve(archive().getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
     }
 
     /** Keeps what a training run wrote, if it finished; an unfinished archive is never used. */
-    void keep(Path scratch, boolean finished) {
+    public void keep(Path scratch, boolean finished) {
         try {
             if (finished && Files.isRegularFile(scratch) && Files.size(scratch) > 0) {
                 Files.move(scratch, archive(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
