@@ -1,6 +1,5 @@
 package io.attune.core.identity;
 
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -23,7 +22,6 @@ class GroupEntity {
     private String name;
     /** In the group's own row (as the SQL did), not one more query per group. */
     @Formula("(ARRAY(SELECT m.identity_id FROM attune.group_member m WHERE m.group_id = id ORDER BY m.identity_id))")
-    @Column(insertable = false, updatable = false)
     private Long[] members;
 
     protected GroupEntity() {

@@ -1,6 +1,5 @@
 package io.attune.core.identity;
 
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -38,7 +37,6 @@ class IdentityEntity {
     /** In the identity's own row (as the SQL did), not one more query per identity. */
     @Formula("(ARRAY(SELECT g.name FROM attune.group_member m JOIN attune.identity_group g ON g.id = m.group_id "
             + "WHERE m.identity_id = id ORDER BY g.name))")
-    @Column(insertable = false, updatable = false)
     private String[] groups;
 
     protected IdentityEntity() {

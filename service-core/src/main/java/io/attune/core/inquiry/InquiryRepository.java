@@ -1,12 +1,16 @@
 package io.attune.core.inquiry;
 
 import io.attune.core.identity.Actor;
+import io.attune.core.persistence.ReadOnlyEntities;
 import io.attune.model.InquiryStatus;
 import io.attune.model.inquiry.Assignment;
 import io.attune.model.inquiry.EscalationStep;
 import io.attune.model.inquiry.InquiryOutcome.Answer;
 import io.attune.model.inquiry.InquiryRequest;
 import io.attune.model.json.Json;
+import jakarta.persistence.EntityManager;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -39,9 +43,13 @@ public class InquiryRepository {
             answers(json(rs, "quorum_answers")));
 
     private final JdbcClient jdbc;
+    private final InquiryEntities entities;
+    private final ReadOnlyEntities read;
 
-    public InquiryRepository(JdbcClient jdbc) {
+    public InquiryRepository(JdbcClient jdbc, InquiryEntities entities, EntityManager entityManager) {
         this.jdbc = jdbc;
+        this.entities = entities;
+        this.read = new ReadOnlyEntities(entityManager);
     }
 
     public Inquiry insert(long execution, String prompt, JsonNode responseSchema, Long assignedTo, Long timeoutSeconds,
@@ -176,7 +184,7 @@ public class InquiryRepository {
     }
 
     public Optional<Inquiry> find(long id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.inquiry WHERE id = ?").param(id).query(ROW).optional();
+        return read.one(entities.findById(id), InquiryEntity::toRecord);
     }
 
     /** The inquiry's {@code response_schema} (JSON null when it has none); empty when there is no such inquiry. */
@@ -334,13 +342,12 @@ public class InquiryRepository {
                         .params(groupParams).query(Long.class).single();
             }
         }
-        List<Object> pageParams = new ArrayList<>(rowsWanted.params());
-        pageParams.add(query.perPage());
-        pageParams.add(query.offset());
+        // the rows through Spring Data, without its count (the total above is the cheap one); a slice reads one row
+        // more than the page to know whether another follows, which the list does not need but costs one row
         List<Inquiry> rows = total == 0 ? List.of()
-                : jdbc.sql("SELECT " + COLUMNS + " FROM attune.inquiry" + rowsWanted.where()
-                        + " ORDER BY id DESC LIMIT ? OFFSET ?")
-                .params(pageParams).query(ROW).list();
+                : read.all(entities.findBy(InquirySpecifications.listed(query, actor), found -> found.slice(
+                        PageRequest.of(query.page() - 1, query.perPage(), Sort.by(Sort.Direction.DESC, "id"))))
+                        .getContent(), InquiryEntity::toRecord);
         return new Page(rows, total);
     }
 
@@ -390,7 +397,7 @@ public class InquiryRepository {
                         + self + "id)::text END AS quorum_answers");
     }
 
-    private static List<Answer> answers(JsonNode kept) {
+    static List<Answer> answers(JsonNode kept) {
         if (kept == null || !kept.isArray()) {
             return null;
         }

@@ -1,0 +1,11 @@
+package io.attune.core.inquiry;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
+
+/**
+ * The reads of inquiries (Spring Data, the list through {@link InquirySpecifications}); every change, the row
+ * locks and the list's count are SQL in {@link InquiryRepository}.
+ */
+interface InquiryEntities extends JpaRepository<InquiryEntity, Long>, JpaSpecificationExecutor<InquiryEntity> {
+}
