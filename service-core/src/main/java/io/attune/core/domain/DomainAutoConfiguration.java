@@ -23,18 +23,21 @@ import io.attune.core.inquiry.JsonSchemas;
 import io.attune.core.inquiry.ResultMask;
 import io.attune.core.workflow.WorkflowLaunch;
 import io.attune.core.workflow.WorkflowQueries;
+import io.attune.core.persistence.PersistenceAutoConfiguration;
 import io.attune.core.workflow.WorkflowRepository;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration;
 import org.springframework.context.annotation.Import;
 
 /**
  * The domain every service shares: identities and groups, the audit chain, executions and inquiries with the one
- * place that decides each of their transitions, and the workflow records. Its repositories read and write Postgres
- * through Spring's JdbcClient; its transitions store their events through the outbox. Each class is listed, so the
+ * place that decides each of their transitions, and the workflow records. Its repositories read through Spring Data JPA (the
+ * persistence module) and decide and write through Spring's JdbcClient; its transitions store their events through the outbox. Each class is listed, so the
  * module says what it is: a new component of these packages is added here (ModulesTest fails until it is).
  */
-@AutoConfiguration(after = {JdbcClientAutoConfiguration.class, OutboxAutoConfiguration.class},
+@AutoConfiguration(after = {JdbcClientAutoConfiguration.class, OutboxAutoConfiguration.class,
+        PersistenceAutoConfiguration.class, HibernateJpaAutoConfiguration.class},
         afterName = "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration")
 @Import({
         IdentityRepository.class, GroupRepository.class, SessionGuard.class,

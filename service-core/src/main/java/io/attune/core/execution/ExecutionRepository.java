@@ -1,7 +1,9 @@
 package io.attune.core.execution;
 
+import io.attune.core.persistence.ReadOnlyEntities;
 import io.attune.model.ExecutionStatus;
 import io.attune.model.json.Json;
+import jakarta.persistence.EntityManager;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -27,9 +29,13 @@ public class ExecutionRepository {
             nullableLong(rs, "parent"));
 
     private final JdbcClient jdbc;
+    private final ExecutionEntities entities;
+    private final ReadOnlyEntities read;
 
-    public ExecutionRepository(JdbcClient jdbc) {
+    public ExecutionRepository(JdbcClient jdbc, ExecutionEntities entities, EntityManager entityManager) {
         this.jdbc = jdbc;
+        this.entities = entities;
+        this.read = new ReadOnlyEntities(entityManager);
     }
 
     public Execution insert(String actionRef, JsonNode parameters, Long requestedBy) {
@@ -49,21 +55,22 @@ public class ExecutionRepository {
 
     /** The task runs of a workflow execution, oldest first. */
     public List<Execution> children(long parent) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.execution WHERE parent = ? ORDER BY id").param(parent)
-                .query(ROW).list();
+        return read.all(entities.findByParentOrderById(parent), ExecutionEntity::toRecord);
     }
 
     public Optional<Execution> find(long id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.execution WHERE id = ?").param(id).query(ROW).optional();
+        return read.one(entities.findById(id), ExecutionEntity::toRecord);
     }
 
     /** Reads and locks the execution until the transaction ends, so that concurrent deliveries queue up. */
+    // SQL: FOR UPDATE, the lock concurrent deliveries queue up on, read in the statement that takes it
     public Optional<Execution> lock(long id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM attune.execution WHERE id = ? FOR UPDATE").param(id)
                 .query(ROW).optional();
     }
 
     /** Moves the execution to {@code to} if it is in one of {@code from}; empty when it was not. */
+    // SQL: the conditional update decides the one winner among concurrent changes (WHERE status = ANY(from))
     public Optional<Execution> update(long id, Collection<ExecutionStatus> from, ExecutionStatus to, JsonNode result) {
         return jdbc.sql("UPDATE attune.execution SET status = ?::attune.execution_status_enum, result = ?::jsonb "
                         + "WHERE id = ? AND status::text = ANY(?) RETURNING " + COLUMNS)
@@ -75,6 +82,7 @@ public class ExecutionRepository {
      * Ends the wait of paused executions: each becomes {@code to}, with {@code __inquiry} in its result replaced by
      * the given outcome (JSON). Executions no longer paused are left alone and not returned.
      */
+    // SQL: one set-wise conditional update (unnest, jsonb_set) for a whole batch of paused executions
     public List<Execution> finishPaused(Map<Long, JsonNode> outcomes, ExecutionStatus to) {
         if (outcomes.isEmpty()) {
             return List.of();

@@ -1,8 +1,12 @@
 package io.attune.core.identity;
 
 import io.attune.core.error.DomainException;
+import io.attune.core.persistence.ReadOnlyEntities;
 import io.attune.model.rest.GroupView;
+import jakarta.persistence.EntityManager;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -27,32 +31,38 @@ public class GroupRepository {
     };
 
     private final JdbcClient jdbc;
+    private final GroupEntities entities;
+    private final ReadOnlyEntities read;
 
-    public GroupRepository(JdbcClient jdbc) {
+    public GroupRepository(JdbcClient jdbc, GroupEntities entities, EntityManager entityManager) {
         this.jdbc = jdbc;
+        this.entities = entities;
+        this.read = new ReadOnlyEntities(entityManager);
     }
 
     public Optional<Group> find(String name) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.identity_group g WHERE g.name = ?").param(name).query(ROW)
-                .optional();
+        return read.one(entities.findByName(name), GroupEntity::toRecord);
     }
 
     /** Locks the group's row until the transaction ends. */
+    // SQL: FOR UPDATE OF g, the lock changes to one group queue up on
     public Optional<Group> lock(String name) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM attune.identity_group g WHERE g.name = ? FOR UPDATE OF g")
                 .param(name).query(ROW).optional();
     }
 
     public List<Group> page(int limit, long offset) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.identity_group g ORDER BY g.name LIMIT ? OFFSET ?")
-                .params(limit, offset).query(ROW).list();
+        // the list's offsets are whole pages (page - 1) * per_page
+        return read.all(entities.findAllBy(PageRequest.of((int) (offset / limit), limit, Sort.by("name"))),
+                GroupEntity::toRecord);
     }
 
     public long count() {
-        return jdbc.sql("SELECT count(*) FROM attune.identity_group").query(Long.class).single();
+        return entities.count();
     }
 
     /** Which of the given names are no group (sorted). */
+    // SQL: one statement over the whole list (unnest), where JPA would need the list back and a difference in Java
     public List<String> missing(Collection<String> names) {
         return jdbc.sql("SELECT DISTINCT t.name FROM unnest(?::text[]) AS t(name) "
                         + "WHERE NOT EXISTS (SELECT 1 FROM attune.identity_group g WHERE g.name = t.name) ORDER BY 1")
@@ -60,6 +70,7 @@ public class GroupRepository {
     }
 
     /** A new group; a name that is taken is a 409. */
+    // SQL: the unique name decides, in one INSERT (the entity is read-only)
     public long create(String name) {
         try {
             return jdbc.sql("INSERT INTO attune.identity_group (name) VALUES (?) RETURNING id").param(name)
@@ -69,6 +80,7 @@ public class GroupRepository {
         }
     }
 
+    // SQL: the rename and the rewrite of every inquiry naming the group (arrays and jsonb) in the same transaction
     public void rename(long id, String name) {
         String old = jdbc.sql("SELECT name FROM attune.identity_group WHERE id = ?").param(id).query(String.class)
                 .optional().orElse(null);
@@ -94,11 +106,13 @@ public class GroupRepository {
         return "{\"group\": \"" + name + "\"}";
     }
 
+    // SQL: the memberships go with the group by ON DELETE CASCADE, in the database (the entity is read-only)
     public void delete(long id) {
         jdbc.sql("DELETE FROM attune.identity_group WHERE id = ?").param(id).update();
     }
 
     /** Makes exactly these identities the group's members. */
+    // SQL: set-wise membership changes (unnest, ON CONFLICT DO NOTHING), two statements whatever the list's size
     public void replaceMembers(long groupId, Collection<Long> identityIds) {
         Long[] ids = identityIds.toArray(Long[]::new);
         jdbc.sql("DELETE FROM attune.group_member WHERE group_id = ? AND identity_id <> ALL(?::bigint[])")
@@ -121,6 +135,7 @@ public class GroupRepository {
     }
 
     /** Whether the identity is a member of the named group (what assigning to a group will ask). */
+    // SQL: an EXISTS over the membership table, which has no entity
     public boolean isMember(long identityId, String group) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM attune.group_member m JOIN attune.identity_group g "
                         + "ON g.id = m.group_id WHERE g.name = ? AND m.identity_id = ?)")

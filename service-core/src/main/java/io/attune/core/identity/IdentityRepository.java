@@ -1,8 +1,12 @@
 package io.attune.core.identity;
 
 import io.attune.core.error.DomainException;
+import io.attune.core.persistence.ReadOnlyEntities;
 import io.attune.model.json.Json;
+import jakarta.persistence.EntityManager;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -32,26 +36,29 @@ public class IdentityRepository {
             instant(rs, "updated"));
 
     private final JdbcClient jdbc;
+    private final IdentityEntities entities;
+    private final ReadOnlyEntities read;
 
-    public IdentityRepository(JdbcClient jdbc) {
+    public IdentityRepository(JdbcClient jdbc, IdentityEntities entities, EntityManager entityManager) {
         this.jdbc = jdbc;
+        this.entities = entities;
+        this.read = new ReadOnlyEntities(entityManager);
     }
 
     public Optional<Identity> findById(long id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.identity i WHERE i.id = ?").param(id).query(ROW).optional();
+        return read.one(entities.findById(id), IdentityEntity::toRecord);
     }
 
     public Optional<Identity> findByLogin(String login) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.identity i WHERE i.login = ?").param(login).query(ROW)
-                .optional();
+        return read.one(entities.findByLogin(login), IdentityEntity::toRecord);
     }
 
     public boolean exists(long id) {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM attune.identity WHERE id = ?)").param(id)
-                .query(Boolean.class).single();
+        return entities.existsById(id);
     }
 
     /** Which of the given ids name no identity (ascending). */
+    // SQL: one statement over the whole list (unnest), where JPA would need the list back and a difference in Java
     public List<Long> missing(Collection<Long> ids) {
         return jdbc.sql("SELECT DISTINCT t.id FROM unnest(?::bigint[]) AS t(id) "
                         + "WHERE NOT EXISTS (SELECT 1 FROM attune.identity i WHERE i.id = t.id) ORDER BY t.id")
@@ -60,27 +67,32 @@ public class IdentityRepository {
 
     /** A page of identities by id. */
     public List<Identity> page(int limit, long offset) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.identity i ORDER BY i.id LIMIT ? OFFSET ?")
-                .params(limit, offset).query(ROW).list();
+        // the list's offsets are whole pages (page - 1) * per_page
+        return read.all(entities.findAllBy(PageRequest.of((int) (offset / limit), limit, Sort.by("id"))),
+                IdentityEntity::toRecord);
     }
 
     public long count() {
-        return jdbc.sql("SELECT count(*) FROM attune.identity").query(Long.class).single();
+        return entities.count();
     }
 
     /** Locks the identity's row until the transaction ends (changes to one identity queue up). */
+    // SQL: FOR UPDATE OF i, the lock the transaction holds while it decides (JPA's PESSIMISTIC_WRITE would lock the
+    // same row, but the read and the lock stay one visible statement)
     public Optional<Identity> lock(long id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM attune.identity i WHERE i.id = ? FOR UPDATE OF i").param(id)
                 .query(ROW).optional();
     }
 
     /** How many enabled admins there are besides {@code except}. */
+    // SQL: decides whether the last admin may be disabled or demoted ('admin' = ANY(roles), an array test)
     public long otherEnabledAdmins(long except) {
         return jdbc.sql("SELECT count(*) FROM attune.identity WHERE id <> ? AND NOT disabled AND 'admin' = ANY(roles)")
                 .param(except).query(Long.class).single();
     }
 
     /** Creates an identity; a login that is taken is a 409. */
+    // SQL: the unique login decides, in one INSERT (the entity is read-only)
     public Identity create(String login, String displayName, String passwordHash, Set<Role> roles) {
         try {
             long id = jdbc.sql("INSERT INTO attune.identity (login, display_name, password_hash, roles) "
@@ -94,6 +106,7 @@ public class IdentityRepository {
     }
 
     /** Writes the given identity's display name, roles, disabled flag, password hash and attributes. */
+    // SQL: one UPDATE under the row lock taken by lock(), as the callers decided it
     public void update(Identity changed) {
         jdbc.sql("UPDATE attune.identity SET display_name = ?, roles = ?::text[], disabled = ?, password_hash = ?, "
                         + "attributes = ?::jsonb WHERE id = ?")

@@ -2,12 +2,16 @@ package io.attune.core.inquiry;
 
 import io.attune.core.event.Outbox;
 import io.attune.core.identity.Actor;
+import io.attune.core.persistence.ReadOnlyEntities;
 import io.attune.model.InquiryStatus;
 import io.attune.model.inquiry.Assignment;
 import io.attune.model.inquiry.EscalationStep;
 import io.attune.model.inquiry.InquiryOutcome.Answer;
 import io.attune.model.inquiry.InquiryRequest;
 import io.attune.model.json.Json;
+import jakarta.persistence.EntityManager;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -40,9 +44,13 @@ public class InquiryRepository {
             answers(json(rs, "quorum_answers")));
 
     private final JdbcClient jdbc;
+    private final InquiryEntities entities;
+    private final ReadOnlyEntities read;
 
-    public InquiryRepository(JdbcClient jdbc) {
+    public InquiryRepository(JdbcClient jdbc, InquiryEntities entities, EntityManager entityManager) {
         this.jdbc = jdbc;
+        this.entities = entities;
+        this.read = new ReadOnlyEntities(entityManager);
     }
 
     public Inquiry insert(long execution, String prompt, JsonNode responseSchema, Long assignedTo, Long timeoutSeconds,
@@ -52,6 +60,7 @@ public class InquiryRepository {
     }
 
     /** A pending inquiry as the request asks: its assignment, escalation and policies (docs/policies.md). */
+    // SQL: the row and its derived columns (assignee_keys, escalate_at, next_reminder_at) from the database's clock, in one INSERT ... RETURNING
     public Inquiry insert(long execution, InquiryRequest request) {
         Assignment assignment = request.assignedTo();
         List<EscalationStep> escalation = request.escalation();
@@ -103,6 +112,7 @@ public class InquiryRepository {
      * empty then. Answers to a quorum queue up here, so the last slot is taken exactly once: a second answer waiting
      * for the lock finds the inquiry no longer pending.
      */
+    // SQL: FOR UPDATE with the timeout read on clock_timestamp(): the lock a quorum's answers queue up on
     public Optional<Inquiry> lockPending(long id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM attune.inquiry WHERE id = ? AND status = 'pending' "
                         + "AND (timeout_at IS NULL OR timeout_at > clock_timestamp()) FOR UPDATE")
@@ -113,6 +123,7 @@ public class InquiryRepository {
      * Keeps one person's answer to a quorum inquiry; empty when that person has answered it already. The moment is
      * {@code clock_timestamp()}, as for a single answer.
      */
+    // SQL: ON CONFLICT DO NOTHING on the once-per-person constraint decides a repeated answer
     public Optional<Answer> recordAnswer(long inquiry, long respondedBy, JsonNode response) {
         return jdbc.sql("INSERT INTO attune.inquiry_response (inquiry, responded_by, response, responded_at) "
                         + "VALUES (?, ?, ?::jsonb, clock_timestamp()) ON CONFLICT ON CONSTRAINT "
@@ -126,6 +137,7 @@ public class InquiryRepository {
      * The approvals a quorum inquiry has: its answers with {@code true} at {@code decisionField}, or every answer
      * when there is none.
      */
+    // SQL: the quorum tally, a count over a jsonb path (#>) under the inquiry's row lock
     public int approvals(long inquiry, String decisionField) {
         if (decisionField == null) {
             return jdbc.sql("SELECT count(*) FROM attune.inquiry_response WHERE inquiry = ?").param(inquiry)
@@ -147,6 +159,7 @@ public class InquiryRepository {
      * passed) one period on — or to a period from now, when the sweep fell behind — and returns them with the number
      * of the reminder due. Rows another sweep is working on are skipped, so replicas split the work.
      */
+    // SQL: FOR UPDATE SKIP LOCKED: replicas split the due reminders without waiting for each other
     public List<DueReminder> advanceDueReminders(int limit) {
         return jdbc.sql("UPDATE attune.inquiry i SET next_reminder_at = CASE "
                         + "WHEN due.at + make_interval(secs => i.remind_every_seconds) > now() "
@@ -167,7 +180,7 @@ public class InquiryRepository {
     }
 
     public Optional<Inquiry> find(long id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.inquiry WHERE id = ?").param(id).query(ROW).optional();
+        return read.one(entities.findById(id), InquiryEntity::toRecord);
     }
 
     /** The inquiry's {@code response_schema} (JSON null when it has none); empty when there is no such inquiry. */
@@ -181,14 +194,15 @@ public class InquiryRepository {
 
     /** The pending inquiry of an execution, if it waits on one. */
     public Optional<Inquiry> pendingOf(long execution) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM attune.inquiry WHERE execution = ? AND status = 'pending'")
-                .param(execution).query(ROW).optional();
+        return read.one(entities.findByExecutionAndStatus(execution, InquiryStatus.PENDING.wire()),
+                InquiryEntity::toRecord);
     }
 
     /**
      * Every inquiry of an execution chain: the execution's own and those of its task runs, at any depth, oldest
      * first.
      */
+    // SQL: a recursive CTE over the execution tree, which JPQL cannot say
     public List<Inquiry> ofChain(long root) {
         return jdbc.sql("WITH RECURSIVE chain(id) AS (SELECT ?::bigint UNION ALL SELECT e.id FROM attune.execution e "
                         + "JOIN chain c ON e.parent = c.id) SELECT " + columns("i.") + " FROM attune.inquiry i "
@@ -200,6 +214,7 @@ public class InquiryRepository {
      * Whether the inquiry's {@code timeout_at} has passed by the database's clock, read now ({@code clock_timestamp()},
      * not the transaction's start): the one clock of every timeout decision.
      */
+    // SQL: clock_timestamp(), the database's clock now, the one clock of every timeout decision
     public boolean isPastTimeout(long id) {
         return jdbc.sql("SELECT timeout_at IS NOT NULL AND timeout_at <= clock_timestamp() FROM attune.inquiry "
                         + "WHERE id = ?")
@@ -211,6 +226,7 @@ public class InquiryRepository {
      * itself ({@code clock_timestamp()}: a transaction that began before the timeout cannot slip an answer in after
      * it); empty then. {@code responded_at} is that same moment.
      */
+    // SQL: the respond CAS: a conditional UPDATE picks the one winner among concurrent answers
     public Optional<Inquiry> markResponded(long id, JsonNode response, long respondedBy) {
         // The answerer's eligibility is part of the condition: an escalation that reassigned the inquiry meanwhile
         // is seen here (the row is re-read after its lock), so the answer and the reassignment are in one order.
@@ -274,6 +290,7 @@ public class InquiryRepository {
      * passed): the step's assignment replaces the current one and the following step, if any, becomes due. Rows
      * another sweeper (or an answer) holds are skipped, not waited for.
      */
+    // SQL: FOR UPDATE SKIP LOCKED and a set-wise reassignment from the stored escalation steps (jsonb)
     public List<Escalated> escalateDue(int limit) {
         return jdbc.sql("UPDATE attune.inquiry i SET assignment = due.step -> 'assign_to', "
                         + "assignee_keys = ARRAY(SELECT jsonb_array_elements_text(due.step -> 'keys')), "
@@ -299,6 +316,7 @@ public class InquiryRepository {
      * pending → cancelled; empty when it was not pending, or its timeout had passed at the moment of the update (the
      * same rule and clock as {@link #markResponded}).
      */
+    // SQL: a conditional UPDATE (pending, timeout not passed) picks the one winner
     public Optional<Inquiry> markCancelled(long id) {
         return jdbc.sql("UPDATE attune.inquiry SET status = 'cancelled' WHERE id = ? AND status = 'pending' "
                         + "AND (timeout_at IS NULL OR timeout_at > clock_timestamp()) RETURNING " + COLUMNS)
@@ -309,6 +327,7 @@ public class InquiryRepository {
      * pending → timeout for up to {@code limit} inquiries whose {@code timeout_at} has passed. Rows another
      * checker is working on are skipped, not waited for, so concurrent checkers split the work.
      */
+    // SQL: FOR UPDATE SKIP LOCKED: concurrent checkers split the expired inquiries
     public List<Inquiry> markTimedOut(int limit) {
         return jdbc.sql("UPDATE attune.inquiry i SET status = 'timeout', defaulted = i.on_timeout IS NOT NULL "
                         + "FROM (SELECT id FROM attune.inquiry "
@@ -320,19 +339,14 @@ public class InquiryRepository {
 
     /** Whether the execution has an inquiry (of any status) that the actor may see. */
     public boolean anyVisibleForExecution(long execution, Actor actor) {
-        if (actor.isAdmin()) {
-            return jdbc.sql("SELECT EXISTS (SELECT 1 FROM attune.inquiry WHERE execution = ?)").param(execution)
-                    .query(Boolean.class).single();
-        }
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM attune.inquiry WHERE execution = ? AND " + Visibility.MAY_ANSWER
-                        + ")")
-                .params(execution, actor.id()).query(Boolean.class).single();
+        return entities.exists(InquirySpecifications.listed(new InquiryQuery(null, execution, null, 1, 1), actor));
     }
 
     /** A page of the inquiries the actor may see, newest first, and how many match in all. */
     public Page page(InquiryQuery query, Actor actor) {
         Filter rowsWanted = filter(query, actor);
         long total;
+        // SQL: the count from inquiry_tally (or a narrow count), not Spring Data's count(*) over up to a million rows
         Long who = query.assignedTo() != null ? query.assignedTo() : actor.isAdmin() ? null : actor.id();
         if (query.assignedTo() != null && query.assignedTo() < 1) {
             total = 0; // no identity has such an id
@@ -371,13 +385,12 @@ public class InquiryRepository {
                         .params(groupParams).query(Long.class).single();
             }
         }
-        List<Object> pageParams = new ArrayList<>(rowsWanted.params());
-        pageParams.add(query.perPage());
-        pageParams.add(query.offset());
+        // the rows through Spring Data, without its count (the total above is the cheap one); a slice reads one row
+        // more than the page to know whether another follows, which the list does not need but costs one row
         List<Inquiry> rows = total == 0 ? List.of()
-                : jdbc.sql("SELECT " + COLUMNS + " FROM attune.inquiry" + rowsWanted.where()
-                        + " ORDER BY id DESC LIMIT ? OFFSET ?")
-                .params(pageParams).query(ROW).list();
+                : read.all(entities.findBy(InquirySpecifications.listed(query, actor), found -> found.slice(
+                        PageRequest.of(query.page() - 1, query.perPage(), Sort.by(Sort.Direction.DESC, "id"))))
+                        .getContent(), InquiryEntity::toRecord);
         return new Page(rows, total);
     }
 
@@ -427,7 +440,7 @@ public class InquiryRepository {
                         + self + "id)::text END AS quorum_answers");
     }
 
-    private static List<Answer> answers(JsonNode kept) {
+    static List<Answer> answers(JsonNode kept) {
         if (kept == null || !kept.isArray()) {
             return null;
         }
