@@ -222,29 +222,16 @@ public class InquiryRepository {
     }
 
     /**
-     * pending → responded, unless it is no longer pending or its timeout has passed at the moment of the update
-     * itself ({@code clock_timestamp()}: a transaction that began before the timeout cannot slip an answer in after
-     * it); empty then. {@code responded_at} is that same moment.
-     */
-    // SQL: the respond CAS: a conditional UPDATE picks the one winner among concurrent answers
-    public Optional<Inquiry> markResponded(long id, JsonNode response, long respondedBy) {
-        // The answerer's eligibility is part of the condition: an escalation that reassigned the inquiry meanwhile
-        // is seen here (the row is re-read after its lock), so the answer and the reassignment are in one order.
-        return jdbc.sql("WITH clock AS (SELECT clock_timestamp() AS now) "
-                        + "UPDATE attune.inquiry SET status = 'responded', response = ?::jsonb, responded_by = ?, "
-                        + "responded_at = clock.now FROM clock WHERE id = ? AND status = 'pending' "
-                        + "AND (timeout_at IS NULL OR timeout_at > clock.now) AND " + Visibility.MAY_ANSWER
-                        + " RETURNING " + COLUMNS)
-                .params(Json.write(response), respondedBy, id, respondedBy)
-                .query(ROW).optional();
-    }
-
-    /**
-     * {@link #markResponded} and the event announcing it in one statement (one round trip): the event's row is
+     * pending → responded, unless it is no longer pending, its timeout has passed at the moment of the update itself
+     * ({@code clock_timestamp()}: a transaction that began before the timeout cannot slip an answer in after it) or
+     * the answerer may no longer answer it (an escalation that reassigned it meanwhile is seen here, the row being
+     * re-read after its lock, so the answer and the reassignment are in one order); {@code responded_at} is that
+     * moment. With it, the event announcing it, in one statement (one round trip): the event's row is
      * inserted only when the update took the inquiry, with the payload's {@code responded_at} set to the update's
      * moment, written as the wire writes an instant ({@code 2026-01-15T10:30:00.378190Z}, trailing zeros in groups
      * of three dropped). Empty, and no event, when the update took nothing.
      */
+    // SQL: the respond CAS (a conditional UPDATE picks the one winner), its event in the same statement
     public Optional<Inquiry> markRespondedAnnounced(long id, JsonNode response, long respondedBy, Outbox.Row event) {
         return jdbc.sql("WITH clock AS (SELECT clock_timestamp() AS now), answered AS ("
                         + "UPDATE attune.inquiry SET status = 'responded', response = ?::jsonb, responded_by = ?, "

@@ -1,6 +1,7 @@
 package io.attune.core.inquiry;
 
 import io.attune.core.CoreIntegrationTest;
+import io.attune.core.event.Outbox;
 import io.attune.core.execution.Execution;
 import io.attune.core.identity.Identity;
 import io.attune.core.identity.Role;
@@ -8,6 +9,7 @@ import io.attune.model.ExecutionStatus;
 import io.attune.model.InquiryStatus;
 import io.attune.model.inquiry.InquiryRequest;
 import io.attune.model.json.Json;
+import io.attune.model.message.InquiryResponded;
 import io.attune.model.rest.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,6 +37,8 @@ class InquiryLimitsTest extends CoreIntegrationTest {
     AuditRepository audit;
     @Autowired
     TransactionTemplate transactions;
+    @Autowired
+    Outbox outbox;
 
     Inquiry open(JsonNode schema, Long timeoutSeconds) {
         Execution execution = runningExecution();
@@ -111,7 +115,9 @@ class InquiryLimitsTest extends CoreIntegrationTest {
             // the transaction begins (now() is fixed) before the timeout; the update runs after it
             jdbc.sql("SELECT now()").query(Object.class).single();
             sleepUntil(timeoutAt.plusMillis(200));
-            return inquiries.markResponded(inquiry.id(), Json.tree("{}"), ada.id()).isPresent();
+            Outbox.Row event = outbox.row(new InquiryResponded(inquiry.id(), inquiry.execution(), Json.tree("{}"),
+                    ada.id(), Instant.EPOCH), null);
+            return inquiries.markRespondedAnnounced(inquiry.id(), Json.tree("{}"), ada.id(), event).isPresent();
         }));
 
         assertThat(answered).isFalse();
