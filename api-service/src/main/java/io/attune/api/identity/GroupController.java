@@ -46,7 +46,7 @@ public class GroupController {
                                                 + PageRequest.DEFAULT_PER_PAGE) int perPage) {
         PageRequest wanted = PageRequest.of(page, perPage);
         long total = groups.count();
-        return PageResponse.of(groups.page(wanted.perPage(), wanted.offset()).stream()
+        return PageResponse.of(groups.page(wanted.page(), wanted.perPage()).stream()
                 .map(GroupRepository.Group::toView).toList(), total, wanted.page(), wanted.perPage());
     }
 

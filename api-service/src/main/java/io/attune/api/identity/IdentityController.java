@@ -60,7 +60,7 @@ public class IdentityController {
                                                    + PageRequest.DEFAULT_PER_PAGE) int perPage) {
         PageRequest wanted = PageRequest.of(page, perPage);
         long total = identities.count();
-        return PageResponse.of(identities.page(wanted.perPage(), wanted.offset()).stream().map(Identity::toView)
+        return PageResponse.of(identities.page(wanted.page(), wanted.perPage()).stream().map(Identity::toView)
                 .toList(), total, wanted.page(), wanted.perPage());
     }
 

@@ -21,8 +21,4 @@ record PageRequest(int page, int perPage) {
         }
         return new PageRequest(page, Math.min(perPage, MAX_PER_PAGE));
     }
-
-    long offset() {
-        return (long) (page - 1) * perPage;
-    }
 }

@@ -51,9 +51,8 @@ public class GroupRepository {
                 .param(name).query(ROW).optional();
     }
 
-    public List<Group> page(int limit, long offset) {
-        // the list's offsets are whole pages (page - 1) * per_page
-        return read.all(entities.findAllBy(PageRequest.of((int) (offset / limit), limit, Sort.by("name"))),
+    public List<Group> page(int page, int perPage) {
+        return read.all(entities.findAllBy(PageRequest.of(page - 1, perPage, Sort.by("name"))),
                 GroupEntity::toRecord);
     }
 

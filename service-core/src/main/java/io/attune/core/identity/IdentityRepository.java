@@ -65,10 +65,9 @@ public class IdentityRepository {
                 .param(ids.toArray(Long[]::new)).query(Long.class).list();
     }
 
-    /** A page of identities by id. */
-    public List<Identity> page(int limit, long offset) {
-        // the list's offsets are whole pages (page - 1) * per_page
-        return read.all(entities.findAllBy(PageRequest.of((int) (offset / limit), limit, Sort.by("id"))),
+    /** Page {@code page} (from 1) of identities by id. */
+    public List<Identity> page(int page, int perPage) {
+        return read.all(entities.findAllBy(PageRequest.of(page - 1, perPage, Sort.by("id"))),
                 IdentityEntity::toRecord);
     }
 

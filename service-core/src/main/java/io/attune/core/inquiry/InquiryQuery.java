@@ -14,8 +14,4 @@ public record InquiryQuery(InquiryStatus status, Long execution, Long assignedTo
         page = Math.max(page, 1);
         perPage = Math.min(Math.max(perPage, 1), MAX_PER_PAGE);
     }
-
-    public long offset() {
-        return (long) (page - 1) * perPage;
-    }
 }
