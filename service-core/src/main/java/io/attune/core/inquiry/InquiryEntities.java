@@ -6,8 +6,8 @@ import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
 import java.util.Optional;
 
 /**
- * The reads of inquiries (Spring Data, the list through {@link InquirySpecifications}); every change, the row
- * locks and the list's count are SQL in {@link InquiryRepository}.
+ * The reads of inquiries (Spring Data, the list and its narrow counts through {@link InquirySpecifications});
+ * every change, the row locks and the list's count from the tally are SQL in {@link InquiryRepository}.
  */
 interface InquiryEntities extends JpaRepository<InquiryEntity, Long>, JpaSpecificationExecutor<InquiryEntity> {
 

@@ -12,6 +12,7 @@ import io.attune.model.json.Json;
 import jakarta.persistence.EntityManager;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.jpa.domain.Specification;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -301,7 +302,7 @@ public class InquiryRepository {
 
     /**
      * pending → cancelled; empty when it was not pending, or its timeout had passed at the moment of the update (the
-     * same rule and clock as {@link #markResponded}).
+     * same rule and clock as {@link #markRespondedAnnounced}).
      */
     // SQL: a conditional UPDATE (pending, timeout not passed) picks the one winner
     public Optional<Inquiry> markCancelled(long id) {
@@ -331,9 +332,10 @@ public class InquiryRepository {
 
     /** A page of the inquiries the actor may see, newest first, and how many match in all. */
     public Page page(InquiryQuery query, Actor actor) {
-        Filter rowsWanted = filter(query, actor);
+        Specification<InquiryEntity> wanted = InquirySpecifications.listed(query, actor);
         long total;
-        // SQL: the count from inquiry_tally (or a narrow count), not Spring Data's count(*) over up to a million rows
+        // SQL: the count from inquiry_tally, not count(*) over up to a million rows (only narrow counts go through
+        // Spring Data)
         Long who = query.assignedTo() != null ? query.assignedTo() : actor.isAdmin() ? null : actor.id();
         if (query.assignedTo() != null && query.assignedTo() < 1) {
             total = 0; // no identity has such an id
@@ -341,8 +343,7 @@ public class InquiryRepository {
                 || (!actor.isAdmin() && query.assignedTo() != null && !query.assignedTo().equals(actor.id()))) {
             // an execution has a handful of inquiries; another user's inquiries as a non-admin sees them are the
             // few assigned to both: counting them is cheap
-            total = jdbc.sql("SELECT count(*) FROM attune.inquiry" + rowsWanted.where()).params(rowsWanted.params())
-                    .query(Long.class).single();
+            total = entities.count(wanted);
         } else {
             // the same number from inquiry_tally (kept by triggers in every writing transaction, see V3 and V11_1)
             // instead of counting up to a million rows for every page: per single assignee (0 = nobody), plus the
@@ -375,40 +376,10 @@ public class InquiryRepository {
         // the rows through Spring Data, without its count (the total above is the cheap one); a slice reads one row
         // more than the page to know whether another follows, which the list does not need but costs one row
         List<Inquiry> rows = total == 0 ? List.of()
-                : read.all(entities.findBy(InquirySpecifications.listed(query, actor), found -> found.slice(
+                : read.all(entities.findBy(wanted, found -> found.slice(
                         PageRequest.of(query.page() - 1, query.perPage(), Sort.by(Sort.Direction.DESC, "id"))))
                         .getContent(), InquiryEntity::toRecord);
         return new Page(rows, total);
-    }
-
-    /**
-     * The WHERE clause of the list's filters: visibility ({@link Visibility#MAY_ANSWER} for anyone but an admin),
-     * then status, execution, and {@code assigned_to} = the identity may answer it (listed, or through a group it is
-     * a member of now; unassigned inquiries are not "assigned to" anyone).
-     */
-    private static Filter filter(InquiryQuery query, Actor actor) {
-        StringBuilder where = new StringBuilder(" WHERE true");
-        List<Object> params = new ArrayList<>();
-        if (!actor.isAdmin()) {
-            where.append(" AND ").append(Visibility.MAY_ANSWER);
-            params.add(actor.id());
-        }
-        if (query.status() != null) {
-            where.append(" AND status = ?::attune.inquiry_status_enum");
-            params.add(query.status().wire());
-        }
-        if (query.execution() != null) {
-            where.append(" AND execution = ?");
-            params.add(query.execution());
-        }
-        if (query.assignedTo() != null) {
-            where.append(" AND ").append(Visibility.ASSIGNED);
-            params.add(query.assignedTo());
-        }
-        return new Filter(where.toString(), params);
-    }
-
-    private record Filter(String where, List<Object> params) {
     }
 
     static String columns(String alias) {

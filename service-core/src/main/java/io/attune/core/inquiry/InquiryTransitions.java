@@ -308,7 +308,7 @@ public class InquiryTransitions {
      * Reassigns up to {@code limit} pending inquiries whose next escalation step is due, each with its audit entry
      * {@code escalated} and InquiryEscalated; returns how many. Safe in several processes at once (each inquiry is
      * taken by one), and against answers: an answer that took the row first leaves it no longer pending, and an
-     * answer after the reassignment is judged by the new assignees ({@link InquiryRepository#markResponded}).
+     * answer after the reassignment is judged by the new assignees ({@link InquiryRepository#markRespondedAnnounced}).
      */
     @Transactional
     public int escalateDue(int limit, UUID correlationId) {
