@@ -58,6 +58,11 @@ public final class BenchSuite {
         // the services' shipped JVM options (deploy/jvm/<service>.options) alone, whatever the caller's shell has for
         // ./run.sh
         environment.put("ATTUNE_JAVA_OPTS", "");
+        if (profile) {
+            // JDK 17 crashes (SIGSEGV in check_shared_class_file_load_hook) when Flight Recorder meets a dynamic
+            // class-data archive: a profiled run starts the services without one
+            environment.put("ATTUNE_CLASS_DATA_SHARING", "false");
+        }
         for (String module : List.of("api-service", "executor-service", "notifier-service")) {
             Path jar = repository.resolve(module).resolve("target").resolve(module + ".jar");
             if (!Files.isRegularFile(jar)) {

@@ -18,7 +18,9 @@ import org.springframework.data.jpa.repository.config.EnableJpaRepositories;
  */
 @AutoConfiguration(before = HibernateJpaAutoConfiguration.class)
 @EntityScan(basePackages = "io.attune.core")
-@EnableJpaRepositories(basePackages = "io.attune.core")
+// no transaction of their own around the repositories' reads: a read outside a transaction is one statement in
+// autocommit, as JdbcClient's are, instead of begin, read and commit; inside one it joins it as before
+@EnableJpaRepositories(basePackages = "io.attune.core", enableDefaultTransactions = false)
 public class PersistenceAutoConfiguration {
 
     @Bean
