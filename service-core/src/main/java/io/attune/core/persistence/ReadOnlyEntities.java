@@ -1,6 +1,8 @@
 package io.attune.core.persistence;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 
 import java.util.List;
 import java.util.Optional;
@@ -12,18 +14,14 @@ import java.util.function.Function;
  * by a later read in the same transaction, after such an update. Detached, every read goes to the database.
  */
 public final class ReadOnlyEntities {
-    private final EntityManager entityManager;
+    private final EntityManagerFactory factory;
 
     public ReadOnlyEntities(EntityManager entityManager) {
-        this.entityManager = entityManager;
+        this.factory = entityManager.getEntityManagerFactory();
     }
 
     public <E, R> R one(E entity, Function<E, R> toRecord) {
-        R record = toRecord.apply(entity);
-        if (entityManager.contains(entity)) {
-            entityManager.detach(entity);
-        }
-        return record;
+        return toRecord(entity, toRecord, transactional());
     }
 
     public <E, R> Optional<R> one(Optional<E> entity, Function<E, R> toRecord) {
@@ -31,6 +29,23 @@ public final class ReadOnlyEntities {
     }
 
     public <E, R> List<R> all(List<E> entities, Function<E, R> toRecord) {
-        return entities.stream().map(e -> one(e, toRecord)).toList();
+        EntityManager transactional = transactional();
+        return entities.stream().map(e -> toRecord(e, toRecord, transactional)).toList();
+    }
+
+    /**
+     * The transaction's EntityManager, or null outside a transaction, where the read's own EntityManager is closed
+     * already (asking the shared one would open and close an EntityManager per entity just to hear "not kept").
+     */
+    private EntityManager transactional() {
+        return EntityManagerFactoryUtils.getTransactionalEntityManager(factory);
+    }
+
+    private static <E, R> R toRecord(E entity, Function<E, R> toRecord, EntityManager transactional) {
+        R record = toRecord.apply(entity);
+        if (transactional != null && transactional.contains(entity)) {
+            transactional.detach(entity);
+        }
+        return record;
     }
 }
