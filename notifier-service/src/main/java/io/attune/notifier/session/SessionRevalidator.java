@@ -54,7 +54,9 @@ public class SessionRevalidator implements DisposableBean {
                 return;
             }
             Map<TokenKey, Optional<Actor>> now = guard.checkAll(open.stream().map(Authenticated::token).toList());
-            int refused = registry.closeWhere(who -> now.getOrDefault(who.token(), Optional.empty()).isEmpty(),
+            // only the sockets whose tokens were just checked are judged: one that opened meanwhile was checked as
+            // it opened, and has no entry here (it is not "no longer valid")
+            int refused = registry.closeWhere(who -> now.containsKey(who.token()) && now.get(who.token()).isEmpty(),
                     new CloseStatus(CloseCodes.TOKEN_EXPIRED, "token no longer valid: log in again"));
             int changed = registry.closeWhere(who -> now.getOrDefault(who.token(), Optional.empty())
                             .filter(actor -> !actor.roles().equals(who.actor().roles())
