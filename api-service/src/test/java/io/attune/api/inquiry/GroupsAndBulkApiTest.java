@@ -89,6 +89,46 @@ class GroupsAndBulkApiTest extends ApiIntegrationTest {
     }
 
     @Test
+    void assignedToPagesThroughEveryWayOfBeingAssignedNewestFirst() {
+        Identity ada = identity();
+        Identity bob = identity();
+        String sre = group(ada, bob);
+        String ops = group(bob);
+        // interleaved, so that a page mixes inquiries assigned to Ada alone and through a group or a list
+        List<Long> adas = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            adas.add(openFor(Long.toString(ada.id())).id());
+            adas.add(openFor("{\"group\": \"" + sre + "\"}").id());
+            openFor(Long.toString(bob.id()));
+            openFor("{\"group\": \"" + ops + "\"}");
+            adas.add(openFor("[{\"user\": " + bob.id() + "}, {\"user\": " + ada.id() + "}]").id());
+            adas.add(openFor("[{\"group\": \"" + ops + "\"}, {\"group\": \"" + sre + "\"}]").id());
+            openFor("null");
+        }
+        Long answered = adas.remove(0);
+        assertThat(respond(answered, token(ada)).status()).isEqualTo(200);
+        List<Long> newestFirst = new ArrayList<>(adas);
+        java.util.Collections.reverse(newestFirst);
+
+        // Bob is in sre and listed beside Ada: he sees all of Ada's but those assigned to her alone
+        List<Long> bobSees = newestFirst.stream().filter(id -> adas.indexOf(id) % 4 != 3).toList();
+        for (Identity caller : List.of(admin(), ada, bob)) {
+            List<Long> expected = caller == bob ? bobSees : newestFirst;
+            List<Long> listed = new ArrayList<>();
+            for (int page = 1; page <= 4; page++) {
+                JsonNode body = api().get("/api/v1/inquiries?status=pending&per_page=3&page=" + page
+                        + "&assigned_to=" + ada.id(), token(caller)).json();
+                body.get("data").forEach(item -> listed.add(item.get("id").asLong()));
+                assertThat(body.get("total").asLong()).isEqualTo(expected.size());
+            }
+            assertThat(listed).containsExactlyElementsOf(expected);
+        }
+        JsonNode all = api().get("/api/v1/inquiries?assigned_to=" + ada.id(), token(ada)).json();
+        assertThat(all.get("total").asLong()).isEqualTo(newestFirst.size() + 1);
+        assertThat(all.get("data").get(all.get("data").size() - 1).get("id").asLong()).isEqualTo(answered);
+    }
+
+    @Test
     void bulkDecidesEachIdAsTheSingleCallWould() {
         Identity ada = identity();
         Identity bob = identity();

@@ -10,6 +10,10 @@ import io.attune.model.inquiry.InquiryOutcome.Answer;
 import io.attune.model.inquiry.InquiryRequest;
 import io.attune.model.json.Json;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.criteria.CriteriaBuilder;
+import jakarta.persistence.criteria.CriteriaQuery;
+import jakarta.persistence.criteria.Predicate;
+import jakarta.persistence.criteria.Root;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.jpa.domain.Specification;
@@ -20,8 +24,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.NullNode;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import static io.attune.core.JsonColumns.instant;
 import static io.attune.core.JsonColumns.json;
@@ -35,6 +41,7 @@ import static io.attune.core.JsonColumns.text;
 @Repository
 public class InquiryRepository {
     static final String COLUMNS = columns("");
+    private static final Sort NEWEST_FIRST = Sort.by(Sort.Direction.DESC, "id");
     static final RowMapper<Inquiry> ROW = (rs, n) -> new Inquiry(rs.getLong("id"), rs.getLong("execution"),
             rs.getString("prompt"), json(rs, "response_schema"), nullableLong(rs, "assigned_to"),
             assignment(json(rs, "assignment")), InquiryStatus.fromWire(rs.getString("status")), json(rs, "response"),
@@ -47,11 +54,13 @@ public class InquiryRepository {
     private final JdbcClient jdbc;
     private final InquiryEntities entities;
     private final ReadOnlyEntities read;
+    private final EntityManager entityManager;
 
     public InquiryRepository(JdbcClient jdbc, InquiryEntities entities, EntityManager entityManager) {
         this.jdbc = jdbc;
         this.entities = entities;
         this.read = new ReadOnlyEntities(entityManager);
+        this.entityManager = entityManager;
     }
 
     public Inquiry insert(long execution, String prompt, JsonNode responseSchema, Long assignedTo, Long timeoutSeconds,
@@ -362,24 +371,60 @@ public class InquiryRepository {
                     .params(tallyParams).query(Long.class).single();
             if (who != null) {
                 List<Object> groupParams = new ArrayList<>();
+                groupParams.add(who);
                 String status = "";
                 if (query.status() != null) {
                     status = " AND status = ?::attune.inquiry_status_enum";
                     groupParams.add(query.status().wire());
                 }
-                groupParams.add(who);
-                total += jdbc.sql("SELECT count(*) FROM attune.inquiry WHERE assigned_to IS NULL "
-                                + "AND cardinality(assignee_keys) > 0" + status + " AND " + Visibility.ASSIGNED)
+                total += jdbc.sql("SELECT count(*) FROM attune.inquiry WHERE "
+                                + Visibility.ASSIGNED_THROUGH_GROUP_OR_LIST + status)
                         .params(groupParams).query(Long.class).single();
             }
         }
-        // the rows through Spring Data, without its count (the total above is the cheap one); a slice reads one row
-        // more than the page to know whether another follows, which the list does not need but costs one row
-        List<Inquiry> rows = total == 0 ? List.of()
-                : read.all(entities.findBy(wanted, found -> found.slice(
-                        PageRequest.of(query.page() - 1, query.perPage(), Sort.by(Sort.Direction.DESC, "id"))))
-                        .getContent(), InquiryEntity::toRecord);
+        long offset = (long) (query.page() - 1) * query.perPage();
+        List<Inquiry> rows;
+        if (total == 0 || offset >= total) {
+            rows = List.of();
+        } else if (query.assignedTo() != null) {
+            rows = assignedPage(query, actor, offset, (int) Math.min(offset + query.perPage(), Integer.MAX_VALUE));
+        } else {
+            // the rows through Spring Data, without its count (the total above is the cheap one); a slice reads one
+            // row more than the page to know whether another follows, which the list does not need but costs one row
+            rows = read.all(entities.findBy(wanted, found -> found.slice(
+                            PageRequest.of(query.page() - 1, query.perPage(), NEWEST_FIRST))).getContent(),
+                    InquiryEntity::toRecord);
+        }
         return new Page(rows, total);
+    }
+
+    /**
+     * A page of the inquiries assigned to someone: the newest ids of each half of "assigned" (to them alone; through
+     * a group or a list), each read in id order from its own index, merged here, then those rows. Asked as one OR,
+     * Postgres reads every inquiry of the person and sorts them: tens of milliseconds over a million inquiries.
+     */
+    private List<Inquiry> assignedPage(InquiryQuery query, Actor actor, long offset, int end) {
+        Specification<InquiryEntity> others = InquirySpecifications.besidesAssignee(query, actor);
+        long identity = query.assignedTo();
+        List<Long> ids = Stream.concat(
+                        idsNewestFirst(others.and(InquirySpecifications.assignedAlone(identity)), end).stream(),
+                        idsNewestFirst(others.and(InquirySpecifications.assignedThroughGroupOrList(identity)), end)
+                                .stream())
+                .sorted(Comparator.reverseOrder()).skip(offset).limit(query.perPage()).toList();
+        return ids.isEmpty() ? List.of()
+                : read.all(entities.findAll(InquirySpecifications.idIn(ids), NEWEST_FIRST), InquiryEntity::toRecord);
+    }
+
+    private List<Long> idsNewestFirst(Specification<InquiryEntity> wanted, int limit) {
+        CriteriaBuilder cb = entityManager.getCriteriaBuilder();
+        CriteriaQuery<Long> ids = cb.createQuery(Long.class);
+        Root<InquiryEntity> root = ids.from(InquiryEntity.class);
+        ids.select(root.get("id")).orderBy(cb.desc(root.get("id")));
+        Predicate predicate = wanted.toPredicate(root, ids, cb);
+        if (predicate != null) {
+            ids.where(predicate);
+        }
+        return entityManager.createQuery(ids).setMaxResults(limit).getResultList();
     }
 
     static String columns(String alias) {

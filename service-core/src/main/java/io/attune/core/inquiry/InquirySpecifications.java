@@ -7,6 +7,8 @@ import jakarta.persistence.criteria.Expression;
 import jakarta.persistence.criteria.Root;
 import org.springframework.data.jpa.domain.Specification;
 
+import java.util.List;
+
 /**
  * The list's filters as criteria, for {@link InquiryEntities}. Visibility goes through the same SQL functions as
  * every other query ({@link Visibility}): called by name, never restated here.
@@ -18,9 +20,18 @@ final class InquirySpecifications {
     /**
      * Visibility ({@code attune.may_answer_inquiry} for anyone but an admin), then status, execution, and
      * {@code assigned_to} = the identity may answer it (listed, or through a group it is a member of now; unassigned
-     * inquiries are not "assigned to" anyone: {@code assignee_keys && attune.principals(id)}).
+     * inquiries are not "assigned to" anyone).
      */
     static Specification<InquiryEntity> listed(InquiryQuery query, Actor actor) {
+        Specification<InquiryEntity> wanted = besidesAssignee(query, actor);
+        if (query.assignedTo() != null) {
+            wanted = wanted.and(assigned(query.assignedTo()));
+        }
+        return wanted;
+    }
+
+    /** Every filter of {@link #listed} but {@code assigned_to}. */
+    static Specification<InquiryEntity> besidesAssignee(InquiryQuery query, Actor actor) {
         Specification<InquiryEntity> wanted = Specification.unrestricted();
         if (!actor.isAdmin()) {
             wanted = wanted.and(mayAnswer(actor.id()));
@@ -32,24 +43,47 @@ final class InquirySpecifications {
             long execution = query.execution();
             wanted = wanted.and((root, q, cb) -> cb.equal(root.get("execution"), execution));
         }
-        if (query.assignedTo() != null) {
-            wanted = wanted.and(assigned(query.assignedTo()));
-        }
         return wanted;
     }
 
     static Specification<InquiryEntity> mayAnswer(long identity) {
-        return (root, q, cb) -> cb.isTrue(cb.function("attune.may_answer_inquiry", Boolean.class, keys(root),
+        return (root, q, cb) -> cb.isTrue(cb.function(Visibility.MAY_ANSWER_FUNCTION, Boolean.class, keys(root),
                 cb.literal(identity)));
     }
 
+    /**
+     * Assigned to the identity: {@code assignee_keys && attune.principals(id)}, written as its two disjoint halves
+     * (see {@link #assignedAlone} and {@link #assignedThroughGroupOrList}) so that each can use its own index.
+     */
     static Specification<InquiryEntity> assigned(long identity) {
-        return (root, q, cb) -> cb.isTrue(cb.function("array_intersects", Boolean.class, keys(root),
-                principals(cb, identity)));
+        return assignedAlone(identity).or(assignedThroughGroupOrList(identity));
+    }
+
+    /**
+     * Assigned to the identity alone: {@code assigned_to} names one user exactly when the assignment is that user
+     * (V11_1), read in id order from the index on (assigned_to, status, id).
+     */
+    static Specification<InquiryEntity> assignedAlone(long identity) {
+        return (root, q, cb) -> cb.equal(root.get("assignedTo"), cb.literal(identity));
+    }
+
+    /**
+     * Assigned to the identity through a group it is a member of now or a list naming it or its group: the
+     * predicate of {@link Visibility#ASSIGNED_THROUGH_GROUP_OR_LIST}, whose partial index holds only such inquiries
+     * (the literals keep the predicate provable by the planner; a bound parameter would not be).
+     */
+    static Specification<InquiryEntity> assignedThroughGroupOrList(long identity) {
+        return (root, q, cb) -> cb.and(cb.isNull(root.get("assignedTo")),
+                cb.gt(cb.function("cardinality", Integer.class, keys(root)), cb.literal(0)),
+                cb.isTrue(cb.function("array_intersects", Boolean.class, keys(root), principals(cb, identity))));
     }
 
     static Specification<InquiryEntity> status(InquiryStatus status) {
         return (root, q, cb) -> cb.equal(root.get("status"), status.wire());
+    }
+
+    static Specification<InquiryEntity> idIn(List<Long> ids) {
+        return (root, q, cb) -> root.get("id").in(ids);
     }
 
     private static Expression<String[]> keys(Root<InquiryEntity> root) {
@@ -57,6 +91,6 @@ final class InquirySpecifications {
     }
 
     private static Expression<String[]> principals(CriteriaBuilder cb, long identity) {
-        return cb.function("attune.principals", String[].class, cb.literal(identity));
+        return cb.function(Visibility.PRINCIPALS_FUNCTION, String[].class, cb.literal(identity));
     }
 }
