@@ -6,8 +6,10 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The decision of an approval request from outside reaches its caller (docs/external-requests.md): when the inquiry
@@ -23,6 +25,12 @@ class DecisionCallbacks implements DeliveryTargetSource {
 
     DecisionCallbacks(ExternalRequests requests) {
         this.requests = requests;
+    }
+
+    @Override
+    public Set<Long> mayPlanFor(Collection<InquiryEvent> events) {
+        return requests.withCallback(events.stream().filter(event -> DECISIONS.contains(event.type()))
+                .map(InquiryEvent::inquiryId).collect(Collectors.toSet()));
     }
 
     @Override

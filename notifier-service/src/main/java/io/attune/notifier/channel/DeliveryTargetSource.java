@@ -1,6 +1,8 @@
 package io.attune.notifier.channel;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Deliveries an event calls for besides the channels': a Spring bean implementing this is asked about every stored
@@ -11,4 +13,18 @@ import java.util.List;
 public interface DeliveryTargetSource {
 
     List<PlannedDelivery> plan(StoredEvent event);
+
+    /**
+     * Of a batch of inquiry events, the inquiries this source may plan a delivery for, asked once per batch before
+     * any inquiry is read: with no channel enabled, the fan-out reads only the inquiries some source may want (one
+     * query for the batch instead of a read of each inquiry and a question to each source per event). By default
+     * every one.
+     */
+    default Set<Long> mayPlanFor(Collection<InquiryEvent> events) {
+        return events.stream().map(InquiryEvent::inquiryId).collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** An event of a batch: its routing key ({@code inquiry.responded}) and its inquiry. */
+    record InquiryEvent(String type, long inquiryId) {
+    }
 }

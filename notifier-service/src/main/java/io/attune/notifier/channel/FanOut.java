@@ -22,8 +22,10 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns the stored event trail into delivery rows: every inquiry event, for every enabled channel whose filters match
@@ -85,9 +87,12 @@ public class FanOut {
                 return 0;
             }
             List<Channel> enabled = channels.enabled();
-            for (RawEvent raw : events) {
-                if (raw.inquiryId() == null || !raw.routingKey().startsWith("inquiry.")) {
-                    continue;
+            List<RawEvent> inquiryEvents = events.stream()
+                    .filter(raw -> raw.inquiryId() != null && raw.routingKey().startsWith("inquiry.")).toList();
+            Set<Long> wanted = enabled.isEmpty() ? wantedBySources(inquiryEvents) : null;
+            for (RawEvent raw : inquiryEvents) {
+                if (wanted != null && !wanted.contains(raw.inquiryId())) {
+                    continue; // no channel, and no source plans anything for it: its inquiry need not be read
                 }
                 try {
                     toEvent(raw).ifPresent(event -> plan(event, enabled).forEach(p -> store(event, p)));
@@ -101,6 +106,16 @@ public class FanOut {
             return events.size();
         });
         return read == null ? 0 : read;
+    }
+
+    private Set<Long> wantedBySources(List<RawEvent> inquiryEvents) {
+        List<DeliveryTargetSource.InquiryEvent> asked = inquiryEvents.stream()
+                .map(raw -> new DeliveryTargetSource.InquiryEvent(raw.routingKey(), raw.inquiryId())).toList();
+        Set<Long> wanted = new HashSet<>();
+        for (DeliveryTargetSource source : sources) {
+            wanted.addAll(source.mayPlanFor(asked));
+        }
+        return wanted;
     }
 
     private Optional<StoredEvent> toEvent(RawEvent raw) {

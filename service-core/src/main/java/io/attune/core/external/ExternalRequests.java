@@ -29,6 +29,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -177,6 +178,16 @@ public class ExternalRequests {
                 .query((rs, n) -> new Callback(rs.getLong("execution"), rs.getLong("inquiry"),
                         rs.getString("callback_url"), rs.getString("callback_secret")))
                 .optional();
+    }
+
+    /** Of these inquiries, those whose request asked for a callback: one statement for a batch of events. */
+    public Set<Long> withCallback(Collection<Long> inquiryIds) {
+        if (inquiryIds.isEmpty()) {
+            return Set.of();
+        }
+        return Set.copyOf(jdbc.sql("SELECT inquiry FROM attune.external_request WHERE inquiry = ANY(?) "
+                        + "AND callback_url IS NOT NULL").param(inquiryIds.toArray(Long[]::new))
+                .query(Long.class).list());
     }
 
     /**
