@@ -4,6 +4,8 @@ import io.attune.core.messaging.Consumers;
 import io.attune.model.message.ConsumerQueues;
 import io.attune.model.message.ExecutionCompleted;
 import io.attune.model.message.MalformedMessageException;
+import io.attune.model.message.MessageEnvelope;
+import io.attune.model.message.MessagePayload;
 import io.attune.model.message.MessageType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,14 +34,22 @@ class CompletionConsumer {
     SimpleMessageListenerContainer completionContainer(Consumers consumers, CompletionListener listener,
                                                        MeterRegistry meters) {
         Map<CompletionListener.Outcome, Counter> outcomes = counters(meters);
-        return consumers.container(NAME, envelope -> {
-            if (!(envelope.payload() instanceof ExecutionCompleted report)) {
-                throw new MalformedMessageException("expected ExecutionCompleted, got "
-                        + envelope.messageType().wireName());
-            }
-            // counted once committed: the listener's transaction has ended when it returns
-            outcomes.get(listener.onCompleted(report, envelope.correlationId())).increment();
-        });
+        // reports that arrive together are stored together (one transaction); a lone one, or each of a batch that
+        // failed, on its own. Counted once committed: the listener's transaction has ended when it returns.
+        return consumers.batchContainer(NAME,
+                envelope -> outcomes.get(listener.onCompleted(report(envelope), envelope.correlationId()))
+                        .increment(),
+                envelopes -> listener.onCompletedAll(envelopes.stream().map(CompletionConsumer::report).toList(),
+                                envelopes.stream().map(MessageEnvelope::correlationId).toList())
+                        .forEach(outcome -> outcomes.get(outcome).increment()));
+    }
+
+    private static ExecutionCompleted report(MessageEnvelope<MessagePayload> envelope) {
+        if (!(envelope.payload() instanceof ExecutionCompleted report)) {
+            throw new MalformedMessageException("expected ExecutionCompleted, got "
+                    + envelope.messageType().wireName());
+        }
+        return report;
     }
 
     private static Map<CompletionListener.Outcome, Counter> counters(MeterRegistry meters) {

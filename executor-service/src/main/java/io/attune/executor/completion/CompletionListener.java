@@ -21,7 +21,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -93,6 +95,37 @@ public class CompletionListener {
                 return Outcome.UNSTORABLE;
             });
         }
+    }
+
+    /**
+     * Several reports in one transaction: each decided exactly as {@link #onCompleted} alone would, their executions
+     * locked in id order (two batches never wait on each other in a cycle), one commit and one audit-chain append
+     * for all. Whatever {@link #onCompleted} would refuse or retry (a status a worker may not report, an unknown
+     * execution, a result the database refuses) throws here for the whole batch: nothing of it is kept, and the
+     * caller handles each report on its own. The outcomes are in the reports' order.
+     */
+    public List<Outcome> onCompletedAll(List<ExecutionCompleted> reports, List<UUID> correlationIds) {
+        int n = reports.size();
+        List<StorableResult> storables = new ArrayList<>(n);
+        List<InquiryRequestValidator.Result> validations = new ArrayList<>(n);
+        for (ExecutionCompleted report : reports) {
+            if (report.status() == null || !REPORTABLE.contains(report.status())) {
+                throw new MalformedMessageException("a report in the batch has a status a worker may not report");
+            }
+            StorableResult storable = StorableResult.of(report.result());
+            JsonNode request = storable.refused() ? null : inquiryRequest(report.status(), storable.result());
+            storables.add(storable);
+            validations.add(request == null ? null : validator.validate(request));
+        }
+        List<Integer> byExecution = java.util.stream.IntStream.range(0, n).boxed()
+                .sorted(java.util.Comparator.comparingLong(i -> reports.get(i).executionId())).toList();
+        Outcome[] outcomes = new Outcome[n];
+        transactions.executeWithoutResult(tx -> {
+            for (int i : byExecution) {
+                outcomes[i] = store(reports.get(i), storables.get(i), validations.get(i), correlationIds.get(i));
+            }
+        });
+        return List.of(outcomes);
     }
 
     private Outcome store(ExecutionCompleted report, StorableResult storable,

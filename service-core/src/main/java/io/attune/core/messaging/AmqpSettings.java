@@ -20,11 +20,14 @@ import java.util.Set;
  * @param delayQueues    whether failed messages wait out their delay in delay queues (per-queue TTL dead-lettering
  *                       back to the consumer's queue); off for a broker without TTL and dead-lettering (the embedded
  *                       Qpid broker), where a retry goes straight to the tail of its queue
+ * @param batchSize      most messages a batching consumer ({@link Consumers#batchContainer}) handles in one go
+ * @param batchWait      how long a batching consumer waits for more messages once it has one: what a lone message
+ *                       may be delayed by, and how often an idle batching consumer looks at its queue
  */
 @ConfigurationProperties("attune.amqp")
 public record AmqpSettings(String exchange, String queuePrefix, Integer prefetch, Integer concurrency,
                            Integer maxAttempts, Duration retryDelay, Duration maxRetryDelay,
-                           Duration confirmTimeout, Boolean delayQueues) {
+                           Duration confirmTimeout, Boolean delayQueues, Integer batchSize, Duration batchWait) {
 
     public AmqpSettings {
         exchange = exchange == null || exchange.isBlank() ? MessageType.EXCHANGE : exchange;
@@ -36,6 +39,11 @@ public record AmqpSettings(String exchange, String queuePrefix, Integer prefetch
         maxRetryDelay = maxRetryDelay == null ? ConsumerQueues.DEFAULT_MAX_RETRY_DELAY : maxRetryDelay;
         confirmTimeout = confirmTimeout == null ? Duration.ofSeconds(10) : confirmTimeout;
         delayQueues = delayQueues == null || delayQueues;
+        batchSize = batchSize == null ? 20 : batchSize;
+        batchWait = batchWait == null ? Duration.ofMillis(5) : batchWait;
+        if (batchSize < 1 || batchWait.isNegative() || batchWait.isZero()) {
+            throw new IllegalArgumentException("attune.amqp: batch-size must be at least 1 and batch-wait positive");
+        }
         if (maxAttempts < 1 || retryDelay.isNegative() || retryDelay.isZero() || maxRetryDelay.compareTo(retryDelay) < 0) {
             throw new IllegalArgumentException("attune.amqp: max-attempts must be at least 1, retry-delay positive and "
                     + "max-retry-delay at least retry-delay");

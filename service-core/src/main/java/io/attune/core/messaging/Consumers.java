@@ -95,6 +95,26 @@ public class Consumers {
     }
 
     /**
+     * A container like {@link #container}'s whose consumers take what has arrived together, up to
+     * {@code batch-size} messages, and hand it to {@code batchHandler} at once ({@link BatchReliableListener});
+     * {@code handler} handles a lone message, and each message of a batch that failed. A consumer waits at most
+     * {@code batch-wait} for a batch to fill, so a lone message is delayed by no more than that.
+     */
+    public SimpleMessageListenerContainer batchContainer(String name, EnvelopeHandler handler,
+                                                         EnvelopeBatchHandler batchHandler) {
+        String queueName = settings.queue(name);
+        SimpleMessageListenerContainer container = container(name, handler);
+        container.setPrefetchCount(Math.max(settings.prefetch(), settings.batchSize()));
+        container.setConsumerBatchEnabled(true);
+        container.setBatchSize(settings.batchSize());
+        container.setReceiveTimeout(settings.batchWait().toMillis());
+        container.setBatchReceiveTimeout(settings.batchWait().toMillis());
+        container.setMessageListener(new BatchReliableListener(queueName, batchHandler,
+                new ReliableListener(queueName, handler, publisher, settings)));
+        return container;
+    }
+
+    /**
      * Sets a container's error handlers so that nothing a message causes stops it for good or stops the JVM: a
      * listener's failure is logged; an {@code Error} in a consumer thread — which Spring AMQP answers by default with
      * {@code System.exit} — is logged and the container, stopped by it, started again. Every container of the suite

@@ -1,0 +1,97 @@
+package io.attune.executor.completion;
+
+import io.attune.core.execution.Execution;
+import io.attune.executor.ExecutorIntegrationTest;
+import io.attune.model.ExecutionStatus;
+import io.attune.model.json.Json;
+import io.attune.testsupport.BrokerProbe;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import tools.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Reports that arrive together are stored together (one transaction, one audit-chain append per batch), each decided
+ * exactly as it would be alone; a report that fails its batch sends every report of it through on its own.
+ */
+class ReportsTogetherTest extends ExecutorIntegrationTest {
+    static final JsonNode ASKING = Json.tree("""
+            {"__inquiry": {"prompt": "Deploy?", "response_schema": {"type": "object",
+             "properties": {"approved": {"type": "boolean"}}, "required": ["approved"]}}}""");
+
+    @Autowired
+    @Qualifier("completionContainer")
+    SimpleMessageListenerContainer completions;
+
+    /** Published while the completion listener is stopped, so that the reports wait in its queue together. */
+    void together(Consumer<BrokerProbe> publishing) {
+        completions.stop();
+        try (BrokerProbe probe = probe("nothing.to.see")) {
+            publishing.accept(probe);
+        } finally {
+            completions.start();
+        }
+    }
+
+    double appends() {
+        return meters.timer("attune.audit.append").count();
+    }
+
+    @Test
+    void reportsThatArriveTogetherAreEachDecidedAsTheyWouldBeAlone() {
+        List<Execution> asking = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            asking.add(runningExecution());
+        }
+        Execution invalid = runningExecution();
+        Execution plain = runningExecution();
+        double opened = count("attune.inquiries.opened");
+        double duplicates = count("attune.execution.reports.duplicate");
+        double appendsBefore = appends();
+
+        together(probe -> {
+            asking.forEach(e -> probe.publish(report(e, ExecutionStatus.COMPLETED, ASKING)));
+            probe.publish(report(asking.get(0), ExecutionStatus.COMPLETED, ASKING)); // a duplicate
+            probe.publish(report(invalid, ExecutionStatus.COMPLETED, Json.tree("{\"__inquiry\": {\"prompt\": \"\"}}")));
+            probe.publish(report(plain, ExecutionStatus.COMPLETED, Json.tree("{\"rows\": 42}")));
+        });
+
+        asking.forEach(e -> awaitStatus(e.id(), ExecutionStatus.PAUSED));
+        assertThat(awaitStatus(invalid.id(), ExecutionStatus.FAILED).result().has("inquiry_errors")).isTrue();
+        assertThat(awaitStatus(plain.id(), ExecutionStatus.COMPLETED).result().get("rows").asInt()).isEqualTo(42);
+        await().atMost(WAIT).until(() -> count("attune.execution.reports.duplicate") == duplicates + 1);
+        assertThat(asking).allSatisfy(e -> assertThat(inquiriesOf(e.id())).hasSize(1));
+        assertThat(count("attune.inquiries.opened")).isEqualTo(opened + 12);
+        // 14 reports made 13 audited changes (the duplicate none) in fewer appends to the chain: some went together
+        assertThat(appends() - appendsBefore).isLessThan(13);
+        assertThat(jdbc.sql("SELECT count(*) FROM attune.inquiry_audit a JOIN attune.inquiry i ON i.id = a.inquiry "
+                        + "WHERE a.action = 'created' AND i.execution = ANY(?)")
+                .param(asking.stream().map(Execution::id).toArray(Long[]::new)).query(Long.class).single())
+                .isEqualTo(12);
+    }
+
+    @Test
+    void aReportForAnUnknownExecutionFailsItsBatchAndTheOthersAreStoredOnTheirOwn() {
+        List<Execution> asking = List.of(runningExecution(), runningExecution(), runningExecution());
+        Execution unknown = new Execution(Long.MAX_VALUE - 7, "examples.deploy_approval", Json.object(),
+                ExecutionStatus.RUNNING, null, null, null, null);
+
+        together(probe -> {
+            probe.publish(report(asking.get(0), ExecutionStatus.COMPLETED, ASKING));
+            probe.publish(report(unknown, ExecutionStatus.COMPLETED, ASKING));
+            probe.publish(report(asking.get(1), ExecutionStatus.COMPLETED, ASKING));
+            probe.publish(report(asking.get(2), ExecutionStatus.COMPLETED, ASKING));
+        });
+
+        asking.forEach(e -> awaitStatus(e.id(), ExecutionStatus.PAUSED));
+        assertThat(asking).allSatisfy(e -> assertThat(inquiriesOf(e.id())).hasSize(1));
+    }
+}
