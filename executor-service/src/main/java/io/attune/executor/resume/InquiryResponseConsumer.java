@@ -4,6 +4,8 @@ import io.attune.core.messaging.Consumers;
 import io.attune.model.message.ConsumerQueues;
 import io.attune.model.message.InquiryResponded;
 import io.attune.model.message.MalformedMessageException;
+import io.attune.model.message.MessageEnvelope;
+import io.attune.model.message.MessagePayload;
 import io.attune.model.message.MessageType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,12 +35,21 @@ class InquiryResponseConsumer {
         Counter ignored = Counter.builder("attune.inquiry.responses.ignored")
                 .description("answers that found their execution no longer paused (redelivered or late)")
                 .register(meters);
-        return consumers.container(NAME, envelope -> {
-            if (!(envelope.payload() instanceof InquiryResponded responded)) {
-                throw new MalformedMessageException("expected InquiryResponded, got "
-                        + envelope.messageType().wireName());
-            }
-            (handler.onResponded(responded, envelope.correlationId()).isPresent() ? resumed : ignored).increment();
-        });
+        // answers that arrive together resume their executions together (one transaction); a lone one, or each of a
+        // batch that failed, on its own
+        return consumers.batchContainer(NAME,
+                envelope -> (handler.onResponded(answer(envelope), envelope.correlationId()).isPresent()
+                        ? resumed : ignored).increment(),
+                envelopes -> handler.onRespondedAll(envelopes.stream().map(InquiryResponseConsumer::answer).toList(),
+                                envelopes.stream().map(MessageEnvelope::correlationId).toList())
+                        .forEach(execution -> (execution.isPresent() ? resumed : ignored).increment()));
+    }
+
+    private static InquiryResponded answer(MessageEnvelope<MessagePayload> envelope) {
+        if (!(envelope.payload() instanceof InquiryResponded responded)) {
+            throw new MalformedMessageException("expected InquiryResponded, got "
+                    + envelope.messageType().wireName());
+        }
+        return responded;
     }
 }

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -28,12 +29,28 @@ public class InquiryResponseHandler {
     /** The resumed execution, or empty when there was nothing (left) to resume. */
     public Optional<Execution> onResponded(InquiryResponded responded, UUID correlationId) {
         Optional<Execution> resumed = resumption.resume(responded, correlationId);
+        logged(responded, resumed);
+        return resumed;
+    }
+
+    /**
+     * Answers that arrived together, resumed in one transaction, each as {@link #onResponded} would; throws for all
+     * of them when one would throw alone (the consumer then takes each on its own).
+     */
+    public List<Optional<Execution>> onRespondedAll(List<InquiryResponded> answers, List<UUID> correlationIds) {
+        List<Optional<Execution>> resumed = resumption.resumeAll(answers, correlationIds);
+        for (int i = 0; i < answers.size(); i++) {
+            logged(answers.get(i), resumed.get(i));
+        }
+        return resumed;
+    }
+
+    private static void logged(InquiryResponded responded, Optional<Execution> resumed) {
         if (resumed.isPresent()) {
             log.info("Execution {} resumed by the answer to inquiry {}", resumed.get().id(), responded.inquiryId());
         } else {
             log.info("InquiryResponded for inquiry {}: execution {} no longer paused, nothing to resume",
                     responded.inquiryId(), responded.executionId());
         }
-        return resumed;
     }
 }

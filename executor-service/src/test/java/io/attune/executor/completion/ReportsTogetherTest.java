@@ -30,6 +30,11 @@ class ReportsTogetherTest extends ExecutorIntegrationTest {
     @Autowired
     @Qualifier("completionContainer")
     SimpleMessageListenerContainer completions;
+    @Autowired
+    @Qualifier("inquiryResponseContainer")
+    SimpleMessageListenerContainer answers;
+    @Autowired
+    io.attune.core.inquiry.InquiryTransitions inquiryTransitions;
 
     /** Published while the completion listener is stopped, so that the reports wait in its queue together. */
     void together(Consumer<BrokerProbe> publishing) {
@@ -93,5 +98,39 @@ class ReportsTogetherTest extends ExecutorIntegrationTest {
 
         asking.forEach(e -> awaitStatus(e.id(), ExecutionStatus.PAUSED));
         assertThat(asking).allSatisfy(e -> assertThat(inquiriesOf(e.id())).hasSize(1));
+    }
+
+    @Test
+    void answersThatArriveTogetherResumeTheirExecutionsTogether() {
+        List<Execution> asking = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            asking.add(runningExecution());
+        }
+        try (BrokerProbe probe = probe("nothing.to.see")) {
+            asking.forEach(e -> probe.publish(report(e, ExecutionStatus.COMPLETED, ASKING)));
+        }
+        asking.forEach(e -> awaitStatus(e.id(), ExecutionStatus.PAUSED));
+        var ada = identity();
+        double resumedBefore = count("attune.executions.resumed");
+
+        answers.stop();
+        try {
+            for (Execution e : asking) {
+                inquiryTransitions.respond(inquiriesOf(e.id()).get(0).id(), ada.actor(),
+                        Json.tree("{\"approved\": true}"), null);
+            }
+            // every InquiryResponded relayed and waiting in the executor's queue
+            try (BrokerProbe probe = probe("nothing.to.see")) {
+                await().atMost(WAIT).until(() -> probe.depth(queue(io.attune.model.message.ConsumerQueues.EXECUTOR_RESPONDED)) == 8);
+            }
+        } finally {
+            answers.start();
+        }
+        double appendsBefore = appends();
+
+        asking.forEach(e -> assertThat(awaitStatus(e.id(), ExecutionStatus.COMPLETED).result()
+                .at("/__inquiry/response/approved").asBoolean()).isTrue());
+        await().atMost(WAIT).until(() -> count("attune.executions.resumed") == resumedBefore + 8);
+        assertThat(appends() - appendsBefore).isLessThan(8);
     }
 }

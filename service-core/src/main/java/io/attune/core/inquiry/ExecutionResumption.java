@@ -49,4 +49,19 @@ public class ExecutionResumption {
                 ExecutionStatus.COMPLETED, correlationId);
         return resumed.stream().findFirst();
     }
+
+    /**
+     * Several answers in one transaction (one commit, one audit-chain append), each resuming its execution exactly
+     * as {@link #resume} alone would, executions locked in id order; what {@link #resume} would throw throws here for
+     * them all, and nothing is kept. The results are in the answers' order.
+     */
+    @Transactional
+    public List<Optional<Execution>> resumeAll(List<InquiryResponded> answers, List<UUID> correlationIds) {
+        List<Optional<Execution>> resumed = new java.util.ArrayList<>(java.util.Collections.nCopies(answers.size(),
+                Optional.empty()));
+        java.util.stream.IntStream.range(0, answers.size()).boxed()
+                .sorted(java.util.Comparator.comparingLong(i -> answers.get(i).executionId()))
+                .forEach(i -> resumed.set(i, resume(answers.get(i), correlationIds.get(i))));
+        return resumed;
+    }
 }
