@@ -98,7 +98,9 @@ public class Consumers {
      * A container like {@link #container}'s whose consumers take what has arrived together, up to
      * {@code batch-size} messages, and hand it to {@code batchHandler} at once ({@link BatchReliableListener});
      * {@code handler} handles a lone message, and each message of a batch that failed. A consumer waits at most
-     * {@code batch-wait} for a batch to fill, so a lone message is delayed by no more than that.
+     * {@code batch-wait} for a batch to fill, so a lone message is delayed by no more than that; it looks at its
+     * queue that often when idle too, so there is one consumer while the queue is idle and up to
+     * {@code concurrency} while it keeps them busy.
      */
     public SimpleMessageListenerContainer batchContainer(String name, EnvelopeHandler handler,
                                                          EnvelopeBatchHandler batchHandler) {
@@ -109,6 +111,11 @@ public class Consumers {
         container.setBatchSize(settings.batchSize());
         container.setReceiveTimeout(settings.batchWait().toMillis());
         container.setBatchReceiveTimeout(settings.batchWait().toMillis());
+        // a batching consumer looks at its queue every batch-wait even when idle: one while idle, more (up to the
+        // configured concurrency) once the queue keeps them busy, back to one after a minute without work
+        container.setConcurrentConsumers(1);
+        container.setMaxConcurrentConsumers(settings.concurrency());
+        container.setStartConsumerMinInterval(1_000);
         container.setMessageListener(new BatchReliableListener(queueName, batchHandler,
                 new ReliableListener(queueName, handler, publisher, settings)));
         return container;
