@@ -24,6 +24,8 @@ import java.util.stream.Stream;
  */
 public final class Bench {
     private final BenchOptions options;
+    /** attune.amqp.concurrency in executor-service's application.properties. */
+    private static final int EXECUTOR_CONCURRENCY = 4;
     private final Path repository;
     private final Endpoints endpoints;
     private final Path logs;
@@ -253,8 +255,10 @@ public final class Bench {
         if (pgbench.isEmpty()) {
             throw new IllegalStateException("pgbench is not installed (PATH, /usr/lib/postgresql/*/bin)");
         }
-        // as many clients as the running executor has consumers on execution.completed, however it is configured
-        int clients = run.broker().consumerCount(Endpoints.QUEUE_PREFIX + ConsumerQueues.EXECUTOR_COMPLETED);
+        // as many clients as the running executor may have consumers on execution.completed: what the broker counts
+        // now, and at least the executor's default concurrency (4), since an idle batching consumer scales down to one
+        int clients = Math.max(EXECUTOR_CONCURRENCY,
+                run.broker().consumerCount(Endpoints.QUEUE_PREFIX + ConsumerQueues.EXECUTOR_COMPLETED));
         int perClient = Math.max(500, options.creation() / clients);
         Run.progress("pgbench: %d clients × %,d transactions in %s …", clients, perClient,
                 Endpoints.CEILING_DATABASE);
