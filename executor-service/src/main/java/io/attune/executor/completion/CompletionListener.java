@@ -21,7 +21,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -69,16 +68,9 @@ public class CompletionListener {
      * fails, in a transaction of its own, with the database's reason instead of waiting for ever.
      */
     public Outcome onCompleted(ExecutionCompleted report, UUID correlationId) {
-        if (report.status() == null || !REPORTABLE.contains(report.status())) {
-            throw new MalformedMessageException("ExecutionCompleted status must be completed, failed or timeout, not "
-                    + (report.status() == null ? "missing" : report.status().wire()));
-        }
-        // the result and any __inquiry are checked before the transaction: a 64 KiB schema holds no lock
-        StorableResult storable = StorableResult.of(report.result());
-        JsonNode request = storable.refused() ? null : inquiryRequest(report.status(), storable.result());
-        InquiryRequestValidator.Result validation = request == null ? null : validator.validate(request);
+        Checked checked = checked(report);
         try {
-            return transactions.execute(tx -> store(report, storable, validation, correlationId));
+            return transactions.execute(tx -> store(report, checked, correlationId));
         } catch (RuntimeException e) {
             if (!Failures.isUnstorableValue(e)) {
                 throw e;
@@ -106,30 +98,39 @@ public class CompletionListener {
      */
     public List<Outcome> onCompletedAll(List<ExecutionCompleted> reports, List<UUID> correlationIds) {
         int n = reports.size();
-        List<StorableResult> storables = new ArrayList<>(n);
-        List<InquiryRequestValidator.Result> validations = new ArrayList<>(n);
-        for (ExecutionCompleted report : reports) {
-            if (report.status() == null || !REPORTABLE.contains(report.status())) {
-                throw new MalformedMessageException("a report in the batch has a status a worker may not report");
-            }
-            StorableResult storable = StorableResult.of(report.result());
-            JsonNode request = storable.refused() ? null : inquiryRequest(report.status(), storable.result());
-            storables.add(storable);
-            validations.add(request == null ? null : validator.validate(request));
-        }
+        List<Checked> checked = reports.stream().map(this::checked).toList();
         List<Integer> byExecution = java.util.stream.IntStream.range(0, n).boxed()
                 .sorted(java.util.Comparator.comparingLong(i -> reports.get(i).executionId())).toList();
         Outcome[] outcomes = new Outcome[n];
         transactions.executeWithoutResult(tx -> {
             for (int i : byExecution) {
-                outcomes[i] = store(reports.get(i), storables.get(i), validations.get(i), correlationIds.get(i));
+                outcomes[i] = store(reports.get(i), checked.get(i), correlationIds.get(i));
             }
         });
         return List.of(outcomes);
     }
 
-    private Outcome store(ExecutionCompleted report, StorableResult storable,
-                          InquiryRequestValidator.Result validation, UUID correlationId) {
+    /** What is checked of a report before its transaction: the result as it can be kept, and any __inquiry. */
+    private record Checked(StorableResult storable, InquiryRequestValidator.Result validation) {
+    }
+
+    /**
+     * A status a worker may not report can never succeed (dead-lettered); the result and any __inquiry are checked
+     * before the transaction, so that a 64 KiB schema holds no lock.
+     */
+    private Checked checked(ExecutionCompleted report) {
+        if (report.status() == null || !REPORTABLE.contains(report.status())) {
+            throw new MalformedMessageException("ExecutionCompleted status must be completed, failed or timeout, not "
+                    + (report.status() == null ? "missing" : report.status().wire()));
+        }
+        StorableResult storable = StorableResult.of(report.result());
+        JsonNode request = storable.refused() ? null : inquiryRequest(report.status(), storable.result());
+        return new Checked(storable, request == null ? null : validator.validate(request));
+    }
+
+    private Outcome store(ExecutionCompleted report, Checked checked, UUID correlationId) {
+        StorableResult storable = checked.storable();
+        InquiryRequestValidator.Result validation = checked.validation();
         Execution locked = lockAwaitingReport(report);
         if (locked == null) {
             return Outcome.DUPLICATE;

@@ -83,13 +83,7 @@ public class Consumers {
     /** The listener container of a consumer called {@code name}, with the configured prefetch and concurrency. */
     public SimpleMessageListenerContainer container(String name, EnvelopeHandler handler) {
         String queueName = settings.queue(name);
-        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
-        container.setQueueNames(queueName);
-        container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
-        container.setPrefetchCount(settings.prefetch());
-        container.setConcurrentConsumers(settings.concurrency());
-        container.setMissingQueuesFatal(false);
-        container.setDefaultRequeueRejected(true);
+        SimpleMessageListenerContainer container = manuallyAcknowledged(queueName);
         container.setMessageListener(new ReliableListener(queueName, handler, publisher, settings));
         return neverStopped(container, queueName);
     }
@@ -105,7 +99,7 @@ public class Consumers {
     public SimpleMessageListenerContainer batchContainer(String name, EnvelopeHandler handler,
                                                          EnvelopeBatchHandler batchHandler) {
         String queueName = settings.queue(name);
-        SimpleMessageListenerContainer container = container(name, handler);
+        SimpleMessageListenerContainer container = manuallyAcknowledged(queueName);
         container.setPrefetchCount(Math.max(settings.prefetch(), settings.batchSize()));
         container.setConsumerBatchEnabled(true);
         container.setBatchSize(settings.batchSize());
@@ -118,6 +112,18 @@ public class Consumers {
         container.setStartConsumerMinInterval(1_000);
         container.setMessageListener(new BatchReliableListener(queueName, batchHandler,
                 new ReliableListener(queueName, handler, publisher, settings)));
+        return neverStopped(container, queueName);
+    }
+
+    /** A container on the queue with manual acknowledgement, the configured prefetch and concurrency, no listener. */
+    private SimpleMessageListenerContainer manuallyAcknowledged(String queueName) {
+        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+        container.setQueueNames(queueName);
+        container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+        container.setPrefetchCount(settings.prefetch());
+        container.setConcurrentConsumers(settings.concurrency());
+        container.setMissingQueuesFatal(false);
+        container.setDefaultRequeueRejected(true);
         return container;
     }
 
