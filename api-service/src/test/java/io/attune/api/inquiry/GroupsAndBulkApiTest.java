@@ -128,6 +128,53 @@ class GroupsAndBulkApiTest extends ApiIntegrationTest {
         assertThat(all.get("data").get(all.get("data").size() - 1).get("id").asLong()).isEqualTo(answered);
     }
 
+    /**
+     * A person's list without filters holds three kinds of inquiry (unassigned, theirs alone, theirs through a group
+     * or a list), read apart and merged: every page newest first, none of anyone else's, the total exact.
+     */
+    @Test
+    void aPersonsListPagesThroughUnassignedOwnAndGroupInquiriesNewestFirst() {
+        Identity ada = identity();
+        Identity bob = identity();
+        String sre = group(ada);
+        String ops = group(bob);
+        long totalBefore = api().get("/api/v1/inquiries", token(ada)).json().get("total").asLong();
+        long pendingBefore = api().get("/api/v1/inquiries?status=pending", token(ada)).json().get("total").asLong();
+        List<Long> adaSees = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            adaSees.add(openFor("null").id());
+            openFor(Long.toString(bob.id()));
+            openFor("{\"group\": \"" + ops + "\"}");
+            adaSees.add(openFor(Long.toString(ada.id())).id());
+            adaSees.add(openFor("{\"group\": \"" + sre + "\"}").id());
+            openFor("[{\"user\": " + bob.id() + "}, {\"group\": \"" + ops + "\"}]");
+            adaSees.add(openFor("[{\"user\": " + bob.id() + "}, {\"user\": " + ada.id() + "}]").id());
+        }
+        // the newest of the three kinds are first: older inquiries of other tests come after them
+        java.util.Collections.reverse(adaSees);
+        long answered = adaSees.get(5);
+        assertThat(respond(answered, token(ada)).status()).isEqualTo(200);
+        List<Long> pending = adaSees.stream().filter(id -> id != answered).toList();
+
+        for (String status : List.of("", "&status=pending")) {
+            List<Long> expected = status.isEmpty() ? adaSees : pending;
+            List<Long> listed = new ArrayList<>();
+            long total = 0;
+            for (int page = 1; listed.size() < expected.size(); page++) {
+                JsonNode body = api().get("/api/v1/inquiries?per_page=5&page=" + page + status, token(ada)).json();
+                body.get("data").forEach(item -> listed.add(item.get("id").asLong()));
+                total = body.get("total").asLong();
+            }
+            assertThat(listed.subList(0, expected.size())).as(status).containsExactlyElementsOf(expected);
+            assertThat(total).as(status).isEqualTo((status.isEmpty() ? totalBefore : pendingBefore)
+                    + expected.size());
+        }
+        // Bob's list has the list naming him and the unassigned one, not sre's or Ada's alone
+        JsonNode deep = api().get("/api/v1/inquiries?per_page=100&page=1", token(bob)).json();
+        assertThat(deep.get("data")).extracting(d -> d.get("id").asLong())
+                .contains(adaSees.get(0)).doesNotContain(adaSees.get(1), adaSees.get(2));
+    }
+
     @Test
     void bulkDecidesEachIdAsTheSingleCallWould() {
         Identity ada = identity();

@@ -387,7 +387,18 @@ public class InquiryRepository {
         if (total == 0 || offset >= total) {
             rows = List.of();
         } else if (query.assignedTo() != null) {
-            rows = assignedPage(query, actor, offset, (int) Math.min(offset + query.perPage(), Integer.MAX_VALUE));
+            Specification<InquiryEntity> others = InquirySpecifications.besidesAssignee(query, actor);
+            rows = mergedPage(query, offset, others.and(InquirySpecifications.assignedAlone(query.assignedTo())),
+                    others.and(InquirySpecifications.assignedThroughGroupOrList(query.assignedTo())));
+        } else if (!actor.isAdmin() && query.execution() == null) {
+            // what a person may see is three disjoint halves as well: unassigned, theirs alone, theirs through a
+            // group or a list. Asked as one OR, Postgres walks the newest inquiries until it has found a page of
+            // them: a second for a person when the newest 100,000 are assigned to others
+            Specification<InquiryEntity> status = query.status() == null ? Specification.unrestricted()
+                    : InquirySpecifications.status(query.status());
+            rows = mergedPage(query, offset, status.and(InquirySpecifications.unassigned()),
+                    status.and(InquirySpecifications.assignedAlone(actor.id())),
+                    status.and(InquirySpecifications.assignedThroughGroupOrList(actor.id())));
         } else {
             // the rows through Spring Data, without its count (the total above is the cheap one); a slice reads one
             // row more than the page to know whether another follows, which the list does not need but costs one row
@@ -399,17 +410,15 @@ public class InquiryRepository {
     }
 
     /**
-     * A page of the inquiries assigned to someone: the newest ids of each half of "assigned" (to them alone; through
-     * a group or a list), each read in id order from its own index, merged here, then those rows. Asked as one OR,
-     * Postgres reads every inquiry of the person and sorts them: tens of milliseconds over a million inquiries.
+     * A page of a list that is the union of disjoint parts: the newest ids of each, each read in id order from its
+     * own index, merged here, then those rows. Asked as one OR, Postgres either reads every matching inquiry and
+     * sorts them or walks the newest inquiries of everyone until it has a page: tens of milliseconds to seconds over
+     * a million inquiries.
      */
-    private List<Inquiry> assignedPage(InquiryQuery query, Actor actor, long offset, int end) {
-        Specification<InquiryEntity> others = InquirySpecifications.besidesAssignee(query, actor);
-        long identity = query.assignedTo();
-        List<Long> ids = Stream.concat(
-                        idsNewestFirst(others.and(InquirySpecifications.assignedAlone(identity)), end).stream(),
-                        idsNewestFirst(others.and(InquirySpecifications.assignedThroughGroupOrList(identity)), end)
-                                .stream())
+    @SafeVarargs
+    private List<Inquiry> mergedPage(InquiryQuery query, long offset, Specification<InquiryEntity>... parts) {
+        int end = (int) Math.min(offset + query.perPage(), Integer.MAX_VALUE);
+        List<Long> ids = Stream.of(parts).flatMap(part -> idsNewestFirst(part, end).stream())
                 .sorted(Comparator.reverseOrder()).skip(offset).limit(query.perPage()).toList();
         return ids.isEmpty() ? List.of()
                 : read.all(entities.findAll(InquirySpecifications.idIn(ids), NEWEST_FIRST), InquiryEntity::toRecord);

@@ -78,6 +78,18 @@ final class InquirySpecifications {
                 cb.isTrue(cb.function("array_intersects", Boolean.class, keys(root), principals(cb, identity))));
     }
 
+    /**
+     * Assigned to nobody (no assignee keys), which everyone may answer: the third part of what a person sees,
+     * beside {@link #assignedAlone} and {@link #assignedThroughGroupOrList}; read newest first from its partial
+     * index (V18, the same predicate with the literal).
+     */
+    static Specification<InquiryEntity> unassigned() {
+        // assigned_to is null for these too (it names one user exactly when that user is the assignment): said, so
+        // that a status filter may read them from the index on (assigned_to, status, id) instead
+        return (root, q, cb) -> cb.and(cb.isNull(root.get("assignedTo")),
+                cb.equal(cb.function("cardinality", Integer.class, keys(root)), cb.literal(0)));
+    }
+
     static Specification<InquiryEntity> status(InquiryStatus status) {
         return (root, q, cb) -> cb.equal(root.get("status"), status.wire());
     }
