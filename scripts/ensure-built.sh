@@ -7,15 +7,17 @@ if ! command -v java >/dev/null 2>&1; then
 fi
 
 ensure_built() {
-  local stale=false module oldest_jar
+  local stale=false module oldest_jar jars=()
   for module in "$@"; do
+    jars+=("$module/target/$module.jar")
     if [ ! -f "$module/target/$module.jar" ]; then
       stale=true
     fi
   done
   if ! $stale; then
-    # any source, resource or pom newer than the oldest jar means a rebuild
-    oldest_jar=$(ls -tr "${@/%//target}"/*.jar 2>/dev/null | head -n 1)
+    # any source, resource or pom newer than the oldest jar means a rebuild (a service's jar holds the modules it
+    # depends on, so a change in service-core makes every service's jar stale)
+    oldest_jar=$(ls -tr "${jars[@]}" | head -n 1)
     if [ -n "$(find . -path ./.git -prune -o -path '*/target' -prune -o \( -name '*.java' -o -name 'pom.xml' \
           -o -path '*/src/main/resources/*' \) -newer "$oldest_jar" -print -quit)" ]; then
       stale=true
