@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import static io.attune.core.JsonColumns.instant;
 import static io.attune.core.JsonColumns.json;
@@ -387,18 +386,14 @@ public class InquiryRepository {
         if (total == 0 || offset >= total) {
             rows = List.of();
         } else if (query.assignedTo() != null) {
-            Specification<InquiryEntity> others = InquirySpecifications.besidesAssignee(query, actor);
-            rows = mergedPage(query, offset, others.and(InquirySpecifications.assignedAlone(query.assignedTo())),
-                    others.and(InquirySpecifications.assignedThroughGroupOrList(query.assignedTo())));
+            rows = mergedPage(query, offset, InquirySpecifications.besidesAssignee(query, actor),
+                    InquirySpecifications.assignedParts(query.assignedTo()));
         } else if (!actor.isAdmin() && query.execution() == null) {
-            // what a person may see is three disjoint halves as well: unassigned, theirs alone, theirs through a
-            // group or a list. Asked as one OR, Postgres walks the newest inquiries until it has found a page of
-            // them: a second for a person when the newest 100,000 are assigned to others
-            Specification<InquiryEntity> status = query.status() == null ? Specification.unrestricted()
-                    : InquirySpecifications.status(query.status());
-            rows = mergedPage(query, offset, status.and(InquirySpecifications.unassigned()),
-                    status.and(InquirySpecifications.assignedAlone(actor.id())),
-                    status.and(InquirySpecifications.assignedThroughGroupOrList(actor.id())));
+            // what a person may see is three disjoint parts: unassigned, theirs alone, theirs through a group or a
+            // list. Asked as one OR, Postgres walks the newest inquiries until it has found a page of them: a second
+            // for a person when the newest 100,000 are assigned to others
+            rows = mergedPage(query, offset, InquirySpecifications.besidesVisibility(query),
+                    InquirySpecifications.mayAnswerParts(actor.id()));
         } else {
             // the rows through Spring Data, without its count (the total above is the cheap one); a slice reads one
             // row more than the page to know whether another follows, which the list does not need but costs one row
@@ -410,15 +405,15 @@ public class InquiryRepository {
     }
 
     /**
-     * A page of a list that is the union of disjoint parts: the newest ids of each, each read in id order from its
-     * own index, merged here, then those rows. Asked as one OR, Postgres either reads every matching inquiry and
-     * sorts them or walks the newest inquiries of everyone until it has a page: tens of milliseconds to seconds over
-     * a million inquiries.
+     * A page of a list that is the union of disjoint parts, each with the filters {@code common}: the newest ids of
+     * each, each read in id order from its own index, merged here, then those rows. Asked as one OR, Postgres either
+     * reads every matching inquiry and sorts them or walks the newest inquiries of everyone until it has a page: tens
+     * of milliseconds to seconds over a million inquiries.
      */
-    @SafeVarargs
-    private List<Inquiry> mergedPage(InquiryQuery query, long offset, Specification<InquiryEntity>... parts) {
+    private List<Inquiry> mergedPage(InquiryQuery query, long offset, Specification<InquiryEntity> common,
+                                     List<Specification<InquiryEntity>> parts) {
         int end = (int) Math.min(offset + query.perPage(), Integer.MAX_VALUE);
-        List<Long> ids = Stream.of(parts).flatMap(part -> idsNewestFirst(part, end).stream())
+        List<Long> ids = parts.stream().flatMap(part -> idsNewestFirst(common.and(part), end).stream())
                 .sorted(Comparator.reverseOrder()).skip(offset).limit(query.perPage()).toList();
         return ids.isEmpty() ? List.of()
                 : read.all(entities.findAll(InquirySpecifications.idIn(ids), NEWEST_FIRST), InquiryEntity::toRecord);

@@ -32,10 +32,13 @@ final class InquirySpecifications {
 
     /** Every filter of {@link #listed} but {@code assigned_to}. */
     static Specification<InquiryEntity> besidesAssignee(InquiryQuery query, Actor actor) {
+        Specification<InquiryEntity> wanted = besidesVisibility(query);
+        return actor.isAdmin() ? wanted : mayAnswer(actor.id()).and(wanted);
+    }
+
+    /** The query's status and execution filters: {@link #listed} without visibility and {@code assigned_to}. */
+    static Specification<InquiryEntity> besidesVisibility(InquiryQuery query) {
         Specification<InquiryEntity> wanted = Specification.unrestricted();
-        if (!actor.isAdmin()) {
-            wanted = wanted.and(mayAnswer(actor.id()));
-        }
         if (query.status() != null) {
             wanted = wanted.and(status(query.status()));
         }
@@ -49,6 +52,19 @@ final class InquirySpecifications {
     static Specification<InquiryEntity> mayAnswer(long identity) {
         return (root, q, cb) -> cb.isTrue(cb.function(Visibility.MAY_ANSWER_FUNCTION, Boolean.class, keys(root),
                 cb.literal(identity)));
+    }
+
+    /**
+     * {@link #mayAnswer} as its disjoint parts, each read newest first from its own index: {@link #unassigned} and
+     * {@link #assignedParts}.
+     */
+    static List<Specification<InquiryEntity>> mayAnswerParts(long identity) {
+        return List.of(unassigned(), assignedAlone(identity), assignedThroughGroupOrList(identity));
+    }
+
+    /** {@link #assigned} as its disjoint parts, each read newest first from its own index. */
+    static List<Specification<InquiryEntity>> assignedParts(long identity) {
+        return List.of(assignedAlone(identity), assignedThroughGroupOrList(identity));
     }
 
     /**
@@ -79,9 +95,8 @@ final class InquirySpecifications {
     }
 
     /**
-     * Assigned to nobody (no assignee keys), which everyone may answer: the third part of what a person sees,
-     * beside {@link #assignedAlone} and {@link #assignedThroughGroupOrList}; read newest first from its partial
-     * index (V18, the same predicate with the literal).
+     * Assigned to nobody (no assignee keys), which everyone may answer: a part of what a person sees beside
+     * {@link #assignedParts}; read newest first from its partial index (V18, the same predicate with the literal).
      */
     static Specification<InquiryEntity> unassigned() {
         // assigned_to is null for these too (it names one user exactly when that user is the assignment): said, so
