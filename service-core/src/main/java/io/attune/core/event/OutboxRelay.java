@@ -34,7 +34,8 @@ import java.util.List;
  * <p>Every process that stores events runs one; a Postgres advisory lock lets one at a time work, so that:
  * <ol>
  *   <li>each committed event gets its id from {@code attune.event_id_seq} in a short transaction of its own —
- *       ids therefore grow in commit order, and a reader who sees id N sees every event before it;</li>
+ *       ids therefore grow in commit order (and, among events committed by then, in the order they were stored),
+ *       and a reader who sees id N sees every event before it;</li>
  *   <li>events are published in id order and confirmed before the next batch, so each queue receives them in
  *       that order;</li>
  *   <li>only then are they marked published. If the broker is down nothing is marked and the same events go out,
@@ -49,8 +50,14 @@ public class OutboxRelay extends BackgroundLoop {
 
     private static final String UNPUBLISHED = "SELECT id, routing_key, envelope::text FROM attune.event "
             + "WHERE id IS NOT NULL AND published_at IS NULL ORDER BY id LIMIT ?";
-    private static final String SEQUENCE = "UPDATE attune.event e SET id = nextval('attune.event_id_seq') "
-            + "FROM (SELECT outbox_id FROM attune.event WHERE id IS NULL ORDER BY outbox_id LIMIT ?) pick "
+    /**
+     * The ids are drawn in the CTE, in storing order, before the join: drawn in the UPDATE itself they followed the
+     * join's order, which a hash join takes from where the rows lie in the table, so an event could get a lower id
+     * than one stored before it.
+     */
+    private static final String SEQUENCE = "WITH pick AS (SELECT outbox_id, nextval('attune.event_id_seq') AS id "
+            + "FROM (SELECT outbox_id FROM attune.event WHERE id IS NULL ORDER BY outbox_id LIMIT ?) waiting "
+            + "ORDER BY outbox_id) UPDATE attune.event e SET id = pick.id FROM pick "
             + "WHERE e.outbox_id = pick.outbox_id RETURNING e.id, e.routing_key, e.envelope::text";
     private static final String MARK = "UPDATE attune.event SET published_at = now() WHERE id = ANY(?)";
 

@@ -22,6 +22,8 @@ class OutboxRelayTest extends CoreIntegrationTest {
     Outbox outbox;
     @Autowired
     TransactionTemplate transactions;
+    @Autowired
+    OutboxRelay relay;
 
     @Test
     void committedEventsArriveInOrderWithIncreasingEventIds() {
@@ -40,6 +42,33 @@ class OutboxRelayTest extends CoreIntegrationTest {
             assertThat(eventIds).isSorted().doesNotHaveDuplicates();
             assertThat(received.get(0).headers()).containsEntry("source_service", "core-test");
         }
+    }
+
+    /**
+     * Events stored one after the other get their public ids in that order, however Postgres lays the rows out:
+     * a client replaying from an id must see "created" before the "responded" stored after it.
+     */
+    @Test
+    void idsFollowTheOrderEventsWereStoredInEvenWhenTheRowsLieElsewhere() throws Exception {
+        relay.stop();
+        try {
+            transactions.executeWithoutResult(tx -> {
+                for (int i = 0; i < 3_000; i++) {
+                    outbox.append(new ExecutionRequested(10_000 + i, "examples.x", Json.object()), null);
+                }
+            });
+            // rewrite every third row, so that a scan of the table meets them out of storing order
+            jdbc.sql("UPDATE attune.event SET routing_key = routing_key WHERE id IS NULL AND outbox_id % 3 = 0")
+                    .update();
+            jdbc.sql("ANALYZE attune.event").update();
+            relay.drain();
+        } finally {
+            relay.start();
+        }
+        List<Long> idsInStoringOrder = jdbc.sql("SELECT id FROM attune.event WHERE routing_key = "
+                + "'execution.requested' AND (envelope -> 'payload' ->> 'execution_id')::bigint >= 10000 "
+                + "ORDER BY outbox_id").query(Long.class).list();
+        assertThat(idsInStoringOrder).hasSize(3_000).isSorted().doesNotHaveDuplicates();
     }
 
     @Test
