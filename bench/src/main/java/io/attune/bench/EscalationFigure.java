@@ -1,8 +1,5 @@
 package io.attune.bench;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-
 /**
  * Figure 11: N pending inquiries whose escalation step falls due at the same moment, inserted directly (one
  * transaction, rows like the services' own: an escalation to a group, normalised as the executor stores it), until
@@ -19,10 +16,9 @@ final class EscalationFigure {
     static void run(Run run) {
         int n = run.options().timeouts();
         Database db = run.db();
-        long leadSeconds = Math.max(15, 5 + n / 10_000);
-        long dueMicros = db.queryLong("SELECT (extract(epoch FROM now() + make_interval(secs => ?)) * 1000000)::bigint",
-                leadSeconds);
-        Run.progress("inserting %,d pending inquiries escalating in %d s …", n, leadSeconds);
+        SweepMoment moment = SweepMoment.ahead(db, n);
+        long dueMicros = moment.dueMicros();
+        Run.progress("inserting %,d pending inquiries escalating in %d s …", n, moment.leadSeconds());
         long insertStart = System.nanoTime();
         String due = "(timestamptz 'epoch' + ? * interval '1 microsecond')";
         db.inTransaction(true, () -> {
@@ -34,24 +30,25 @@ final class EscalationFigure {
                             + "'{\"group\": \"bench-escalation\"}'::jsonb, 'keys', '[\"g:bench-escalation\"]'::jsonb, "
                             + "'user', null)), " + due + " FROM e",
                     Workload.ACTION_REF, Workload.parameters(), io.attune.model.json.Json.write(Workload.result()), n,
-                    Workload.PROMPT, io.attune.model.json.Json.write(Workload.SCHEMA), dueMicros, leadSeconds,
+                    Workload.PROMPT, io.attune.model.json.Json.write(Workload.SCHEMA), dueMicros, moment.leadSeconds(),
                     dueMicros);
             return null;
         });
-        long committedMicros = nowMicros();
+        String late = moment.committed("11");
         double insertSeconds = (System.nanoTime() - insertStart) / 1e9;
         db.execute("ANALYZE attune.execution, attune.inquiry");
         long[] ids = db.queryPairs("SELECT min(id), max(id) FROM attune.inquiry WHERE escalate_at = " + due,
                 dueMicros).get(0);
-        long startMicros = Math.max(dueMicros, committedMicros);
+        if (late != null) {
+            run.report().note(late);
+        }
         long escalatedBefore = run.executorCounter(ESCALATED);
         long publishedBefore = run.published();
         Run.progress("inserted in %s; waiting for the moment and the sweep …", Format.seconds(insertSeconds));
-        Database.sleep(Math.max(0, (dueMicros - nowMicros()) / 1000 - 200));
-        Run.awaitCount("inquiries escalated", escalatedBefore + n, 100, 60, () -> run.executorCounter(ESCALATED));
-        double seconds = (nowMicros() - startMicros) / 1e6;
-        Run.awaitCount("events of the sweep published", publishedBefore + n, 100, 120, run::published);
-        double eventsSeconds = (nowMicros() - startMicros) / 1e6;
+        SweepMoment.Times times = moment.await(run, "inquiries escalated", escalatedBefore + n,
+                () -> run.executorCounter(ESCALATED), publishedBefore, n);
+        double seconds = times.seconds();
+        double eventsSeconds = times.eventsSeconds();
 
         long reassigned = db.queryLong("SELECT count(*) FROM attune.inquiry WHERE id BETWEEN ? AND ? "
                 + "AND escalation_step = 1 AND assignee_keys = '{g:bench-escalation}' AND status = 'pending'",
@@ -74,9 +71,5 @@ final class EscalationFigure {
                 Format.seconds(insertSeconds), reassigned, audited, unpublished));
         Run.progress("all %,d escalated %s after the moment; events published after %s", n, Format.seconds(seconds),
                 Format.seconds(eventsSeconds));
-    }
-
-    private static long nowMicros() {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
     }
 }

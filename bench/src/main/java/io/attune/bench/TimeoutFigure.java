@@ -1,8 +1,5 @@
 package io.attune.bench;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-
 /**
  * Figure 5: T pending inquiries expiring at the same moment, inserted directly (one transaction, rows like the
  * services' own), until every one is {@code timeout} with its execution — the executor's timeout sweep at work.
@@ -16,35 +13,29 @@ final class TimeoutFigure {
     static void run(Run run) {
         int n = run.options().timeouts();
         Database db = run.db();
-        // time enough to insert them all before they are due: about 15 s, more for big sizes
-        long leadSeconds = Math.max(15, 5 + n / 10_000);
-        long dueMicros = db.queryLong("SELECT (extract(epoch FROM now() + make_interval(secs => ?)) * 1000000)::bigint",
-                leadSeconds);
-        Run.progress("inserting %,d pending inquiries due in %d s …", n, leadSeconds);
+        SweepMoment moment = SweepMoment.ahead(db, n);
+        Run.progress("inserting %,d pending inquiries due in %d s …", n, moment.leadSeconds());
         long insertStart = System.nanoTime();
-        Seed.Range inquiries = db.inTransaction(true, () -> Seed.expiringInquiries(db, n, dueMicros));
-        long committedMicros = nowMicros();
+        Seed.Range inquiries = db.inTransaction(true, () -> Seed.expiringInquiries(db, n, moment.dueMicros()));
+        String late = moment.committed("5");
         double insertSeconds = (System.nanoTime() - insertStart) / 1e9;
         // statistics that know these rows, as they would after inquiries opened over time
         db.execute("ANALYZE attune.execution, attune.inquiry");
         long[] executionIds = db.queryPairs("SELECT min(execution), max(execution) FROM attune.inquiry "
                 + "WHERE id BETWEEN ? AND ?", inquiries.first(), inquiries.last()).get(0);
         Seed.Range executions = new Seed.Range(executionIds[0], executionIds[1]);
-        long startMicros = Math.max(dueMicros, committedMicros);
-        if (committedMicros > dueMicros) {
-            run.report().note(String.format("(5) the insert committed %s after the due moment: measured from the commit",
-                    Format.seconds((committedMicros - dueMicros) / 1e6)));
+        if (late != null) {
+            run.report().note(late);
         }
         long timedOutBefore = run.executorCounter(Run.TIMED_OUT);
         long publishedBefore = run.published();
         Run.progress("inserted in %s; waiting for the moment and the sweep …", Format.seconds(insertSeconds));
-        Database.sleep(Math.max(0, (dueMicros - nowMicros()) / 1000 - 200));
         // the executor's counter moves after each batch's commit (inquiries and executions together): it is
         // followed instead of the database, which the sweep needs for itself; the database is checked afterwards
-        Run.awaitCount("inquiries timed out", timedOutBefore + n, 100, 60, () -> run.executorCounter(Run.TIMED_OUT));
-        double seconds = (nowMicros() - startMicros) / 1e6;
-        Run.awaitCount("events of the sweep published", publishedBefore + 2L * n, 100, 120, run::published);
-        double eventsSeconds = (nowMicros() - startMicros) / 1e6;
+        SweepMoment.Times times = moment.await(run, "inquiries timed out", timedOutBefore + n,
+                () -> run.executorCounter(Run.TIMED_OUT), publishedBefore, 2L * n);
+        double seconds = times.seconds();
+        double eventsSeconds = times.eventsSeconds();
 
         long timedOut = db.queryLong("SELECT count(*) FROM attune.inquiry WHERE id BETWEEN ? AND ? AND status = 'timeout'",
                 inquiries.first(), inquiries.last());
@@ -67,9 +58,5 @@ final class TimeoutFigure {
                 executionsTimedOut, unpublished));
         Run.progress("all %,d timed out %s after the moment; events published after %s", n, Format.seconds(seconds),
                 Format.seconds(eventsSeconds));
-    }
-
-    private static long nowMicros() {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
     }
 }
