@@ -5,6 +5,7 @@ import io.attune.core.error.Failures;
 import io.attune.core.execution.Execution;
 import io.attune.core.execution.ExecutionRepository;
 import io.attune.core.execution.ExecutionTransitions;
+import io.attune.core.execution.LockOrder;
 import io.attune.core.execution.StorableResult;
 import io.attune.core.inquiry.Inquiry;
 import io.attune.core.inquiry.InquiryRequestValidator;
@@ -99,11 +100,9 @@ public class CompletionListener {
     public List<Outcome> onCompletedAll(List<ExecutionCompleted> reports, List<UUID> correlationIds) {
         int n = reports.size();
         List<Checked> checked = reports.stream().map(this::checked).toList();
-        List<Integer> byExecution = java.util.stream.IntStream.range(0, n).boxed()
-                .sorted(java.util.Comparator.comparingLong(i -> reports.get(i).executionId())).toList();
         Outcome[] outcomes = new Outcome[n];
         transactions.executeWithoutResult(tx -> {
-            for (int i : byExecution) {
+            for (int i : LockOrder.byExecution(reports, ExecutionCompleted::executionId)) {
                 outcomes[i] = store(reports.get(i), checked.get(i), correlationIds.get(i));
             }
         });

@@ -3,6 +3,7 @@ package io.attune.core.inquiry;
 import io.attune.core.error.DomainException;
 import io.attune.core.execution.Execution;
 import io.attune.core.execution.ExecutionTransitions;
+import io.attune.core.execution.LockOrder;
 import io.attune.model.ExecutionStatus;
 import io.attune.model.InquiryStatus;
 import io.attune.model.inquiry.InquiryOutcome;
@@ -59,9 +60,9 @@ public class ExecutionResumption {
     public List<Optional<Execution>> resumeAll(List<InquiryResponded> answers, List<UUID> correlationIds) {
         List<Optional<Execution>> resumed = new java.util.ArrayList<>(java.util.Collections.nCopies(answers.size(),
                 Optional.empty()));
-        java.util.stream.IntStream.range(0, answers.size()).boxed()
-                .sorted(java.util.Comparator.comparingLong(i -> answers.get(i).executionId()))
-                .forEach(i -> resumed.set(i, resume(answers.get(i), correlationIds.get(i))));
+        for (int i : LockOrder.byExecution(answers, InquiryResponded::executionId)) {
+            resumed.set(i, resume(answers.get(i), correlationIds.get(i)));
+        }
         return resumed;
     }
 }
