@@ -24,6 +24,15 @@ import java.time.Instant;
 @Immutable
 @Table(name = "inquiry", schema = "attune")
 class InquiryEntity {
+    /**
+     * The kept answers of a quorum as a jsonb array, oldest first (one inquiry's handful), up to the inquiry's id
+     * column, which the formula below and the repository's SQL each append. {@code cast}, not {@code ::}, for
+     * Hibernate's formula parser.
+     */
+    static final String KEPT_ANSWERS_OF = "(SELECT coalesce(jsonb_agg(jsonb_build_object('response', r.response, "
+            + "'responded_by', r.responded_by, 'responded_at', r.responded_at) ORDER BY r.id), cast('[]' AS jsonb)) "
+            + "FROM attune.inquiry_response r WHERE r.inquiry = ";
+
     @Id
     private long id;
     private long execution;
@@ -52,9 +61,7 @@ class InquiryEntity {
     private Integer remindEverySeconds;
     private boolean defaulted;
     /** The kept answers of a quorum, oldest first, in the row itself (as the SQL reads them); null for the rest. */
-    @Formula("(CASE WHEN approvals_required > 1 THEN cast((SELECT coalesce(jsonb_agg(jsonb_build_object("
-            + "'response', r.response, 'responded_by', r.responded_by, 'responded_at', r.responded_at) "
-            + "ORDER BY r.id), cast('[]' AS jsonb)) FROM attune.inquiry_response r WHERE r.inquiry = id) AS text) END)")
+    @Formula("(CASE WHEN approvals_required > 1 THEN cast(" + KEPT_ANSWERS_OF + "id) AS text) END)")
     private String quorumAnswers;
 
     protected InquiryEntity() {

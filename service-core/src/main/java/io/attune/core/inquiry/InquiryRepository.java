@@ -441,10 +441,8 @@ public class InquiryRepository {
                 alias + "timeout_at", alias + "responded_at", alias + "created", alias + "updated",
                 alias + "approvals_required", alias + "decision_field", alias + "on_timeout::text AS on_timeout",
                 alias + "remind_every_seconds", alias + "defaulted",
-                "CASE WHEN " + self + "approvals_required > 1 THEN (SELECT coalesce(jsonb_agg(jsonb_build_object("
-                        + "'response', r.response, 'responded_by', r.responded_by, 'responded_at', r.responded_at) "
-                        + "ORDER BY r.id), '[]'::jsonb) FROM attune.inquiry_response r WHERE r.inquiry = "
-                        + self + "id)::text END AS quorum_answers");
+                "CASE WHEN " + self + "approvals_required > 1 THEN " + InquiryEntity.KEPT_ANSWERS_OF + self
+                        + "id)::text END AS quorum_answers");
     }
 
     static List<Answer> answers(JsonNode kept) {
