@@ -4,9 +4,11 @@ import io.attune.api.ApiClient.Response;
 import io.attune.api.ApiIntegrationTest;
 import io.attune.core.channel.ChannelRepository;
 import io.attune.core.identity.Identity;
+import io.attune.core.execution.Execution;
 import io.attune.core.inquiry.Inquiry;
 import io.attune.core.inquiry.InquiryRepository;
 import io.attune.model.InquiryStatus;
+import io.attune.model.inquiry.InquiryRequest;
 import io.attune.model.json.Json;
 import io.attune.testsupport.FakeSlack;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +22,7 @@ import tools.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -95,6 +98,38 @@ class SlackInteractionsApiTest extends ApiIntegrationTest {
         JsonNode refusal = Json.tree(slack.take("/response/1", Duration.ofSeconds(10)).body());
         assertThat(refusal.get("response_type").asString()).isEqualTo("ephemeral");
         assertThat(refusal.get("text").asString()).contains("already responded");
+    }
+
+    @Test
+    void aFirstApprovalOfTwoKeepsTheButtonsForTheNextApproverAndTheSecondRemovesThem() {
+        channel();
+        Identity ada = slackUser("U0QADA");
+        Identity bob = slackUser("U0QBOB");
+        Execution execution = executions.insert("examples.deploy_approval", Json.object(), null);
+        jdbc.sql("UPDATE attune.execution SET status = 'running' WHERE id = ?").param(execution.id()).update();
+        Inquiry inquiry = transactions.execute(tx -> inquiryTransitions.open(executions.lock(execution.id())
+                        .orElseThrow(), new InquiryRequest("Deploy?", APPROVAL_SCHEMA, null, 3600L, false, List.of(),
+                        2, null, null, null), Json.object(), null));
+        String responseUrl = slack.url() + "/response/3";
+
+        assertThat(post(FakeSlack.sign(SECRET, FakeSlack.blockActions("U0QADA", "attune_approve", inquiry.id(),
+                responseUrl), Instant.now())).status()).isEqualTo(200);
+        JsonNode first = Json.tree(slack.take("/response/3", Duration.ofSeconds(10)).body());
+        assertThat(first.get("replace_original").asBoolean()).isTrue();
+        assertThat(first.toString()).contains("Approved", ada.login(), "more approvals are needed");
+        assertThat(first.get("blocks").valueStream().map(b -> b.path("type").asString()))
+                .as("the next approver's buttons stay").contains("actions");
+        assertThat(inquiries.find(inquiry.id()).orElseThrow().status()).isEqualTo(InquiryStatus.PENDING);
+
+        assertThat(post(FakeSlack.sign(SECRET, FakeSlack.blockActions("U0QBOB", "attune_approve", inquiry.id(),
+                responseUrl), Instant.now())).status()).isEqualTo(200);
+        JsonNode second = Json.tree(slack.take("/response/3", Duration.ofSeconds(10)).body());
+        assertThat(second.toString()).contains("Approved", bob.login()).doesNotContain("more approvals")
+                .doesNotContain("\"actions\"");
+        Inquiry answered = inquiries.find(inquiry.id()).orElseThrow();
+        assertThat(answered.status()).isEqualTo(InquiryStatus.RESPONDED);
+        assertThat(answered.quorumAnswers()).extracting(io.attune.model.inquiry.InquiryOutcome.Answer::respondedBy)
+                .containsExactly(ada.id(), bob.id());
     }
 
     @Test
