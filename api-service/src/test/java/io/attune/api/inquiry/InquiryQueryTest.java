@@ -92,6 +92,24 @@ class InquiryQueryTest extends ApiIntegrationTest {
     }
 
     @Test
+    void anAdminsListByStatusPagesNewestFirstWithoutGapsOrRepeats() {
+        for (int i = 0; i < 8; i++) {
+            openInquiry(i % 2 == 0 ? null : identity().id());
+        }
+        String admin = token(admin());
+        JsonNode whole = api().get("/api/v1/inquiries?status=pending&per_page=100", admin).json();
+        List<Long> expected = ids(whole);
+        assertThat(expected).hasSizeGreaterThanOrEqualTo(8).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        List<Long> paged = new ArrayList<>();
+        for (int page = 1; page <= (expected.size() + 2) / 3; page++) {
+            JsonNode body = api().get("/api/v1/inquiries?status=pending&per_page=3&page=" + page, admin).json();
+            assertThat(body.get("total").asLong()).isEqualTo(whole.get("total").asLong());
+            paged.addAll(ids(body));
+        }
+        assertThat(paged).isEqualTo(expected);
+    }
+
+    @Test
     void perPageIsCappedAtOneHundred() {
         JsonNode body = api().get("/api/v1/inquiries?per_page=500", token(admin())).json();
         assertThat(body.get("per_page").asInt()).isEqualTo(100);

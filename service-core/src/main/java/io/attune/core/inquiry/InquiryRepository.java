@@ -394,6 +394,11 @@ public class InquiryRepository {
             // for a person when the newest 100,000 are assigned to others
             rows = mergedPage(query, offset, InquirySpecifications.besidesVisibility(query),
                     InquirySpecifications.mayAnswerParts(actor.id()));
+        } else if (query.status() != null && query.execution() == null) {
+            // an admin's list by status: the page's ids first, read backwards from the index on (status, id), then
+            // those rows. Asked for whole rows at once, Postgres weighed their width and often chose the partial
+            // index of pending inquiries and a sort of all of them instead: 1-2 ms for 1,000 pending against 0.05
+            rows = rowsOf(idsNewestFirst(wanted, offset, query.perPage()));
         } else {
             // the rows through Spring Data, without its count (the total above is the cheap one); a slice reads one
             // row more than the page to know whether another follows, which the list does not need but costs one row
@@ -413,13 +418,18 @@ public class InquiryRepository {
     private List<Inquiry> mergedPage(InquiryQuery query, long offset, Specification<InquiryEntity> common,
                                      List<Specification<InquiryEntity>> parts) {
         int end = (int) Math.min(offset + query.perPage(), Integer.MAX_VALUE);
-        List<Long> ids = parts.stream().flatMap(part -> idsNewestFirst(common.and(part), end).stream())
+        List<Long> ids = parts.stream().flatMap(part -> idsNewestFirst(common.and(part), 0, end).stream())
                 .sorted(Comparator.reverseOrder()).skip(offset).limit(query.perPage()).toList();
+        return rowsOf(ids);
+    }
+
+    /** The inquiries with these ids, newest first. */
+    private List<Inquiry> rowsOf(List<Long> ids) {
         return ids.isEmpty() ? List.of()
                 : read.all(entities.findAll(InquirySpecifications.idIn(ids), NEWEST_FIRST), InquiryEntity::toRecord);
     }
 
-    private List<Long> idsNewestFirst(Specification<InquiryEntity> wanted, int limit) {
+    private List<Long> idsNewestFirst(Specification<InquiryEntity> wanted, long offset, int limit) {
         CriteriaBuilder cb = entityManager.getCriteriaBuilder();
         CriteriaQuery<Long> ids = cb.createQuery(Long.class);
         Root<InquiryEntity> root = ids.from(InquiryEntity.class);
@@ -428,7 +438,8 @@ public class InquiryRepository {
         if (predicate != null) {
             ids.where(predicate);
         }
-        return entityManager.createQuery(ids).setMaxResults(limit).getResultList();
+        return entityManager.createQuery(ids).setFirstResult(Math.toIntExact(offset)).setMaxResults(limit)
+                .getResultList();
     }
 
     static String columns(String alias) {

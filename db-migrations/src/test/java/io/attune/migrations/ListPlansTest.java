@@ -1,0 +1,62 @@
+package io.attune.migrations;
+
+import io.attune.testsupport.TestDatabase;
+import io.attune.testsupport.TestServices;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The plans of a person's list over many inquiries, as Postgres chooses them from the schema's indexes and
+ * statistics: a part of the list that holds nothing must not cost a walk through every inquiry.
+ */
+class ListPlansTest {
+    private static TestDatabase database;
+    private static long person;
+
+    @BeforeAll
+    static void fiftyThousandInquiriesAndNoGroupAssignments() throws SQLException {
+        database = TestServices.get().newMigratedDatabase();
+        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO attune.identity (login, password_hash) SELECT 'approver-' || g, 'h' "
+                    + "FROM generate_series(1, 5) g");
+            try (ResultSet rs = s.executeQuery("SELECT min(id) FROM attune.identity")) {
+                rs.next();
+                person = rs.getLong(1);
+            }
+            // as in a real installation: most unassigned or assigned to one person, closed long ago, rows as wide as real ones
+            s.execute("WITH e AS (INSERT INTO attune.execution (action_ref, status) SELECT 'examples.x', 'completed' "
+                    + "FROM generate_series(1, 50000) RETURNING id) INSERT INTO attune.inquiry (execution, prompt, "
+                    + "assigned_to, status) SELECT id, repeat('Approve the deployment of billing-api? ', 6), CASE WHEN id % 7 < 4 THEN NULL ELSE "
+                    + "(SELECT min(id) FROM attune.identity) + id % 5 END, 'timeout' FROM e");
+            s.execute("ANALYZE attune.inquiry");
+        }
+    }
+
+    @Test
+    void theirInquiriesThroughAGroupAreReadFromTheGroupIndexWhenThereAreNone() {
+        // the statement InquirySpecifications.assignedThroughGroupOrList makes, newest first, a page's worth
+        String plan = explain("SELECT id FROM attune.inquiry WHERE assigned_to IS NULL AND cardinality(assignee_keys) > 0 "
+                + "AND assignee_keys && attune.principals(" + person + ") ORDER BY id DESC LIMIT 50");
+        assertThat(plan).contains("idx_inquiry_group_assignee_keys").doesNotContain("inquiry_pkey");
+    }
+
+    private static String explain(String sql) {
+        try (Connection c = database.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("EXPLAIN " + sql)) {
+            StringBuilder plan = new StringBuilder();
+            while (rs.next()) {
+                plan.append(rs.getString(1)).append('\n');
+            }
+            return plan.toString();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
