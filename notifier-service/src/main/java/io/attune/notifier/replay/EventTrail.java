@@ -71,7 +71,7 @@ public class EventTrail {
             params.add(activity.messageType().wireName());
         }
         if (filters.userId() != null) {
-            sql.append(" AND i.assignee_keys && ARRAY['u:' || ?]");
+            sql.append(" AND ").append(Visibility.listsIdentity("i."));
             params.add(filters.userId());
         }
         if (filters.execution() != null) {
@@ -102,6 +102,15 @@ public class EventTrail {
             }
         });
         return notifications;
+    }
+
+    /**
+     * The assignee keys of an identity: itself and the groups it is a member of now (what the {@code user_id} filter
+     * matches live; the replay asks the database the same question per row).
+     */
+    public java.util.Set<String> principalsOf(long identity) {
+        return jdbc.sql(Visibility.PRINCIPALS_OF).param(identity)
+                .query((rs, row) -> java.util.Set.of((String[]) rs.getArray(1).getArray())).single();
     }
 
     /** The newest event id stored so far (0 when there is none): what a subscribe reports as its position. */

@@ -135,6 +135,28 @@ final class ClientSession {
 
     // ---- the inbox: client messages, handled in order off the socket's thread ----
 
+    /**
+     * The assignee keys the {@code user_id} filter matches: the identity and its groups as they are when the
+     * subscription starts (the socket's own identity as its token says; another's read from the database, or only
+     * the identity itself while the database cannot be read).
+     */
+    private java.util.Set<String> filterPrincipals(SubscriptionFilters filters) {
+        Long user = filters == null ? null : filters.userId();
+        if (user == null) {
+            return null;
+        }
+        if (user.equals(actor.id())) {
+            return actor.principals();
+        }
+        try {
+            return registry.trail().principalsOf(user);
+        } catch (DataAccessException e) {
+            log.warn("Session {}: the groups of identity {} cannot be read ({}); its user_id filter matches inquiries "
+                    + "that list it directly until the next subscribe", id(), user, e.getMessage());
+            return null;
+        }
+    }
+
     /** Replaces the subscription; with {@code since}, replays the trail first. Refused beyond the allowance. */
     void subscribe(SubscriptionFilters filters, Long since) {
         boolean allowed;
@@ -239,7 +261,7 @@ final class ClientSession {
     }
 
     private void startSubscription(SubscriptionFilters filters, Long since) {
-        Subscription next = new Subscription(filters, actor);
+        Subscription next = new Subscription(filters, actor, filterPrincipals(filters));
         synchronized (lock) {
             if (closing != null) {
                 return;

@@ -88,11 +88,54 @@ class GroupsAndEscalationNotificationsTest extends NotifierIntegrationTest {
         }
     }
 
-    private List<JsonNode> replay(Identity who, long since) {
+    @Test
+    void theUserIdFilterFollowsGroupMembershipLiveAndInReplay() {
+        Identity admin = identity(Role.ADMIN);
+        Identity ada = identity(Role.USER);
+        Identity bob = identity(Role.USER);
+        String sre = "n-" + UUID.randomUUID().toString().substring(0, 8);
+        groups.replaceMembers(groups.create(sre), List.of(ada.id()));
+        long since = jdbc.sql("SELECT coalesce(max(id), 0) FROM attune.event").query(Long.class).single();
+        SubscriptionFilters forAda = new SubscriptionFilters(null, null, "created", ada.id(), null);
+
+        try (WsClient adminWs = connect(admin); WsClient adaWs = connect(ada); WsClient bobWs = connect(bob)) {
+            for (WsClient client : List.of(adminWs, adaWs, bobWs)) {
+                client.subscribe(forAda, null);
+            }
+            Inquiry viaGroup = openChecked("{\"prompt\": \"Group\", \"assigned_to\": {\"group\": \"" + sre + "\"}}");
+            openChecked("{\"prompt\": \"Bob\", \"assigned_to\": " + bob.id() + "}");
+            Inquiry viaList = openChecked("{\"prompt\": \"List\", \"assigned_to\": [{\"user\": " + bob.id()
+                    + "}, {\"group\": \"" + sre + "\"}]}");
+            Inquiry direct = openChecked("{\"prompt\": \"Ada\", \"assigned_to\": " + ada.id() + "}");
+            List<String> adas = List.of(Long.toString(viaGroup.id()), Long.toString(viaList.id()),
+                    Long.toString(direct.id()));
+
+            assertThat(entities(adminWs.notifications(3))).containsExactlyElementsOf(adas);
+            assertThat(entities(adaWs.notifications(3))).containsExactlyElementsOf(adas);
+            // bob shares only the list with ada
+            assertThat(entities(bobWs.notifications(1))).containsExactly(Long.toString(viaList.id()));
+            for (WsClient client : List.of(adminWs, adaWs, bobWs)) {
+                assertThat(client.notificationsUntilPong()).isEmpty();
+            }
+            assertThat(entities(replay(admin, forAda, since))).containsExactlyElementsOf(adas);
+            assertThat(entities(replay(ada, forAda, since))).containsExactlyElementsOf(adas);
+            assertThat(entities(replay(bob, forAda, since))).containsExactly(Long.toString(viaList.id()));
+        }
+    }
+
+    private List<JsonNode> replay(Identity who, SubscriptionFilters filters, long since) {
         try (WsClient client = connect(who)) {
-            client.subscribe(SubscriptionFilters.NONE, since);
+            client.subscribe(filters, since);
             return client.notificationsUntilPong();
         }
+    }
+
+    private static List<String> entities(List<JsonNode> notifications) {
+        return notifications.stream().map(n -> n.get("entity").asString()).toList();
+    }
+
+    private List<JsonNode> replay(Identity who, long since) {
+        return replay(who, SubscriptionFilters.NONE, since);
     }
 
     private static List<String> activities(List<JsonNode> notifications) {

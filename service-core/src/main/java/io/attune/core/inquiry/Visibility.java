@@ -23,10 +23,22 @@ public final class Visibility {
     public static final String ASSIGNED_THROUGH_GROUP_OR_LIST = "assigned_to IS NULL AND cardinality(assignee_keys) > 0 "
             + "AND assignee_keys && " + PRINCIPALS_FUNCTION + "(?)";
 
+    /** The identity's (parameter) assignee keys, one text array. */
+    public static final String PRINCIPALS_OF = "SELECT " + PRINCIPALS_FUNCTION + "(?)";
+
     private Visibility() {
     }
 
     public static String mayAnswer(String alias) {
         return MAY_ANSWER_FUNCTION + "(" + alias + "assignee_keys, ?)";
+    }
+
+    /**
+     * The inquiry lists the identity (parameter) itself or a group it is a member of: "assigned to" that identity, as
+     * the API's {@code assigned_to} filter and the notifier's {@code user_id} filter mean it (an unassigned inquiry
+     * is assigned to nobody).
+     */
+    public static String listsIdentity(String alias) {
+        return alias + "assignee_keys && " + PRINCIPALS_FUNCTION + "(?)";
     }
 }
