@@ -105,10 +105,14 @@ function assigneeWords(assignedTo, user, you, userWord) {
     : user && entry.user === user.id ? you : `${userWord} #${entry.user}`)).join(', ');
 }
 
-/** Who an inquiry is assigned to, as the current user reads it: "You", "Anyone", "User #5", "Group sre". */
+/** Who an inquiry is assigned to, within a sentence: "you", "anyone", "user #5", "group sre". */
+export function assigneeNames(assignedTo, user) {
+  return assignees(assignedTo).length === 0 ? 'anyone' : assigneeWords(assignedTo, user, 'you', 'user');
+}
+
+/** The same as a label: "You", "Anyone", "User #5", "Group sre". */
 export function assigneeLabel(assignedTo, user) {
-  if (assignees(assignedTo).length === 0) return 'Anyone';
-  const words = assigneeWords(assignedTo, user, 'you', 'user');
+  const words = assigneeNames(assignedTo, user);
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

@@ -6,7 +6,8 @@ import { api, ApiError, isAdmin, myself } from './api.js';
 import { contextOf, renderSections, renderValue, secretValue } from './data-view.js';
 import { h, uniqueId } from './dom.js';
 import {
-  assigneeLabel, assignmentPhrase, countdownElement, formatTime, humanize, isAssignee, relativeTime, statusBadge,
+  assigneeLabel, assigneeNames, assignmentPhrase, countdownElement, formatTime, humanize, isAssignee, relativeTime,
+  statusBadge,
 } from './format.js';
 import { buildModel, collect, isSecret, renderForm } from './schema-form.js';
 import { workflowPanel } from './workflow-view.js';
@@ -398,7 +399,7 @@ function historyDetails(entry, inquiry, user) {
   if (entry.action === 'escalated') {
     return h('p', { class: 'timeline-detail' }, `Step ${details.step ?? '?'}: `
       + `a${assignmentPhrase(details.assigned_to ?? null, user).slice(1)} `
-      + `(was ${assigneeLabel(details.previous_assigned_to ?? null, user)}).`);
+      + `(was ${assigneeNames(details.previous_assigned_to ?? null, user)}).`);
   }
   if (entry.action === 'responded' && details.response !== undefined) {
     const quorum = details.quorum

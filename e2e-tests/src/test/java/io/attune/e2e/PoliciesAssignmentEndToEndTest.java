@@ -98,11 +98,16 @@ class PoliciesAssignmentEndToEndTest {
     @Test
     void aGroupMemberAnswersOthersCannotAndVisibilityHoldsOverRestAndWebSocket() {
         SubscriptionFilters inquiries = new SubscriptionFilters("inquiry", null, null, null, null);
+        // an on-call lead watching what is assigned to ada: her groups' inquiries included
+        SubscriptionFilters adasInquiries = new SubscriptionFilters("inquiry", null, null, adaId, null);
         try (NotificationClient adaWs = NotificationClient.subscribe("ada", suite.notifierUrl(1), ada, inquiries);
-             NotificationClient bobWs = NotificationClient.subscribe("bob", suite.notifierUrl(1), bob, inquiries)) {
+             NotificationClient bobWs = NotificationClient.subscribe("bob", suite.notifierUrl(1), bob, inquiries);
+             NotificationClient lead = NotificationClient.subscribe("lead", suite.notifierUrl(1), adminToken,
+                     adasInquiries)) {
             Paused paused = pause("\"assigned_to\": {\"group\": \"" + sre + "\"}");
             JsonNode created = adaWs.awaitNotification(paused.inquiry(), "created", PATIENCE);
             assertThat(created.path("content").path("assigned_to").path("group").asString()).isEqualTo(sre);
+            lead.awaitNotification(paused.inquiry(), "created", PATIENCE);
 
             assertThat(listed(ada, "&status=pending&assigned_to=" + adaId)).contains(paused.inquiry());
             assertThat(listed(bob, "")).doesNotContain(paused.inquiry());

@@ -14,7 +14,10 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The inquiry page with the policies of docs/policies.md: a quorum's progress, a defaulted inquiry's badge. */
+/**
+ * The inquiry page with the policies of docs/policies.md: a quorum's progress, a defaulted inquiry's badge, an
+ * escalation and a reminder in the history.
+ */
 class PoliciesPageTest extends SuiteBrowserTest {
     static final String SCHEMA = """
             {"type": "object", "required": ["approved"], "properties": {
@@ -70,5 +73,35 @@ class PoliciesPageTest extends SuiteBrowserTest {
                 .contains("Timed out: default answer used", "nobody decided");
         assertThat(browser.find(By.cssSelector(".timeline")).getText())
                 .contains("the execution went on with the default answer");
+    }
+
+    @Test
+    void theHistoryTellsOfAnEscalationAndAReminder() throws Exception {
+        User ada = ui.user("ada");
+        User cyd = ui.user("cyd");
+        String oncall = ui.group(ada);
+        String prompt = "Rotate the TLS certificates? " + UUID.randomUUID();
+        Opened opened = ui.openRequest(Json.tree("""
+                {"prompt": "%s", "response_schema": %s, "timeout_seconds": 1800, "remind_every_seconds": 60,
+                 "assigned_to": {"group": "%s"},
+                 "escalation": [{"after_seconds": 3600, "assign_to": {"user": %d}}]}"""
+                .formatted(prompt, SCHEMA, oncall, cyd.id())));
+        // the least periods are a minute and more: bring the escalation and the first reminder forward
+        try (var due = ui.running().database().prepareStatement(
+                "UPDATE attune.inquiry SET escalate_at = now(), next_reminder_at = now() WHERE id = ?")) {
+            due.setLong(1, opened.inquiry());
+            assertThat(due.executeUpdate()).isEqualTo(1);
+        }
+        await().atMost(Browser.ACROSS_SERVICES).pollInterval(Duration.ofMillis(200))
+                .until(() -> ui.running().call("GET", "/api/v1/inquiries/" + opened.inquiry() + "/history",
+                        ui.token(ui.admin()), null).path("data").toString(),
+                        history -> history.contains("\"escalated\"") && history.contains("\"reminder\""));
+
+        browser.signIn(ui.baseUrl(), cyd.login(), cyd.password());
+        browser.get(ui.baseUrl() + "/#/inquiries/" + opened.inquiry());
+        browser.await(ExpectedConditions.textToBe(By.tagName("h1"), prompt));
+        String history = browser.visible(By.cssSelector(".timeline")).getText();
+        assertThat(history).contains("Escalated", "Step 1: assigned to you (was group " + oncall + ")",
+                "Reminder", "Reminder #1: still waiting for an answer.");
     }
 }

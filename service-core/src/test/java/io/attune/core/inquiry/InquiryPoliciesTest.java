@@ -161,6 +161,9 @@ class InquiryPoliciesTest extends CoreIntegrationTest {
             assertThat(audit.history(inquiry.id())).filteredOn(e -> e.action().equals("responded")).hasSize(2);
             assertThat(jdbc.sql("SELECT count(*) FROM attune.event WHERE message_type = 'InquiryResponded' "
                     + "AND inquiry_id = ?").param(inquiry.id()).query(Long.class).single()).isEqualTo(1L);
+            // only the first answer left it pending; the losers left no "counted toward the quorum" event behind
+            assertThat(jdbc.sql("SELECT count(*) FROM attune.event WHERE message_type = 'InquiryUpdated' "
+                    + "AND inquiry_id = ?").param(inquiry.id()).query(Long.class).single()).isEqualTo(1L);
         }
     }
 
@@ -290,5 +293,44 @@ class InquiryPoliciesTest extends CoreIntegrationTest {
                 .param(inquiry.id()).update();
         transitions.respond(inquiry.id(), identity(Role.USER).actor(), Json.object(), null);
         assertThat(transitions.remindDue(100, null)).isZero();
+    }
+
+    @Test
+    void sweepsRunningSideBySideRemindOfEachDueInquiryOnce() throws Exception {
+        List<Long> asked = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            asked.add(open(Json.tree("{\"prompt\": \"Still there?\", \"timeout_seconds\": 3600, "
+                    + "\"remind_every_seconds\": 60}")).id());
+        }
+        jdbc.sql("UPDATE attune.inquiry SET next_reminder_at = now() - interval '1 second' WHERE id IN (:ids)")
+                .param("ids", asked).update();
+        // four executors' sweeps at once, in small batches, until nothing is due
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        var start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Integer>> sweeps = new ArrayList<>();
+        for (int s = 0; s < 4; s++) {
+            sweeps.add(pool.submit(() -> {
+                start.await();
+                int reminded = 0;
+                for (int n; (n = transitions.remindDue(3, null)) > 0; ) {
+                    reminded += n;
+                }
+                return reminded;
+            }));
+        }
+        start.countDown();
+        int total = 0;
+        for (var sweep : sweeps) {
+            total += sweep.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        assertThat(total).isGreaterThanOrEqualTo(asked.size());
+        for (long id : asked) {
+            assertThat(audit.history(id)).extracting(e -> e.action()).containsExactly("created", "reminder");
+        }
+        assertThat(jdbc.sql("SELECT count(*) FROM attune.event WHERE message_type = 'InquiryReminder' "
+                + "AND inquiry_id IN (:ids)").param("ids", asked)
+                .query(Long.class).single()).isEqualTo(asked.size());
     }
 }
