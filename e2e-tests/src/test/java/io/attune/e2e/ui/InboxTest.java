@@ -2,10 +2,12 @@ package io.attune.e2e.ui;
 
 import io.attune.e2e.ui.UiSuite.Opened;
 import io.attune.e2e.ui.UiSuite.User;
+import io.attune.model.json.Json;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import tools.jackson.databind.JsonNode;
 
 import java.util.List;
 import java.util.Map;
@@ -134,7 +136,10 @@ class InboxTest extends SuiteBrowserTest {
     @Test
     void theStatusAndAssignedToMeFiltersNarrowTheListAndSurviveAReload() {
         User ada = ui.user("ada");
+        String oncall = ui.group(ada);
+        JsonNode toOncall = Json.tree("{\"group\": \"" + oncall + "\"}");
         Opened mine = ui.openInquiry("For Ada " + UUID.randomUUID(), UiSuite.deploymentSchema(), ada.id(), 600, null);
+        Opened ours = ui.openInquiry("For Ada's group " + UUID.randomUUID(), UiSuite.deploymentSchema(), toOncall, 600);
         Opened anyones = ui.openInquiry("For anyone " + UUID.randomUUID(), UiSuite.deploymentSchema(), null, 600, null);
         browser.signIn(ui.baseUrl(), ada.login(), ada.password());
         browser.visible(cardWith(mine.prompt()));
@@ -143,14 +148,21 @@ class InboxTest extends SuiteBrowserTest {
         browser.find(By.cssSelector("label[for='filter-mine']")).click();
         browser.await(ExpectedConditions.invisibilityOfElementLocated(cardWith(anyones.prompt())));
         assertThat(browser.visible(cardWith(mine.prompt())).getText()).contains("Assigned to you");
+        // assigned to a group she is a member of is assigned to her
+        assertThat(browser.visible(cardWith(ours.prompt())).getText()).contains("Assigned to group " + oncall);
         assertThat(browser.driver().getCurrentUrl()).endsWith("#/inbox?mine=1");
+        // and one asked of the group now arrives without a reload
+        Opened later = ui.openInquiry("Later for the group " + UUID.randomUUID(), UiSuite.deploymentSchema(),
+                toOncall, 600);
+        browser.visible(cardWith(later.prompt()));
 
         browser.driver().navigate().refresh();
         browser.visible(cardWith(mine.prompt()));
+        browser.visible(cardWith(ours.prompt()));
         assertThat(browser.find(By.id("filter-mine")).isSelected()).isTrue();
         assertThat(browser.findAll(cardWith(anyones.prompt()))).isEmpty();
         assertThat(browser.findAll(By.cssSelector(".inquiry-card"))).allSatisfy(
-                card -> assertThat(card.getText()).contains("Assigned to you"));
+                card -> assertThat(card.getText()).containsAnyOf("Assigned to you", "Assigned to group " + oncall));
     }
 
     @Test
