@@ -87,6 +87,17 @@ public class ExternalRequests {
 
     /** A callback as stored, for the delivery of the inquiry's decision. */
     public record Callback(long execution, long inquiry, String url, String secret) {
+        /**
+         * The deliveries' {@code target_key} (no channel): one per request, so the decision is delivered once per
+         * event and the request's delivery log is one index range.
+         */
+        public String targetKey() {
+            return targetKey(execution);
+        }
+
+        static String targetKey(long execution) {
+            return "callback:" + execution;
+        }
     }
 
     /**
