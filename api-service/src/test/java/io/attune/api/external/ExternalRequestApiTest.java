@@ -303,6 +303,92 @@ class ExternalRequestApiTest extends ApiIntegrationTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> waits.waiting() == 0);
     }
 
+    @Test
+    void theCallbacksDeliveriesAreListedWithTheirTriesForTheRequesterAndAdminsOnly() {
+        Identity ci = identity(Role.USER);
+        Identity approver = identity(Role.USER);
+        String ciToken = token(ci);
+        JsonNode inquiry = api().post("/api/v1/inquiries", ciToken, ASK.replace("\"timeout_seconds\": 600",
+                "\"timeout_seconds\": 600, \"assigned_to\": " + approver.id())).data();
+        long id = inquiry.get("id").asLong();
+        assertThat(api().post("/api/v1/inquiries/" + id + "/respond", token(approver),
+                "{\"response\": {\"approved\": true}}").status()).isEqualTo(200);
+        // as the notifier records the decision's callback: refused once with 503, then delivered
+        long delivery = insertCallbackDelivery(inquiry, "delivered", 2, 200);
+        insertTry(delivery, 1, "failed", 503, "the receiver answered 503");
+        insertTry(delivery, 2, "delivered", 200, null);
+        // neither a channel's delivery of the same inquiry nor another request's callback is in its log
+        long channel = jdbc.sql("INSERT INTO attune.channel (type, name, config) VALUES ('webhook', ?, "
+                        + "'{\"url\": \"https://hooks.example.com/x\"}') RETURNING id")
+                .param("hook-" + id).query(Long.class).single();
+        jdbc.sql("INSERT INTO attune.delivery (message_id, event_id, channel_id, target_key, event_type, inquiry_id, "
+                        + "message, give_up_at) VALUES (?, ?, ?, ?, 'inquiry.responded', ?, '{}', "
+                        + "now() + interval '1 day')")
+                .params("msg_channel_" + id, 900_000L + id, channel, "channel:" + channel, id).update();
+        insertCallbackDelivery(api().post("/api/v1/inquiries", ciToken, ASK).data(), "pending", 0, null);
+
+        Response log = api().get("/api/v1/inquiries/" + id + "/callback/deliveries", ciToken);
+        assertThat(log.status()).as("%s", log).isEqualTo(200);
+        assertThat(log.json().get("total").asLong()).isEqualTo(1);
+        JsonNode row = log.json().get("data").get(0);
+        assertThat(row.get("id").asLong()).isEqualTo(delivery);
+        assertThat(row.get("event_type").asString()).isEqualTo("inquiry.responded");
+        assertThat(row.get("inquiry").asLong()).isEqualTo(id);
+        assertThat(row.get("status").asString()).isEqualTo("delivered");
+        assertThat(row.get("attempts").asInt()).isEqualTo(2);
+        assertThat(row.get("last_response_code").asInt()).isEqualTo(200);
+        assertThat(row.get("tries").findValues("response_code")).extracting(JsonNode::asInt).containsExactly(503, 200);
+        assertThat(row.at("/tries/0/error").asString()).isEqualTo("the receiver answered 503");
+        // the callback, and its secret, are never shown
+        assertThat(log.body()).doesNotContain("whsec_", "ci.example.com");
+        assertThat(api().get("/api/v1/inquiries/" + id + "/callback/deliveries?status=failed", ciToken).json()
+                .get("total").asLong()).isZero();
+        assertThat(api().get("/api/v1/inquiries/" + id + "/callback/deliveries?status=delivered&per_page=1", ciToken)
+                .json().get("total").asLong()).isEqualTo(1);
+        assertError(api().get("/api/v1/inquiries/" + id + "/callback/deliveries?status=lost", ciToken), 400,
+                "BAD_REQUEST");
+        assertError(api().get("/api/v1/inquiries/" + id + "/callback/deliveries?per_page=0", ciToken), 400,
+                "BAD_REQUEST");
+
+        Identity admin = admin();
+        assertThat(api().get("/api/v1/inquiries/" + id + "/callback/deliveries", token(admin)).json().get("data")
+                .findValuesAsString("message_id")).containsExactly("msg_callback_" + id);
+        // the approver sees the inquiry, but the callback is the requester's; anyone else does not see it at all
+        assertError(api().get("/api/v1/inquiries/" + id + "/callback/deliveries", token(approver)), 403, "FORBIDDEN");
+        assertError(api().get("/api/v1/inquiries/" + id + "/callback/deliveries", token(identity(Role.USER))), 404,
+                "NOT_FOUND");
+        // no callback: a request without one, an action's inquiry, no inquiry at all
+        long withoutCallback = api().post("/api/v1/inquiries", ciToken, "{\"prompt\": \"No callback?\"}").data()
+                .get("id").asLong();
+        assertError(api().get("/api/v1/inquiries/" + withoutCallback + "/callback/deliveries", ciToken), 404,
+                "NOT_FOUND");
+        assertError(api().get("/api/v1/inquiries/" + openInquiry(null).id() + "/callback/deliveries", token(admin)),
+                404, "NOT_FOUND");
+        assertError(api().get("/api/v1/inquiries/987654321/callback/deliveries", token(admin)), 404, "NOT_FOUND");
+    }
+
+    /** A delivery of the inquiry's decision to its request's callback, as the notifier's fan-out and sender write. */
+    private long insertCallbackDelivery(JsonNode inquiry, String status, int attempts, Integer lastCode) {
+        long id = inquiry.get("id").asLong();
+        return jdbc.sql("INSERT INTO attune.delivery (message_id, event_id, target_key, callback, event_type, "
+                        + "inquiry_id, message, status, attempts, last_code, delivered_at, next_attempt_at, "
+                        + "give_up_at) "
+                        + "VALUES (?, ?, ?, ?::jsonb, 'inquiry.responded', ?, '{}', ?, ?, ?::int, "
+                        + "CASE WHEN ? = 'delivered' THEN now() END, CASE WHEN ? = 'pending' THEN now() END, "
+                        + "now() + interval '1 day') RETURNING id")
+                .params("msg_callback_" + id, 900_000L + id, "callback:" + inquiry.get("execution").asLong(),
+                        "{\"url\": \"https://ci.example.com/hooks/attune\", "
+                                + "\"secret\": \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"}",
+                        id, status, attempts, lastCode, status, status)
+                .query(Long.class).single();
+    }
+
+    private void insertTry(long delivery, int attempt, String status, int code, String error) {
+        jdbc.sql("INSERT INTO attune.delivery_attempt (delivery_id, attempt, status, response_code, error, replica, "
+                + "finished_at) VALUES (?, ?, ?, ?, ?, 'n1', now())").params(delivery, attempt, status, code, error)
+                .update();
+    }
+
     private CompletableFuture<Response> waitAsync(long id, int seconds, String token) {
         HttpRequest request = api().request("/api/v1/inquiries/" + id + "?wait=" + seconds, token)
                 .timeout(Duration.ofSeconds(seconds + 20)).GET().build();
