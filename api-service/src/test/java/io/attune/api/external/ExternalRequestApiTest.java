@@ -304,6 +304,89 @@ class ExternalRequestApiTest extends ApiIntegrationTest {
     }
 
     @Test
+    void aRequestTakesAGroupAndAQuorumWithADecisionField() {
+        Identity ci = identity(Role.USER);
+        Identity member = identity(Role.USER);
+        Identity otherMember = identity(Role.USER);
+        Identity outsider = identity(Role.USER);
+        String group = "release-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(api().post("/api/v1/groups", token(admin()), Json.write(Map.of("name", group,
+                "members", List.of(member.id(), otherMember.id())))).status()).isEqualTo(201);
+        String approval = "\"response_schema\": " + APPROVAL_SCHEMA + ", \"assigned_to\": {\"group\": \"" + group
+                + "\"}";
+
+        long grouped = api().post("/api/v1/inquiries", token(ci), "{\"prompt\": \"Release?\", " + approval + "}")
+                .data().get("id").asLong();
+        // a non-member is not among who may answer: to them it is not there (404, as everywhere)
+        assertError(respond(grouped, outsider, true), 404, "NOT_FOUND");
+        assertThat(respond(grouped, member, true).data().get("status").asString()).isEqualTo("responded");
+
+        String quorum = "{\"prompt\": \"Two approvals?\", " + approval
+                + ", \"approvals_required\": 2, \"decision_field\": \"/approved\"}";
+        JsonNode twoNeeded = api().post("/api/v1/inquiries", token(ci), quorum).data();
+        assertThat(twoNeeded.get("approvals_required").asInt()).isEqualTo(2);
+        assertThat(twoNeeded.get("decision_field").asString()).isEqualTo("/approved");
+        long id = twoNeeded.get("id").asLong();
+        JsonNode first = respond(id, member, true).data();
+        assertThat(first.get("status").asString()).isEqualTo("pending"); // one approval of two
+        assertThat(first.get("responses")).hasSize(1);
+        JsonNode second = respond(id, otherMember, true).data();
+        assertThat(second.get("status").asString()).isEqualTo("responded");
+        assertThat(second.get("responses")).hasSize(2);
+        // a false at decision_field decides at once
+        long rejected = api().post("/api/v1/inquiries", token(ci), quorum).data().get("id").asLong();
+        assertThat(respond(rejected, member, false).data().get("status").asString()).isEqualTo("responded");
+    }
+
+    @Test
+    void onTimeoutIsCheckedAgainstTheSchemaAndUsedAndASecretAnswerIsMasked() throws Exception {
+        Identity ci = identity(Role.USER);
+        Identity approver = identity(Role.USER);
+        String schema = """
+                {"type": "object", "required": ["approved"], "properties": {"approved": {"type": "boolean"},
+                 "token": {"type": "string", "secret": true}}}""";
+        String ask = """
+                {"prompt": "Rotate the deploy key?", "response_schema": %s, "assigned_to": %d, "timeout_seconds": %d,
+                 "on_timeout": {"response": %s}}""";
+        JsonNode invalid = assertError(api().post("/api/v1/inquiries", token(ci),
+                ask.formatted(schema, approver.id(), 600, "{\"approved\": \"no\"}")), 422, "VALIDATION_ERROR");
+        assertThat(invalid.get("details").findValuesAsString("path"))
+                .anyMatch(path -> path.startsWith("/on_timeout/response"));
+
+        JsonNode defaulting = api().post("/api/v1/inquiries", token(ci),
+                ask.formatted(schema, approver.id(), 1, "{\"approved\": false}")).data();
+        assertThat(defaulting.get("on_timeout")).isEqualTo(Json.tree("{\"response\": {\"approved\": false}}"));
+        Thread.sleep(1_200);
+        inquiryTransitions.timeOutExpired(100, UUID.randomUUID()); // what the executor's sweep does
+        JsonNode timedOut = api().get("/api/v1/inquiries/" + defaulting.get("id").asLong(), token(ci)).data();
+        assertThat(timedOut.get("status").asString()).isEqualTo("timeout");
+        assertThat(timedOut.get("defaulted").asBoolean()).isTrue();
+        JsonNode execution = api().get("/api/v1/executions/" + defaulting.get("execution").asLong(), token(ci)).data();
+        assertThat(execution.get("status").asString()).isEqualTo("completed"); // went on with the default answer
+        assertThat(execution.at("/result/__inquiry/response/approved").asBoolean(true)).isFalse();
+
+        String secret = "rotation-token-" + UUID.randomUUID();
+        long id = api().post("/api/v1/inquiries", token(ci), ask.formatted(schema, approver.id(), 600,
+                "{\"approved\": false}")).data().get("id").asLong();
+        Response answered = api().post("/api/v1/inquiries/" + id + "/respond", token(approver),
+                "{\"response\": {\"approved\": true, \"token\": \"" + secret + "\"}}");
+        assertThat(answered.status()).as("%s", answered).isEqualTo(200);
+        for (Response shown : List.of(answered, api().get("/api/v1/inquiries/" + id, token(ci)),
+                api().get("/api/v1/inquiries/" + id + "?wait=5", token(ci)),
+                api().get("/api/v1/inquiries/" + id + "/history", token(ci)))) {
+            assertThat(shown.body()).as("%s", shown).doesNotContain(secret);
+        }
+        assertThat(answered.data().at("/response/token").asString()).isEqualTo("********");
+        assertThat(jdbc.sql("SELECT response->>'token' FROM attune.inquiry WHERE id = ?").param(id)
+                .query(String.class).single()).isEqualTo(secret); // kept for the execution, masked in every view
+    }
+
+    private Response respond(long inquiry, Identity who, boolean approved) {
+        return api().post("/api/v1/inquiries/" + inquiry + "/respond", token(who),
+                "{\"response\": {\"approved\": " + approved + "}}");
+    }
+
+    @Test
     void theCallbacksDeliveriesAreListedWithTheirTriesForTheRequesterAndAdminsOnly() {
         Identity ci = identity(Role.USER);
         Identity approver = identity(Role.USER);
