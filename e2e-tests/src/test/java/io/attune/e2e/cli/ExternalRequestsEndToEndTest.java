@@ -161,6 +161,58 @@ class ExternalRequestsEndToEndTest {
     }
 
     @Test
+    void anAnswerWakesTheRequestersWaitAndReachesItsCallbackSignedOnce() throws Exception {
+        String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString("happy-path-key-of-32-bytes-long!"
+                .getBytes());
+        try (WebhookReceiver receiver = new WebhookReceiver(secret)) {
+            long id = ask(ciToken, "Deploy with a callback?", 600, approverId,
+                    Map.of("url", receiver.url(), "secret", secret)).path("id").asLong();
+            CompletableFuture<HttpResponse<String>> waiting = waitFor(id, 30, ciToken);
+            Thread.sleep(1_500);
+            assertThat(waiting).isNotDone();
+            assertThat(callbackDeliveries(id).path("total").asLong()).isZero(); // nothing to deliver while pending
+
+            java.time.Instant asked = java.time.Instant.now();
+            suite.call("POST", "/api/v1/inquiries/" + id + "/respond", approverToken,
+                    "{\"response\": {\"approved\": true}}");
+            long answered = System.nanoTime(); // the answer is in once respond has answered
+            HttpResponse<String> woken = waiting.get(10, TimeUnit.SECONDS);
+            double seconds = (System.nanoTime() - answered) / 1e9;
+            System.out.printf("e2e: ?wait=30 answered %.3f s after the answer%n", seconds);
+            assertThat(seconds).isLessThan(1.0);
+            assertThat(woken.statusCode()).isEqualTo(200);
+            JsonNode decided = Json.tree(woken.body()).path("data");
+            assertThat(decided.path("id").asLong()).isEqualTo(id);
+            assertThat(decided.path("status").asString()).isEqualTo("responded");
+            assertThat(decided.path("response").path("approved").asBoolean()).isTrue();
+            assertThat(decided.path("responded_by").asLong()).isEqualTo(approverId);
+
+            await("the callback").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !receiver.received().isEmpty());
+            WebhookReceiver.Received callback = receiver.received().get(0);
+            System.out.printf("e2e: the callback arrived %d ms after the answer was sent%n",
+                    Duration.between(asked, callback.at()).toMillis());
+            assertThat(callback.valid()).as("signature of %s", callback).isTrue();
+            JsonNode body = Json.tree(callback.body());
+            assertThat(body.path("type").asString()).isEqualTo("inquiry.responded");
+            assertThat(body.path("data").path("inquiry").path("id").asLong()).isEqualTo(id);
+            assertThat(body.path("data").path("inquiry").path("response").path("approved").asBoolean()).isTrue();
+            // once: nothing more comes (a retry would follow within a second or two), and the log says delivered
+            await("the log says delivered").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(callbackDeliveries(id).path("data").path(0).path("status").asString())
+                            .isEqualTo("delivered"));
+            Thread.sleep(3_000);
+            assertThat(receiver.received()).hasSize(1);
+            assertThat(receiver.invalid()).isEmpty();
+            assertThat(receiver.accepted()).containsExactly(Map.entry(callback.id(), 1));
+            JsonNode log = callbackDeliveries(id);
+            assertThat(log.path("total").asLong()).isEqualTo(1);
+            assertThat(log.path("data").path(0).path("message_id").asString()).isEqualTo(callback.id());
+            assertThat(log.path("data").path(0).path("tries").findValuesAsString("status")).containsExactly("delivered");
+        }
+    }
+
+    @Test
     void everyDecisionReachesItsCallbackSignedOnceTheReceiverIsBack() throws Exception {
         String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString("callback-key-of-32-bytes-exactly".getBytes());
         try (WebhookReceiver receiver = new WebhookReceiver(secret)) {
