@@ -31,15 +31,12 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import tools.jackson.databind.JsonNode;
 
 import java.util.List;
-import java.util.Set;
 
 /** Channels and their deliveries, for admins only (the security chain refuses everyone else with 403). */
 @RestController
 @RequestMapping("/api/v1/channels")
 @Tag(name = "channels")
 public class ChannelController {
-    private static final Set<String> STATUSES = Set.of("pending", "delivered", "failed", "not_sent");
-
     private final ChannelAdmin admin;
     private final ChannelRepository channels;
     private final Deliveries deliveries;
@@ -122,14 +119,7 @@ public class ChannelController {
                                                  @RequestParam(defaultValue = "1") int page,
                                                  @RequestParam(name = "per_page", defaultValue = "50") int perPage) {
         admin.get(id);
-        int size = paging(page, perPage);
-        String wanted = status == null || status.isBlank() ? null : status;
-        if (wanted != null && !STATUSES.contains(wanted)) {
-            throw new DomainException(ErrorCode.BAD_REQUEST, "invalid parameter: status", List.of(new ErrorDetail(
-                    "status", "must be pending, delivered, failed or not_sent, not " + wanted)));
-        }
-        return PageResponse.of(deliveries.page(id, wanted, size, (long) (page - 1) * size), deliveries.count(id, wanted),
-                page, size);
+        return deliveries.log(Deliveries.Target.channel(id), status, page, perPage);
     }
 
     private static boolean sentNewSecret(Channel changed, JsonNode body) {

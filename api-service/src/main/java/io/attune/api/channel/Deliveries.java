@@ -2,9 +2,13 @@ package io.attune.api.channel;
 
 import io.attune.core.JsonColumns;
 import io.attune.core.channel.Channel;
+import io.attune.core.error.DomainException;
 import io.attune.model.channel.ChannelStatus;
 import io.attune.model.channel.DeliveryView;
 import io.attune.model.channel.DeliveryView.AttemptView;
+import io.attune.model.rest.ApiError.ErrorDetail;
+import io.attune.model.rest.ErrorCode;
+import io.attune.model.rest.PageResponse;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -12,29 +16,74 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.attune.core.JsonColumns.instant;
 
-/** What admins read of the channels' deliveries: the log of a channel, and each channel's status. */
+/**
+ * What the API reads of the deliveries: the log of a channel or of an external request's decision callback (the same
+ * rows, with no channel: {@link Target}), and each channel's status. The {@code callback} column, which holds the
+ * callback's signing secret, is never read here.
+ */
 @Repository
 public class Deliveries {
+    /** The {@code status} filter of a delivery log. */
+    private static final Set<String> STATUSES = Set.of("pending", "delivered", "failed", "not_sent");
+    private static final int MAX_PER_PAGE = 100;
+
     private final JdbcClient jdbc;
 
     public Deliveries(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    /** A page of {@code channelId}'s deliveries, newest first, each with its tries (oldest first). */
-    public List<DeliveryView> page(long channelId, String status, int limit, long offset) {
-        return read(channelId, null, status, limit, offset);
+    /** Whose deliveries a log shows: each kind is one index range (channel_id, id) or (target_key, id). */
+    public static final class Target {
+        private final String condition;
+        private final Object key;
+
+        private Target(String condition, Object key) {
+            this.condition = condition;
+            this.key = key;
+        }
+
+        public static Target channel(long channelId) {
+            return new Target("channel_id = ?", channelId);
+        }
+
+        /** A decision callback's deliveries, by their target key ({@code ExternalRequests.Callback#targetKey}). */
+        public static Target callback(String targetKey) {
+            return new Target("channel_id IS NULL AND target_key = ?", targetKey);
+        }
     }
 
-    private List<DeliveryView> read(long channelId, Long deliveryId, String status, int limit, long offset) {
+    /**
+     * A page of the target's log as the API answers it: {@code status} one of {@link #STATUSES} or blank for all,
+     * {@code page} and {@code per_page} at least 1 (per_page above 100 is 100); 400 naming the parameter otherwise.
+     */
+    public PageResponse<DeliveryView> log(Target target, String status, int page, int perPage) {
+        for (var parameter : List.of(Map.entry("page", page), Map.entry("per_page", perPage))) {
+            if (parameter.getValue() < 1) {
+                throw new DomainException(ErrorCode.BAD_REQUEST, "invalid parameter: " + parameter.getKey()
+                        + " must be at least 1", List.of(new ErrorDetail(parameter.getKey(), "must be at least 1")));
+            }
+        }
+        String wanted = status == null || status.isBlank() ? null : status;
+        if (wanted != null && !STATUSES.contains(wanted)) {
+            throw new DomainException(ErrorCode.BAD_REQUEST, "invalid parameter: status", List.of(new ErrorDetail(
+                    "status", "must be pending, delivered, failed or not_sent, not " + wanted)));
+        }
+        int size = Math.min(perPage, MAX_PER_PAGE);
+        return PageResponse.of(read(target, null, wanted, size, (long) (page - 1) * size), count(target, wanted),
+                page, size);
+    }
+
+    private List<DeliveryView> read(Target target, Long deliveryId, String status, int limit, long offset) {
         List<DeliveryView> rows = jdbc.sql("SELECT id, message_id, event_id, event_type, inquiry_id, recipient, status, "
                         + "attempts, next_attempt_at, last_code, last_error, delivered_at, give_up_at, created "
-                        + "FROM attune.delivery WHERE channel_id = ? AND (?::text IS NULL OR status = ?) "
+                        + "FROM attune.delivery WHERE " + target.condition + " AND (?::text IS NULL OR status = ?) "
                         + "AND (?::bigint IS NULL OR id = ?) ORDER BY id DESC LIMIT ? OFFSET ?")
-                .params(channelId, status, status, deliveryId, deliveryId, limit, offset)
+                .params(target.key, status, status, deliveryId, deliveryId, limit, offset)
                 .query((rs, n) -> new DeliveryView(rs.getLong("id"), rs.getString("message_id"),
                         JsonColumns.nullableLong(rs, "event_id"), rs.getString("event_type"),
                         JsonColumns.nullableLong(rs, "inquiry_id"), rs.getString("recipient"), rs.getString("status"),
@@ -60,13 +109,14 @@ public class Deliveries {
                 d.deliveredAt(), d.giveUpAt(), d.created(), tries.getOrDefault(d.id(), List.of()))).toList();
     }
 
-    public long count(long channelId, String status) {
-        return jdbc.sql("SELECT count(*) FROM attune.delivery WHERE channel_id = ? AND (?::text IS NULL OR status = ?)")
-                .params(channelId, status, status).query(Long.class).single();
+    private long count(Target target, String status) {
+        return jdbc.sql("SELECT count(*) FROM attune.delivery WHERE " + target.condition
+                        + " AND (?::text IS NULL OR status = ?)")
+                .params(target.key, status, status).query(Long.class).single();
     }
 
     public DeliveryView one(long channelId, long deliveryId) {
-        return read(channelId, deliveryId, null, 1, 0).get(0);
+        return read(Target.channel(channelId), deliveryId, null, 1, 0).get(0);
     }
 
     /**

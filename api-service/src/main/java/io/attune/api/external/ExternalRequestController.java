@@ -1,13 +1,16 @@
 package io.attune.api.external;
 
+import io.attune.api.channel.Deliveries;
 import io.attune.api.inquiry.InquiryController;
 import io.attune.core.error.DomainException;
 import io.attune.core.external.ExternalRequests;
 import io.attune.core.identity.Actor;
+import io.attune.model.channel.DeliveryView;
 import io.attune.model.rest.ApiError.ErrorDetail;
 import io.attune.model.rest.DataResponse;
 import io.attune.model.rest.ErrorCode;
 import io.attune.model.rest.InquiryView;
+import io.attune.model.rest.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -31,7 +34,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-/** Approval requests from outside: ask ({@code POST}) and wait for the decision ({@code GET …?wait=N}). */
+/**
+ * Approval requests from outside: ask ({@code POST}), wait for the decision ({@code GET …?wait=N}), and follow the
+ * delivery of the decision to the request's callback ({@code GET …/callback/deliveries}).
+ */
 @RestController
 @RequestMapping("/api/v1/inquiries")
 @Tag(name = "inquiries")
@@ -43,10 +49,12 @@ public class ExternalRequestController {
 
     private final ExternalRequests requests;
     private final InquiryWaits waits;
+    private final Deliveries deliveries;
 
-    public ExternalRequestController(ExternalRequests requests, InquiryWaits waits) {
+    public ExternalRequestController(ExternalRequests requests, InquiryWaits waits, Deliveries deliveries) {
         this.requests = requests;
         this.waits = waits;
+        this.deliveries = deliveries;
     }
 
     @PostMapping
@@ -97,5 +105,25 @@ public class ExternalRequestController {
                     List.of(new ErrorDetail("wait", "must be from 0 to " + MAX_WAIT_SECONDS + ", not " + waitSeconds)));
         }
         return waits.await(id, actor, Duration.ofSeconds(waitSeconds));
+    }
+
+    @GetMapping("/{id}/callback/deliveries")
+    @Operation(summary = "The deliveries of the decision to the request's callback, newest first, each with its tries",
+            description = "For an admin and the identity that made the request: the same log as a channel's "
+                    + "(status pending, delivered, failed or not_sent; page, per_page up to 100).")
+    @ApiResponse(responseCode = "400", description = "status is not pending, delivered, failed or not_sent; page or "
+            + "per_page below 1")
+    @ApiResponse(responseCode = "403", description = "the caller sees the inquiry but neither is an admin nor made the "
+            + "request")
+    @ApiResponse(responseCode = "404", description = "no such inquiry, another user's, or one asked without a callback")
+    public PageResponse<DeliveryView> callbackDeliveries(
+            @PathVariable long id,
+            @Parameter(description = "pending, delivered, failed or not_sent") @RequestParam(required = false)
+            String status,
+            @RequestParam(defaultValue = "1") int page,
+            @RequestParam(name = "per_page", defaultValue = "50") int perPage,
+            @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
+        String target = requests.callbackTargetFor(id, actor);
+        return deliveries.log(Deliveries.Target.callback(target), status, page, perPage);
     }
 }

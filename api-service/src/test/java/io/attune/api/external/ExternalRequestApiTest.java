@@ -303,6 +303,175 @@ class ExternalRequestApiTest extends ApiIntegrationTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> waits.waiting() == 0);
     }
 
+    @Test
+    void aRequestTakesAGroupAndAQuorumWithADecisionField() {
+        Identity ci = identity(Role.USER);
+        Identity member = identity(Role.USER);
+        Identity otherMember = identity(Role.USER);
+        Identity outsider = identity(Role.USER);
+        String group = "release-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(api().post("/api/v1/groups", token(admin()), Json.write(Map.of("name", group,
+                "members", List.of(member.id(), otherMember.id())))).status()).isEqualTo(201);
+        String approval = "\"response_schema\": " + APPROVAL_SCHEMA + ", \"assigned_to\": {\"group\": \"" + group
+                + "\"}";
+
+        long grouped = api().post("/api/v1/inquiries", token(ci), "{\"prompt\": \"Release?\", " + approval + "}")
+                .data().get("id").asLong();
+        // a non-member is not among who may answer: to them it is not there (404, as everywhere)
+        assertError(respond(grouped, outsider, true), 404, "NOT_FOUND");
+        assertThat(respond(grouped, member, true).data().get("status").asString()).isEqualTo("responded");
+
+        String quorum = "{\"prompt\": \"Two approvals?\", " + approval
+                + ", \"approvals_required\": 2, \"decision_field\": \"/approved\"}";
+        JsonNode twoNeeded = api().post("/api/v1/inquiries", token(ci), quorum).data();
+        assertThat(twoNeeded.get("approvals_required").asInt()).isEqualTo(2);
+        assertThat(twoNeeded.get("decision_field").asString()).isEqualTo("/approved");
+        long id = twoNeeded.get("id").asLong();
+        JsonNode first = respond(id, member, true).data();
+        assertThat(first.get("status").asString()).isEqualTo("pending"); // one approval of two
+        assertThat(first.get("responses")).hasSize(1);
+        JsonNode second = respond(id, otherMember, true).data();
+        assertThat(second.get("status").asString()).isEqualTo("responded");
+        assertThat(second.get("responses")).hasSize(2);
+        // a false at decision_field decides at once
+        long rejected = api().post("/api/v1/inquiries", token(ci), quorum).data().get("id").asLong();
+        assertThat(respond(rejected, member, false).data().get("status").asString()).isEqualTo("responded");
+    }
+
+    @Test
+    void onTimeoutIsCheckedAgainstTheSchemaAndUsedAndASecretAnswerIsMasked() throws Exception {
+        Identity ci = identity(Role.USER);
+        Identity approver = identity(Role.USER);
+        String schema = """
+                {"type": "object", "required": ["approved"], "properties": {"approved": {"type": "boolean"},
+                 "token": {"type": "string", "secret": true}}}""";
+        String ask = """
+                {"prompt": "Rotate the deploy key?", "response_schema": %s, "assigned_to": %d, "timeout_seconds": %d,
+                 "on_timeout": {"response": %s}}""";
+        JsonNode invalid = assertError(api().post("/api/v1/inquiries", token(ci),
+                ask.formatted(schema, approver.id(), 600, "{\"approved\": \"no\"}")), 422, "VALIDATION_ERROR");
+        assertThat(invalid.get("details").findValuesAsString("path"))
+                .anyMatch(path -> path.startsWith("/on_timeout/response"));
+
+        JsonNode defaulting = api().post("/api/v1/inquiries", token(ci),
+                ask.formatted(schema, approver.id(), 1, "{\"approved\": false}")).data();
+        assertThat(defaulting.get("on_timeout")).isEqualTo(Json.tree("{\"response\": {\"approved\": false}}"));
+        Thread.sleep(1_200);
+        inquiryTransitions.timeOutExpired(100, UUID.randomUUID()); // what the executor's sweep does
+        JsonNode timedOut = api().get("/api/v1/inquiries/" + defaulting.get("id").asLong(), token(ci)).data();
+        assertThat(timedOut.get("status").asString()).isEqualTo("timeout");
+        assertThat(timedOut.get("defaulted").asBoolean()).isTrue();
+        JsonNode execution = api().get("/api/v1/executions/" + defaulting.get("execution").asLong(), token(ci)).data();
+        assertThat(execution.get("status").asString()).isEqualTo("completed"); // went on with the default answer
+        assertThat(execution.at("/result/__inquiry/response/approved").asBoolean(true)).isFalse();
+
+        String secret = "rotation-token-" + UUID.randomUUID();
+        long id = api().post("/api/v1/inquiries", token(ci), ask.formatted(schema, approver.id(), 600,
+                "{\"approved\": false}")).data().get("id").asLong();
+        Response answered = api().post("/api/v1/inquiries/" + id + "/respond", token(approver),
+                "{\"response\": {\"approved\": true, \"token\": \"" + secret + "\"}}");
+        assertThat(answered.status()).as("%s", answered).isEqualTo(200);
+        for (Response shown : List.of(answered, api().get("/api/v1/inquiries/" + id, token(ci)),
+                api().get("/api/v1/inquiries/" + id + "?wait=5", token(ci)),
+                api().get("/api/v1/inquiries/" + id + "/history", token(ci)))) {
+            assertThat(shown.body()).as("%s", shown).doesNotContain(secret);
+        }
+        assertThat(answered.data().at("/response/token").asString()).isEqualTo("********");
+        assertThat(jdbc.sql("SELECT response->>'token' FROM attune.inquiry WHERE id = ?").param(id)
+                .query(String.class).single()).isEqualTo(secret); // kept for the execution, masked in every view
+    }
+
+    private Response respond(long inquiry, Identity who, boolean approved) {
+        return api().post("/api/v1/inquiries/" + inquiry + "/respond", token(who),
+                "{\"response\": {\"approved\": " + approved + "}}");
+    }
+
+    @Test
+    void theCallbacksDeliveriesAreListedWithTheirTriesForTheRequesterAndAdminsOnly() {
+        Identity ci = identity(Role.USER);
+        Identity approver = identity(Role.USER);
+        String ciToken = token(ci);
+        JsonNode inquiry = api().post("/api/v1/inquiries", ciToken, ASK.replace("\"timeout_seconds\": 600",
+                "\"timeout_seconds\": 600, \"assigned_to\": " + approver.id())).data();
+        long id = inquiry.get("id").asLong();
+        assertThat(api().post("/api/v1/inquiries/" + id + "/respond", token(approver),
+                "{\"response\": {\"approved\": true}}").status()).isEqualTo(200);
+        // as the notifier records the decision's callback: refused once with 503, then delivered
+        long delivery = insertCallbackDelivery(inquiry, "delivered", 2, 200);
+        insertTry(delivery, 1, "failed", 503, "the receiver answered 503");
+        insertTry(delivery, 2, "delivered", 200, null);
+        // neither a channel's delivery of the same inquiry nor another request's callback is in its log
+        long channel = jdbc.sql("INSERT INTO attune.channel (type, name, config) VALUES ('webhook', ?, "
+                        + "'{\"url\": \"https://hooks.example.com/x\"}') RETURNING id")
+                .param("hook-" + id).query(Long.class).single();
+        jdbc.sql("INSERT INTO attune.delivery (message_id, event_id, channel_id, target_key, event_type, inquiry_id, "
+                        + "message, give_up_at) VALUES (?, ?, ?, ?, 'inquiry.responded', ?, '{}', "
+                        + "now() + interval '1 day')")
+                .params("msg_channel_" + id, 900_000L + id, channel, "channel:" + channel, id).update();
+        insertCallbackDelivery(api().post("/api/v1/inquiries", ciToken, ASK).data(), "pending", 0, null);
+
+        Response log = api().get("/api/v1/inquiries/" + id + "/callback/deliveries", ciToken);
+        assertThat(log.status()).as("%s", log).isEqualTo(200);
+        assertThat(log.json().get("total").asLong()).isEqualTo(1);
+        JsonNode row = log.json().get("data").get(0);
+        assertThat(row.get("id").asLong()).isEqualTo(delivery);
+        assertThat(row.get("event_type").asString()).isEqualTo("inquiry.responded");
+        assertThat(row.get("inquiry").asLong()).isEqualTo(id);
+        assertThat(row.get("status").asString()).isEqualTo("delivered");
+        assertThat(row.get("attempts").asInt()).isEqualTo(2);
+        assertThat(row.get("last_response_code").asInt()).isEqualTo(200);
+        assertThat(row.get("tries").findValues("response_code")).extracting(JsonNode::asInt).containsExactly(503, 200);
+        assertThat(row.at("/tries/0/error").asString()).isEqualTo("the receiver answered 503");
+        // the callback, and its secret, are never shown
+        assertThat(log.body()).doesNotContain("whsec_", "ci.example.com");
+        assertThat(api().get("/api/v1/inquiries/" + id + "/callback/deliveries?status=failed", ciToken).json()
+                .get("total").asLong()).isZero();
+        assertThat(api().get("/api/v1/inquiries/" + id + "/callback/deliveries?status=delivered&per_page=1", ciToken)
+                .json().get("total").asLong()).isEqualTo(1);
+        assertError(api().get("/api/v1/inquiries/" + id + "/callback/deliveries?status=lost", ciToken), 400,
+                "BAD_REQUEST");
+        assertError(api().get("/api/v1/inquiries/" + id + "/callback/deliveries?per_page=0", ciToken), 400,
+                "BAD_REQUEST");
+
+        Identity admin = admin();
+        assertThat(api().get("/api/v1/inquiries/" + id + "/callback/deliveries", token(admin)).json().get("data")
+                .findValuesAsString("message_id")).containsExactly("msg_callback_" + id);
+        // the approver sees the inquiry, but the callback is the requester's; anyone else does not see it at all
+        assertError(api().get("/api/v1/inquiries/" + id + "/callback/deliveries", token(approver)), 403, "FORBIDDEN");
+        assertError(api().get("/api/v1/inquiries/" + id + "/callback/deliveries", token(identity(Role.USER))), 404,
+                "NOT_FOUND");
+        // no callback: a request without one, an action's inquiry, no inquiry at all
+        long withoutCallback = api().post("/api/v1/inquiries", ciToken, "{\"prompt\": \"No callback?\"}").data()
+                .get("id").asLong();
+        assertError(api().get("/api/v1/inquiries/" + withoutCallback + "/callback/deliveries", ciToken), 404,
+                "NOT_FOUND");
+        assertError(api().get("/api/v1/inquiries/" + openInquiry(null).id() + "/callback/deliveries", token(admin)),
+                404, "NOT_FOUND");
+        assertError(api().get("/api/v1/inquiries/987654321/callback/deliveries", token(admin)), 404, "NOT_FOUND");
+    }
+
+    /** A delivery of the inquiry's decision to its request's callback, as the notifier's fan-out and sender write. */
+    private long insertCallbackDelivery(JsonNode inquiry, String status, int attempts, Integer lastCode) {
+        long id = inquiry.get("id").asLong();
+        return jdbc.sql("INSERT INTO attune.delivery (message_id, event_id, target_key, callback, event_type, "
+                        + "inquiry_id, message, status, attempts, last_code, delivered_at, next_attempt_at, "
+                        + "give_up_at) "
+                        + "VALUES (?, ?, ?, ?::jsonb, 'inquiry.responded', ?, '{}', ?, ?, ?::int, "
+                        + "CASE WHEN ? = 'delivered' THEN now() END, CASE WHEN ? = 'pending' THEN now() END, "
+                        + "now() + interval '1 day') RETURNING id")
+                .params("msg_callback_" + id, 900_000L + id, "callback:" + inquiry.get("execution").asLong(),
+                        "{\"url\": \"https://ci.example.com/hooks/attune\", "
+                                + "\"secret\": \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"}",
+                        id, status, attempts, lastCode, status, status)
+                .query(Long.class).single();
+    }
+
+    private void insertTry(long delivery, int attempt, String status, int code, String error) {
+        jdbc.sql("INSERT INTO attune.delivery_attempt (delivery_id, attempt, status, response_code, error, replica, "
+                + "finished_at) VALUES (?, ?, ?, ?, ?, 'n1', now())").params(delivery, attempt, status, code, error)
+                .update();
+    }
+
     private CompletableFuture<Response> waitAsync(long id, int seconds, String token) {
         HttpRequest request = api().request("/api/v1/inquiries/" + id + "?wait=" + seconds, token)
                 .timeout(Duration.ofSeconds(seconds + 20)).GET().build();

@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One delivery of an event to a channel (or to one recipient of an email channel), with every try.
+ * One delivery of an event to a channel (or to one recipient of an email channel), or of an inquiry's decision to the
+ * callback of the external request it belongs to, with every try.
  * {@code status}: {@code pending} (waiting for its next try at {@code next_attempt_at}), {@code delivered},
  * {@code failed} (gave up), {@code not_sent} (the channel's kind could not send; {@code last_error} says why).
  */

@@ -130,9 +130,12 @@ class ExternalRequestsEndToEndTest {
         }
         Thread.sleep(5_000); // every request reached the api and was parked
         assertThat(waits).noneMatch(CompletableFuture::isDone);
-        List<String> states = apiConnectionStates();
-        System.out.printf("e2e: 200 waits open; the api's connections in pg_stat_activity: %s%n", states);
-        assertThat(states).hasSizeLessThanOrEqualTo(POOL).allMatch("idle"::equals);
+        ApiConnections connections = apiConnections();
+        System.out.printf("e2e: 200 waits open; the api's connections in pg_stat_activity: %s%n", connections);
+        // found by the api's application_name (an empty result would prove nothing), and every one of them idle
+        assertThat(connections.states()).as("the api's connections (application_name %s)", APP).isNotEmpty()
+                .hasSizeLessThanOrEqualTo(POOL);
+        assertThat(connections.notIdle()).as("the api's connections not idle: %s", connections).isZero();
         // and the pool is there for everyone else meanwhile
         assertThat(suite.send("GET", "/api/v1/inquiries/" + id, approverToken, null).statusCode()).isEqualTo(200);
 
@@ -158,6 +161,58 @@ class ExternalRequestsEndToEndTest {
         long timingOut = ask(ciToken, "Quick?", 2, approverId).path("id").asLong();
         HttpResponse<String> timedOut = waitFor(timingOut, 30, ciToken).get(40, TimeUnit.SECONDS);
         assertThat(Json.tree(timedOut.body()).path("data").path("status").asString()).isEqualTo("timeout");
+    }
+
+    @Test
+    void anAnswerWakesTheRequestersWaitAndReachesItsCallbackSignedOnce() throws Exception {
+        String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString("happy-path-key-of-32-bytes-long!"
+                .getBytes());
+        try (WebhookReceiver receiver = new WebhookReceiver(secret)) {
+            long id = ask(ciToken, "Deploy with a callback?", 600, approverId,
+                    Map.of("url", receiver.url(), "secret", secret)).path("id").asLong();
+            CompletableFuture<HttpResponse<String>> waiting = waitFor(id, 30, ciToken);
+            Thread.sleep(1_500);
+            assertThat(waiting).isNotDone();
+            assertThat(callbackDeliveries(id).path("total").asLong()).isZero(); // nothing to deliver while pending
+
+            java.time.Instant asked = java.time.Instant.now();
+            suite.call("POST", "/api/v1/inquiries/" + id + "/respond", approverToken,
+                    "{\"response\": {\"approved\": true}}");
+            long answered = System.nanoTime(); // the answer is in once respond has answered
+            HttpResponse<String> woken = waiting.get(10, TimeUnit.SECONDS);
+            double seconds = (System.nanoTime() - answered) / 1e9;
+            System.out.printf("e2e: ?wait=30 answered %.3f s after the answer%n", seconds);
+            assertThat(seconds).isLessThan(1.0);
+            assertThat(woken.statusCode()).isEqualTo(200);
+            JsonNode decided = Json.tree(woken.body()).path("data");
+            assertThat(decided.path("id").asLong()).isEqualTo(id);
+            assertThat(decided.path("status").asString()).isEqualTo("responded");
+            assertThat(decided.path("response").path("approved").asBoolean()).isTrue();
+            assertThat(decided.path("responded_by").asLong()).isEqualTo(approverId);
+
+            await("the callback").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !receiver.received().isEmpty());
+            WebhookReceiver.Received callback = receiver.received().get(0);
+            System.out.printf("e2e: the callback arrived %d ms after the answer was sent%n",
+                    Duration.between(asked, callback.at()).toMillis());
+            assertThat(callback.valid()).as("signature of %s", callback).isTrue();
+            JsonNode body = Json.tree(callback.body());
+            assertThat(body.path("type").asString()).isEqualTo("inquiry.responded");
+            assertThat(body.path("data").path("inquiry").path("id").asLong()).isEqualTo(id);
+            assertThat(body.path("data").path("inquiry").path("response").path("approved").asBoolean()).isTrue();
+            // once: nothing more comes (a retry would follow within a second or two), and the log says delivered
+            await("the log says delivered").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(callbackDeliveries(id).path("data").path(0).path("status").asString())
+                            .isEqualTo("delivered"));
+            Thread.sleep(3_000);
+            assertThat(receiver.received()).hasSize(1);
+            assertThat(receiver.invalid()).isEmpty();
+            assertThat(receiver.accepted()).containsExactly(Map.entry(callback.id(), 1));
+            JsonNode log = callbackDeliveries(id);
+            assertThat(log.path("total").asLong()).isEqualTo(1);
+            assertThat(log.path("data").path(0).path("message_id").asString()).isEqualTo(callback.id());
+            assertThat(log.path("data").path(0).path("tries").findValuesAsString("status")).containsExactly("delivered");
+        }
     }
 
     @Test
@@ -275,17 +330,20 @@ class ExternalRequestsEndToEndTest {
         return suite.call("POST", "/api/v1/inquiries", token, Json.write(body)).path("data");
     }
 
-    /** Tries made so far of the deliveries of these inquiries' decisions (the notifier's attempt log). */
-    private static int decisionTries(long... inquiries) throws Exception {
-        try (var query = suite.database().prepareStatement("SELECT count(*) FROM attune.delivery_attempt a "
-                + "JOIN attune.delivery d ON d.id = a.delivery_id WHERE d.inquiry_id = ANY(?) AND d.channel_id IS NULL")) {
-            query.setArray(1, suite.database().createArrayOf("bigint",
-                    java.util.Arrays.stream(inquiries).boxed().toArray()));
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getInt(1);
+    /** Tries made so far to deliver these inquiries' decisions, as their requester reads them from the API. */
+    private static int decisionTries(long... inquiries) {
+        int tries = 0;
+        for (long inquiry : inquiries) {
+            for (JsonNode delivery : callbackDeliveries(inquiry).path("data")) {
+                tries += delivery.path("tries").size();
             }
         }
+        return tries;
+    }
+
+    /** The delivery log of the inquiry's callback, read by the pipeline that asked. */
+    private static JsonNode callbackDeliveries(long inquiry) {
+        return suite.call("GET", "/api/v1/inquiries/" + inquiry + "/callback/deliveries", ciToken, null);
     }
 
     private static CompletableFuture<HttpResponse<String>> waitFor(long id, int seconds, String token) {
@@ -335,19 +393,20 @@ class ExternalRequestsEndToEndTest {
         }, id -> id != null);
     }
 
-    /** The state of every connection the api holds, as Postgres sees them (by their application_name). */
-    private static List<String> apiConnectionStates() throws Exception {
+    /** The connections the api holds as Postgres sees them (by their application_name): each one's state. */
+    private record ApiConnections(List<String> states, long notIdle) {
+    }
+
+    private static ApiConnections apiConnections() throws Exception {
         try (Connection connection = suite.environment().database().connect();
-             var statement = connection.prepareStatement(
-                     "SELECT state FROM pg_stat_activity WHERE application_name = ? ORDER BY pid")) {
+             var statement = connection.prepareStatement("SELECT coalesce(array_agg(state ORDER BY pid), '{}'), "
+                     + "count(*) FILTER (WHERE state IS DISTINCT FROM 'idle') "
+                     + "FROM pg_stat_activity WHERE application_name = ?")) {
             statement.setString(1, APP);
-            List<String> states = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    states.add(rows.getString(1));
-                }
+                rows.next();
+                return new ApiConnections(List.of((String[]) rows.getArray(1).getArray()), rows.getLong(2));
             }
-            return states;
         }
     }
 }

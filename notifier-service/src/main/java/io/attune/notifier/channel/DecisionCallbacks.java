@@ -46,8 +46,7 @@ class DecisionCallbacks implements DeliveryTargetSource {
             message.put("type", event.type());
             message.put("timestamp", event.timestamp().toString());
             message.putObject("data").set("inquiry", Json.convert(event.inquiry(), JsonNode.class));
-            return List.of(new PlannedDelivery(null, "callback:" + callback.execution(), target, null, null, message,
-                    null));
+            return List.of(new PlannedDelivery(null, callback.targetKey(), target, null, null, message, null));
         }).orElse(List.of());
     }
 }

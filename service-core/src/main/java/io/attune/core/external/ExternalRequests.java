@@ -87,6 +87,17 @@ public class ExternalRequests {
 
     /** A callback as stored, for the delivery of the inquiry's decision. */
     public record Callback(long execution, long inquiry, String url, String secret) {
+        /**
+         * The deliveries' {@code target_key} (no channel): one per request, so the decision is delivered once per
+         * event and the request's delivery log is one index range.
+         */
+        public String targetKey() {
+            return targetKey(execution);
+        }
+
+        static String targetKey(long execution) {
+            return "callback:" + execution;
+        }
     }
 
     /**
@@ -169,6 +180,37 @@ public class ExternalRequests {
                     .orElseThrow(() -> DomainException.notFound("inquiry " + inquiryId + " not found"));
         }
         return transitions.visible(inquiryId, actor);
+    }
+
+    /**
+     * The {@code target_key} of the deliveries of the inquiry's decision callback, for an actor who may read their
+     * log: an admin, or the identity that made the request (the log is the caller's, as the callback is). 404 when
+     * the actor cannot see the inquiry, or it was not asked with a callback; 403 when the actor sees the inquiry (an
+     * approver, say) but is neither. The callback's url and secret are not read.
+     */
+    public String callbackTargetFor(long inquiryId, Actor actor) {
+        record Asked(long execution, long requestedBy, boolean withCallback) {
+        }
+        Optional<Asked> asked = jdbc.sql("SELECT execution, requested_by, callback_url IS NOT NULL AS with_callback "
+                        + "FROM attune.external_request WHERE inquiry = ?").param(inquiryId)
+                .query((rs, n) -> new Asked(rs.getLong("execution"), rs.getLong("requested_by"),
+                        rs.getBoolean("with_callback")))
+                .optional();
+        boolean requester = asked.isPresent() && actor.id() != null && asked.get().requestedBy() == actor.id();
+        if (!requester && !actor.isAdmin()) {
+            transitions.visible(inquiryId, actor); // 404 for whoever may not see the inquiry
+            throw DomainException.forbidden("the deliveries of inquiry " + inquiryId + "'s callback are for an admin "
+                    + "and the identity that made the request");
+        }
+        if (asked.isEmpty()) {
+            inquiries.find(inquiryId).orElseThrow(() -> DomainException.notFound("inquiry " + inquiryId
+                    + " not found"));
+        }
+        if (asked.isEmpty() || !asked.get().withCallback()) {
+            throw DomainException.notFound("inquiry " + inquiryId + " was not asked with a callback: it has no "
+                    + "callback deliveries");
+        }
+        return Callback.targetKey(asked.get().execution());
     }
 
     /** The callback stored for an inquiry's request, if it asked for one. */
