@@ -1,13 +1,11 @@
 package io.attune.api.channel;
 
+import io.attune.api.web.Paging;
 import io.attune.core.channel.Channel;
-import io.attune.core.error.DomainException;
 import io.attune.core.identity.Actor;
 import io.attune.model.channel.ChannelView;
 import io.attune.model.channel.DeliveryView;
-import io.attune.model.rest.ApiError.ErrorDetail;
 import io.attune.model.rest.DataResponse;
-import io.attune.model.rest.ErrorCode;
 import io.attune.model.rest.PageResponse;
 import io.attune.core.channel.ChannelRepository;
 import io.swagger.v3.oas.annotations.Operation;
@@ -30,7 +28,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import tools.jackson.databind.JsonNode;
 
-import java.util.List;
 
 /** Channels and their deliveries, for admins only (the security chain refuses everyone else with 403). */
 @RestController
@@ -51,9 +48,9 @@ public class ChannelController {
     @Operation(summary = "Every channel, by id (admin only); secrets shown as ********")
     public PageResponse<ChannelView> list(@RequestParam(defaultValue = "1") int page,
                                           @RequestParam(name = "per_page", defaultValue = "50") int perPage) {
-        int size = paging(page, perPage);
-        return PageResponse.of(channels.page(size, (long) (page - 1) * size).stream()
-                .map(c -> c.toView(deliveries.status(c))).toList(), channels.count(), page, size);
+        Paging wanted = Paging.of(page, perPage);
+        return PageResponse.of(channels.page(wanted.perPage(), wanted.offset()).stream()
+                .map(c -> c.toView(deliveries.status(c))).toList(), channels.count(), page, wanted.perPage());
     }
 
     @PostMapping
@@ -119,7 +116,7 @@ public class ChannelController {
                                                  @RequestParam(defaultValue = "1") int page,
                                                  @RequestParam(name = "per_page", defaultValue = "50") int perPage) {
         admin.get(id);
-        return deliveries.log(Deliveries.Target.channel(id), status, page, perPage);
+        return deliveries.log(Deliveries.Target.channel(id), status, Paging.of(page, perPage));
     }
 
     private static boolean sentNewSecret(Channel changed, JsonNode body) {
@@ -132,14 +129,5 @@ public class ChannelController {
             }
         }
         return false;
-    }
-
-    private static int paging(int page, int perPage) {
-        if (page < 1 || perPage < 1) {
-            String name = page < 1 ? "page" : "per_page";
-            throw new DomainException(ErrorCode.BAD_REQUEST, "invalid parameter: " + name + " must be at least 1",
-                    List.of(new ErrorDetail(name, "must be at least 1")));
-        }
-        return Math.min(perPage, 100);
     }
 }

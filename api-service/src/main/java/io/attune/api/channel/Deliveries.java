@@ -1,5 +1,6 @@
 package io.attune.api.channel;
 
+import io.attune.api.web.Paging;
 import io.attune.core.JsonColumns;
 import io.attune.core.channel.Channel;
 import io.attune.core.error.DomainException;
@@ -29,7 +30,6 @@ import static io.attune.core.JsonColumns.instant;
 public class Deliveries {
     /** The {@code status} filter of a delivery log. */
     private static final Set<String> STATUSES = Set.of("pending", "delivered", "failed", "not_sent");
-    private static final int MAX_PER_PAGE = 100;
 
     private final JdbcClient jdbc;
 
@@ -58,24 +58,17 @@ public class Deliveries {
     }
 
     /**
-     * A page of the target's log as the API answers it: {@code status} one of {@link #STATUSES} or blank for all,
-     * {@code page} and {@code per_page} at least 1 (per_page above 100 is 100); 400 naming the parameter otherwise.
+     * A page of the target's log as the API answers it: {@code status} one of {@link #STATUSES} or blank for all; 400
+     * naming the parameter otherwise.
      */
-    public PageResponse<DeliveryView> log(Target target, String status, int page, int perPage) {
-        for (var parameter : List.of(Map.entry("page", page), Map.entry("per_page", perPage))) {
-            if (parameter.getValue() < 1) {
-                throw new DomainException(ErrorCode.BAD_REQUEST, "invalid parameter: " + parameter.getKey()
-                        + " must be at least 1", List.of(new ErrorDetail(parameter.getKey(), "must be at least 1")));
-            }
-        }
+    public PageResponse<DeliveryView> log(Target target, String status, Paging paging) {
         String wanted = status == null || status.isBlank() ? null : status;
         if (wanted != null && !STATUSES.contains(wanted)) {
             throw new DomainException(ErrorCode.BAD_REQUEST, "invalid parameter: status", List.of(new ErrorDetail(
                     "status", "must be pending, delivered, failed or not_sent, not " + wanted)));
         }
-        int size = Math.min(perPage, MAX_PER_PAGE);
-        return PageResponse.of(read(target, null, wanted, size, (long) (page - 1) * size), count(target, wanted),
-                page, size);
+        return PageResponse.of(read(target, null, wanted, paging.perPage(), paging.offset()), count(target, wanted),
+                paging.page(), paging.perPage());
     }
 
     private List<DeliveryView> read(Target target, Long deliveryId, String status, int limit, long offset) {

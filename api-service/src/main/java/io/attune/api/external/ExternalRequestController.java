@@ -1,5 +1,6 @@
 package io.attune.api.external;
 
+import io.attune.api.web.Paging;
 import io.attune.api.channel.Deliveries;
 import io.attune.api.inquiry.InquiryController;
 import io.attune.core.error.DomainException;
@@ -124,6 +125,6 @@ public class ExternalRequestController {
             @RequestParam(name = "per_page", defaultValue = "50") int perPage,
             @Parameter(hidden = true) @AuthenticationPrincipal Actor actor) {
         String target = requests.callbackTargetFor(id, actor);
-        return deliveries.log(Deliveries.Target.callback(target), status, page, perPage);
+        return deliveries.log(Deliveries.Target.callback(target), status, Paging.of(page, perPage));
     }
 }

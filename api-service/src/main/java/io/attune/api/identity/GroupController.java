@@ -1,5 +1,6 @@
 package io.attune.api.identity;
 
+import io.attune.api.web.Paging;
 import io.attune.core.identity.Actor;
 import io.attune.core.identity.GroupRepository;
 import io.attune.model.rest.DataResponse;
@@ -43,8 +44,8 @@ public class GroupController {
     @ApiResponse(responseCode = "200", description = "a page: data, total, page, per_page, pages")
     public PageResponse<GroupView> list(@RequestParam(defaultValue = "1") int page,
                                         @RequestParam(name = "per_page", defaultValue = ""
-                                                + PageRequest.DEFAULT_PER_PAGE) int perPage) {
-        PageRequest wanted = PageRequest.of(page, perPage);
+                                                + Paging.DEFAULT_PER_PAGE) int perPage) {
+        Paging wanted = Paging.of(page, perPage);
         long total = groups.count();
         return PageResponse.of(groups.page(wanted.page(), wanted.perPage()).stream()
                 .map(GroupRepository.Group::toView).toList(), total, wanted.page(), wanted.perPage());

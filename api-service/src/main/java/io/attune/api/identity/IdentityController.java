@@ -1,5 +1,6 @@
 package io.attune.api.identity;
 
+import io.attune.api.web.Paging;
 import io.attune.core.identity.Actor;
 import io.attune.core.error.DomainException;
 import io.attune.core.identity.Identity;
@@ -57,8 +58,8 @@ public class IdentityController {
     @ApiResponse(responseCode = "400", description = "page or per_page below 1 or not an integer")
     public PageResponse<IdentityView> list(@RequestParam(defaultValue = "1") int page,
                                            @RequestParam(name = "per_page", defaultValue = ""
-                                                   + PageRequest.DEFAULT_PER_PAGE) int perPage) {
-        PageRequest wanted = PageRequest.of(page, perPage);
+                                                   + Paging.DEFAULT_PER_PAGE) int perPage) {
+        Paging wanted = Paging.of(page, perPage);
         long total = identities.count();
         return PageResponse.of(identities.page(wanted.page(), wanted.perPage()).stream().map(Identity::toView)
                 .toList(), total, wanted.page(), wanted.perPage());
