@@ -45,9 +45,8 @@ class GroupsAndEscalationNotificationsTest extends NotifierIntegrationTest {
         Identity ada = identity(Role.USER);
         Identity bob = identity(Role.USER);
         Identity cyd = identity(Role.USER);
-        String sre = "n-" + UUID.randomUUID().toString().substring(0, 8);
-        groups.replaceMembers(groups.create(sre), List.of(ada.id()));
-        long since = jdbc.sql("SELECT coalesce(max(id), 0) FROM attune.event").query(Long.class).single();
+        String sre = groupOf(ada);
+        long since = lastEventId();
 
         try (WsClient adaWs = connect(ada); WsClient bobWs = connect(bob); WsClient cydWs = connect(cyd)) {
             for (WsClient client : List.of(adaWs, bobWs, cydWs)) {
@@ -93,9 +92,8 @@ class GroupsAndEscalationNotificationsTest extends NotifierIntegrationTest {
         Identity admin = identity(Role.ADMIN);
         Identity ada = identity(Role.USER);
         Identity bob = identity(Role.USER);
-        String sre = "n-" + UUID.randomUUID().toString().substring(0, 8);
-        groups.replaceMembers(groups.create(sre), List.of(ada.id()));
-        long since = jdbc.sql("SELECT coalesce(max(id), 0) FROM attune.event").query(Long.class).single();
+        String sre = groupOf(ada);
+        long since = lastEventId();
         SubscriptionFilters forAda = new SubscriptionFilters(null, null, "created", ada.id(), null);
 
         try (WsClient adminWs = connect(admin); WsClient adaWs = connect(ada); WsClient bobWs = connect(bob)) {
@@ -132,6 +130,17 @@ class GroupsAndEscalationNotificationsTest extends NotifierIntegrationTest {
 
     private static List<String> entities(List<JsonNode> notifications) {
         return notifications.stream().map(n -> n.get("entity").asString()).toList();
+    }
+
+    /** A new group with this one member. */
+    private String groupOf(Identity member) {
+        String name = "n-" + UUID.randomUUID().toString().substring(0, 8);
+        groups.replaceMembers(groups.create(name), List.of(member.id()));
+        return name;
+    }
+
+    private long lastEventId() {
+        return jdbc.sql("SELECT coalesce(max(id), 0) FROM attune.event").query(Long.class).single();
     }
 
     private List<JsonNode> replay(Identity who, long since) {
