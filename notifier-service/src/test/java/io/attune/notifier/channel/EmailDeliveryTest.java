@@ -2,7 +2,6 @@ package io.attune.notifier.channel;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.attune.core.identity.Identity;
 import io.attune.core.identity.Role;
 import io.attune.core.inquiry.Inquiry;
@@ -19,7 +18,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -41,11 +39,8 @@ class EmailDeliveryTest extends ChannelTestSupport {
 
     @DynamicPropertySource
     static void smtp(DynamicPropertyRegistry registry) {
-        smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-        smtp.setUser("attune@example.com", "mailer", "p@ss word");
-        smtp.start();
-        registry.add("attune.channels.smtp-url",
-                () -> "smtp://mailer:p%40ss%20word@127.0.0.1:" + smtp.getSmtp().getPort());
+        smtp = startSmtp();
+        registry.add("attune.channels.smtp-url", () -> smtpUrl(smtp));
     }
 
     @AfterAll
@@ -58,25 +53,8 @@ class EmailDeliveryTest extends ChannelTestSupport {
                 Json.tree("{\"subject_prefix\": \"[Attune]\"}"), Json.object(), true, null);
     }
 
-    private Identity withEmail(String email) {
-        Identity identity = identity(Role.USER);
-        jdbc.sql("UPDATE attune.identity SET attributes = jsonb_build_object('email', ?::text) WHERE id = ?")
-                .params(email, identity.id()).update();
-        return identity;
-    }
-
     private List<MimeMessage> to(String address) {
-        List<MimeMessage> found = new ArrayList<>();
-        for (MimeMessage message : smtp.getReceivedMessages()) {
-            try {
-                if (message.getAllRecipients()[0].toString().equals(address)) {
-                    found.add(message);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return found;
+        return received(smtp, address);
     }
 
     /** The text/plain and text/html parts, wherever they sit in the message's multiparts. */
