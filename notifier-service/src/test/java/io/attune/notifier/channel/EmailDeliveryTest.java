@@ -2,10 +2,12 @@ package io.attune.notifier.channel;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
+import io.attune.core.identity.GroupRepository;
 import io.attune.core.identity.Identity;
 import io.attune.core.identity.Role;
 import io.attune.core.inquiry.Inquiry;
 import io.attune.core.link.LinkAnswers;
+import io.attune.core.link.SignedLinks;
 import io.attune.model.InquiryStatus;
 import io.attune.model.json.Json;
 import jakarta.mail.BodyPart;
@@ -36,6 +38,10 @@ class EmailDeliveryTest extends ChannelTestSupport {
 
     @Autowired
     LinkAnswers linkAnswers;
+    @Autowired
+    SignedLinks signedLinks;
+    @Autowired
+    GroupRepository groups;
 
     @DynamicPropertySource
     static void smtp(DynamicPropertyRegistry registry) {
@@ -116,6 +122,38 @@ class EmailDeliveryTest extends ChannelTestSupport {
 
         await().atMost(WAIT).until(() -> deliveries(channel).stream().allMatch(r -> "delivered".equals(r.get("status"))));
         assertThat(deliveries(channel)).hasSize(2).extracting(r -> r.get("recipient")).containsOnly(address);
+    }
+
+    @Test
+    void eachMemberOfAnAssignedGroupGetsAMessageWithALinkBoundToThem() throws Exception {
+        String adaAddress = "ada-" + System.nanoTime() + "@example.com";
+        String bobAddress = "bob-" + System.nanoTime() + "@example.com";
+        String cydAddress = "cyd-" + System.nanoTime() + "@example.com";
+        Identity ada = withEmail(adaAddress);
+        Identity bob = withEmail(bobAddress);
+        withEmail(cydAddress);  // not in the group
+        String sre = "sre-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        groups.replaceMembers(groups.create(sre), List.of(ada.id(), bob.id()));
+        long channel = emailChannel();
+        Inquiry inquiry = openChecked("{\"prompt\": \"Rotate the signing keys?\", \"assigned_to\": {\"group\": \""
+                + sre + "\"}}");
+
+        await().atMost(WAIT).until(() -> to(adaAddress).size() == 1 && to(bobAddress).size() == 1);
+        for (Identity member : List.of(ada, bob)) {
+            String address = member == ada ? adaAddress : bobAddress;
+            MimeMessage message = to(address).get(0);
+            assertThat(message.getAllRecipients()).hasSize(1);
+            assertThat(message.getSubject()).isEqualTo("[Attune] Approval needed: Rotate the signing keys?");
+            Matcher link = RESPOND.matcher(bodies(message).get("text"));
+            assertThat(link.find()).as(address).isTrue();
+            SignedLinks.Link bound = signedLinks.find(link.group(1)).orElseThrow();
+            assertThat(bound.inquiry()).isEqualTo(inquiry.id());
+            assertThat(bound.identity()).as(address).isEqualTo(member.id());
+        }
+        await().atMost(WAIT).until(() -> deliveries(channel).stream().allMatch(r -> "delivered".equals(r.get("status"))));
+        assertThat(deliveries(channel)).extracting(r -> r.get("recipient"))
+                .containsExactlyInAnyOrder(adaAddress, bobAddress);
+        assertThat(to(cydAddress)).isEmpty();
     }
 
     @Test
