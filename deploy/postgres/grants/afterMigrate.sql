@@ -72,6 +72,8 @@ $$;
 GRANT INSERT, UPDATE ON attune.delivery, attune.delivery_attempt, attune.channel_dispatch,
     attune.channel_sender_status TO attune_notifier;
 GRANT USAGE, SELECT ON SEQUENCE attune.delivery_id_seq, attune.delivery_attempt_id_seq TO attune_notifier;
+-- A replica withdraws its senders' report when it stops, and prunes the reports of replicas long gone.
+GRANT DELETE ON attune.channel_sender_status TO attune_notifier;
 
 -- worker-service: claims an execution (requested -> running), keeps its lease, and stores the outcome in the
 -- outbox, which its relay publishes. It cannot read identities, inquiries or their answers, and does not prune the

@@ -81,9 +81,17 @@ function channelForm(channel, onSubmit, submitLabel) {
     h('input', { type: 'checkbox', id: `activity-${activity}`, value: activity, checked: wanted.includes(activity) }),
     ' ', activity));
   const assigned = channel?.filters?.assigned_to;
+  // what the form cannot show — a group filter, activities it does not list — is kept as it is on save
+  const unlistedActivities = wanted.filter((activity) => !ACTIVITIES.includes(activity));
+  const groupFilter = assigned?.group !== undefined ? assigned : null;
   const assignedTo = h('input', { id: 'channel-assigned-to', type: 'text', inputmode: 'numeric',
     value: typeof assigned === 'number' ? String(assigned) : assigned?.user ?? '' ,
     placeholder: 'any' });
+  const assignedField = groupFilter
+    ? h('p', { class: 'field', id: 'channel-assigned-group' },
+      `Only inquiries an identity of group ${groupFilter.group} may answer (set over the API; kept)`)
+    : h('div', { class: 'field' }, h('label', { class: 'field-label', for: 'channel-assigned-to' },
+      'Only inquiries assigned to identity (id)'), assignedTo);
   const enabled = h('input', { id: 'channel-enabled', type: 'checkbox', checked: channel ? channel.enabled : true });
   const errors = h('div', { class: 'alert alert-error', role: 'alert', id: 'channel-errors', hidden: true });
 
@@ -92,10 +100,15 @@ function channelForm(channel, onSubmit, submitLabel) {
     for (const [key, input] of Object.entries(inputs)) {
       if (input.value.trim() !== '') config[key] = input.value.trim();
     }
-    const filters = {};
-    const chosen = activities.map((label) => label.querySelector('input')).filter((i) => i.checked).map((i) => i.value);
+    const filters = { ...channel?.filters };
+    const chosen = activities.map((label) => label.querySelector('input')).filter((i) => i.checked).map((i) => i.value)
+      .concat(unlistedActivities);
     if (chosen.length) filters.activity = chosen;
-    if (assignedTo.value.trim() !== '') filters.assigned_to = Number(assignedTo.value.trim());
+    else delete filters.activity;
+    if (!groupFilter) {
+      if (assignedTo.value.trim() !== '') filters.assigned_to = Number(assignedTo.value.trim());
+      else delete filters.assigned_to;
+    }
     const body = { name: name.value.trim(), config, filters, enabled: enabled.checked };
     if (!channel) body.type = type.value;
     return body;
@@ -109,8 +122,7 @@ function channelForm(channel, onSubmit, submitLabel) {
     configBox,
     h('fieldset', { class: 'nested-fields' }, h('legend', {}, 'Announce these activities (none checked: all)'),
       h('div', { class: 'choices choices-inline' }, activities)),
-    h('div', { class: 'field' }, h('label', { class: 'field-label', for: 'channel-assigned-to' },
-      'Only inquiries assigned to identity (id)'), assignedTo),
+    assignedField,
     h('label', { class: 'checkbox' }, enabled, ' Enabled'),
     h('div', { class: 'form-actions' }, submit));
   form.addEventListener('submit', async (event) => {

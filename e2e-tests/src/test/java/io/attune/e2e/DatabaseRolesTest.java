@@ -227,6 +227,8 @@ class DatabaseRolesTest {
         allowed("notifier", "UPDATE attune.channel_dispatch SET last_event_id = last_event_id");
         denied("notifier", "UPDATE attune.channel SET name = 'taken over'");
         denied("notifier", "DELETE FROM attune.delivery");
+        // ... and withdraws its own senders' report when it stops
+        allowed("notifier", "DELETE FROM attune.channel_sender_status WHERE replica = 'gone'");
         denied("executor", "SELECT password_hash FROM attune.identity");
         denied("executor", "UPDATE attune.identity SET roles = '{admin}'");
         allowed("executor", "SELECT id FROM attune.identity LIMIT 1");

@@ -7,6 +7,7 @@ import io.attune.core.identity.Identity;
 import io.attune.core.identity.IdentityRepository;
 import io.attune.core.identity.Role;
 import io.attune.core.inquiry.Inquiry;
+import io.attune.core.inquiry.InquiryRequestValidator;
 import io.attune.core.inquiry.InquiryTransitions;
 import io.attune.core.security.Tokens;
 import io.attune.model.inquiry.InquiryRequest;
@@ -34,6 +35,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -71,6 +73,8 @@ public abstract class NotifierIntegrationTest {
     protected Tokens tokens;
     @Autowired
     protected JwtEncoder jwtEncoder;
+    @Autowired
+    protected InquiryRequestValidator inquiryValidator;
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
@@ -120,6 +124,16 @@ public abstract class NotifierIntegrationTest {
         JsonNode result = Json.tree("{\"plan\": {\"version\": \"v2.5.0\"}, \"__inquiry\": {}}");
         return transactions.execute(tx -> inquiryTransitions.open(executions.lock(requested.id()).orElseThrow(),
                 new InquiryRequest(prompt, APPROVAL_SCHEMA, assignedTo, 3600L), result, null));
+    }
+
+    /** An inquiry asked as an action asks it ({@code __inquiry}: groups, lists, escalation, reminders, …). */
+    protected Inquiry openChecked(String inquiryJson) {
+        InquiryRequestValidator.Result checked = inquiryValidator.validate(Json.tree(inquiryJson));
+        assertThat(checked.problems()).isEmpty();
+        Execution requested = executionTransitions.request("examples.deploy_approval", Json.object(), null, null);
+        executionTransitions.markRunning(requested.id(), null);
+        return transactions.execute(tx -> inquiryTransitions.open(executions.lock(requested.id()).orElseThrow(),
+                checked.request(), Json.tree("{\"__inquiry\": {}}"), null));
     }
 
     protected Inquiry respond(Inquiry inquiry, Identity by) {

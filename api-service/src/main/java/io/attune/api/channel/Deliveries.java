@@ -3,6 +3,7 @@ package io.attune.api.channel;
 import io.attune.api.web.Paging;
 import io.attune.core.JsonColumns;
 import io.attune.core.channel.Channel;
+import io.attune.core.channel.SenderReports;
 import io.attune.core.error.DomainException;
 import io.attune.model.channel.ChannelStatus;
 import io.attune.model.channel.DeliveryView;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static io.attune.core.JsonColumns.instant;
@@ -32,9 +34,11 @@ public class Deliveries {
     private static final Set<String> STATUSES = Set.of("pending", "delivered", "failed", "not_sent");
 
     private final JdbcClient jdbc;
+    private final SenderReports senderReports;
 
-    public Deliveries(JdbcClient jdbc) {
+    public Deliveries(JdbcClient jdbc, SenderReports senderReports) {
         this.jdbc = jdbc;
+        this.senderReports = senderReports;
     }
 
     /** Whose deliveries a log shows: each kind is one index range (channel_id, id) or (target_key, id). */
@@ -113,13 +117,11 @@ public class Deliveries {
     }
 
     /**
-     * How {@code channel} is doing: unavailable when the notifiers report its kind cannot send (no SMTP server, say),
-     * else by its newest delivery.
+     * How {@code channel} is doing: unavailable while the notifiers report that none of them can send its kind (no
+     * SMTP server, say), else by its newest delivery.
      */
     public ChannelStatus status(Channel channel) {
-        var sender = jdbc.sql("SELECT available, reason FROM attune.channel_sender_status WHERE type = ?")
-                .param(channel.type())
-                .query((rs, n) -> new Object[]{rs.getBoolean("available"), rs.getString("reason")}).optional();
+        Optional<SenderReports.State> sender = senderReports.state(channel.type());
         var newest = jdbc.sql("SELECT status, last_error, coalesce(delivered_at, updated) AS at FROM attune.delivery "
                         + "WHERE channel_id = ? ORDER BY id DESC LIMIT 1").param(channel.id())
                 .query((rs, n) -> new Object[]{rs.getString("status"), rs.getString("last_error"), instant(rs, "at")})
@@ -130,8 +132,8 @@ public class Deliveries {
         if (!channel.enabled()) {
             return new ChannelStatus("disabled", "the channel is disabled: no deliveries are made", last, pending);
         }
-        if (sender.isPresent() && !(Boolean) sender.get()[0]) {
-            return new ChannelStatus("unavailable", (String) sender.get()[1], last, pending);
+        if (sender.isPresent() && !sender.get().available()) {
+            return new ChannelStatus("unavailable", sender.get().reason(), last, pending);
         }
         if (newest.isEmpty()) {
             return new ChannelStatus("ok", null, null, pending);

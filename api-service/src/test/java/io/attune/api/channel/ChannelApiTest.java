@@ -165,13 +165,22 @@ class ChannelApiTest extends ApiIntegrationTest {
                 .get("total").asLong()).isZero();
         assertError(api().get("/api/v1/channels/987654/deliveries", admin), 404, "NOT_FOUND");
 
-        // what a notifier reports about its email sender is the channel's status
-        jdbc.sql("INSERT INTO attune.channel_sender_status (type, available, reason) VALUES ('email', false, "
-                + "'no SMTP server is configured on the notifier (ATTUNE_SMTP_URL)') ON CONFLICT (type) DO UPDATE "
-                + "SET available = false, reason = excluded.reason").update();
+        // what the notifiers report about their email senders is the channel's status: unavailable while none can
+        jdbc.sql("INSERT INTO attune.channel_sender_status (type, available, reason, replica) VALUES ('email', false, "
+                + "'no SMTP server is configured on the notifier (ATTUNE_SMTP_URL)', 'n1')").update();
         JsonNode status = api().get("/api/v1/channels/" + email, admin).data().get("status");
         assertThat(status.get("state").asString()).isEqualTo("unavailable");
         assertThat(status.get("reason").asString()).contains("ATTUNE_SMTP_URL");
+        // ... and no longer once one replica can, whatever the other says
+        jdbc.sql("INSERT INTO attune.channel_sender_status (type, available, replica) VALUES ('email', true, 'n2')")
+                .update();
+        assertThat(api().get("/api/v1/channels/" + email, admin).data().at("/status/state").asString())
+                .isEqualTo("retrying");
+        // a replica that stopped reporting long ago counts no more
+        jdbc.sql("UPDATE attune.channel_sender_status SET reported_at = now() - interval '10 minutes' "
+                + "WHERE replica = 'n2'").update();
+        assertThat(api().get("/api/v1/channels/" + email, admin).data().at("/status/state").asString())
+                .isEqualTo("unavailable");
         jdbc.sql("DELETE FROM attune.channel_sender_status").update();
     }
 }

@@ -16,7 +16,10 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The admins' Channels page: create a webhook, its status, edit it, a test message in its delivery log, delete. */
+/**
+ * The admins' Channels page: create a webhook, its status, edit it, a test message in its delivery log, delete; an
+ * edit keeps the filters the form cannot show; an email channel says it cannot send without SMTP.
+ */
 class ChannelsPageTest extends SuiteBrowserTest {
     ChannelsPageTest(UiSuite ui) {
         super(ui);
@@ -113,6 +116,55 @@ class ChannelsPageTest extends SuiteBrowserTest {
             browser.await(ExpectedConditions.numberOfElementsToBe(
                     By.cssSelector("#channels-table tr[data-channel='" + id + "']"), 0));
         }
+    }
+
+    /** A channel made over the API, as the admin; its id. */
+    private long createOverApi(String channelJson) {
+        return ui.running().call("POST", "/api/v1/channels", ui.running().adminToken(), channelJson)
+                .at("/data/id").asLong();
+    }
+
+    private JsonNode storedFilters(long id) {
+        return ui.running().call("GET", "/api/v1/channels/" + id, ui.running().adminToken(), null).at("/data/filters");
+    }
+
+    @Test
+    void aGroupFilterSetOverTheApiIsKeptWhenTheChannelIsRenamedInThePage() {
+        String name = "group-hook-" + UUID.randomUUID().toString().substring(0, 6);
+        long id = createOverApi("{\"type\": \"webhook\", \"name\": \"" + name + "\", "
+                + "\"config\": {\"url\": \"http://127.0.0.1:9/hook\"}, "
+                + "\"filters\": {\"activity\": [\"created\", \"escalated\"], \"assigned_to\": {\"group\": \"sre\"}}}");
+        JsonNode before = storedFilters(id);
+        User admin = ui.admin();
+        browser.signIn(ui.baseUrl(), admin.login(), admin.password());
+        browser.get(ui.baseUrl() + "/#/channels/" + id);
+        browser.visible(By.xpath("//h1[.='" + name + "']"));
+        // the form cannot edit a group filter: it says so instead of offering an identity field
+        assertThat(browser.visible(By.id("channel-assigned-group")).getText()).contains("group sre");
+        assertThat(browser.findAll(By.id("channel-assigned-to"))).isEmpty();
+
+        fill(By.id("channel-name"), name + "-renamed");
+        click(By.id("channel-save"));
+        browser.visible(By.xpath("//h1[.='" + name + "-renamed']"));
+        assertThat(storedFilters(id)).isEqualTo(before);
+        assertThat(before.at("/assigned_to/group").asString()).isEqualTo("sre");
+    }
+
+    @Test
+    void anEmailChannelSaysItCannotSendWhileNoNotifierHasSmtp() {
+        // the suite's notifier has no ATTUNE_SMTP_URL
+        String name = "mail-" + UUID.randomUUID().toString().substring(0, 6);
+        long id = createOverApi("{\"type\": \"email\", \"name\": \"" + name + "\", \"config\": {}}");
+        User admin = ui.admin();
+        browser.signIn(ui.baseUrl(), admin.login(), admin.password());
+        click(By.xpath("//nav//a[.='Channels']"));
+        WebElement row = browser.visible(By.cssSelector("#channels-table tr[data-channel='" + id + "']"));
+        assertThat(row.getText()).contains("Cannot send").contains("ATTUNE_SMTP_URL");
+
+        click(By.cssSelector("#channels-table tr[data-channel='" + id + "'] a"));
+        browser.visible(By.xpath("//h1[.='" + name + "']"));
+        assertThat(browser.visible(By.id("channel-status")).getText()).contains("Cannot send")
+                .contains("no SMTP server is configured on the notifier (ATTUNE_SMTP_URL)");
     }
 
     @Test

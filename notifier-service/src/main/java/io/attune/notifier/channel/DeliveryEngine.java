@@ -6,6 +6,7 @@ import io.attune.core.channel.ChannelRepository;
 import io.attune.core.channel.ChannelSender;
 import io.attune.core.channel.Delivery;
 import io.attune.core.channel.DeliveryOutcome;
+import io.attune.core.channel.SenderReports;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,20 +30,23 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The channel engine's loop on each notifier replica: every {@code poll-interval} it fans new events out
- * ({@link FanOut}), claims due deliveries ({@link DeliveryStore}) as far as it has free sender threads, and sends
- * each with the {@link ChannelSender} of its channel's type, outside any transaction; then it records the try.
- * At least once: a try whose result was not recorded (the replica died) is made again once its lease has passed.
+ * ({@link FanOut}), claims due deliveries ({@link DeliveryStore}) of the kinds it can send now, as far as it has free
+ * sender threads, and sends each with the {@link ChannelSender} of its channel's type, outside any transaction; then
+ * it records the try. At least once: a try whose result was not recorded (the replica died) is made again once its
+ * lease has passed. A kind it cannot send (email without SMTP) is left to a replica that can, and reported as such
+ * ({@link SenderReports}) for the channels' status.
  */
 @Component
 public class DeliveryEngine implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
-    private static final Duration STATUS_EVERY = Duration.ofSeconds(30);
 
     private final FanOut fanOut;
     private final DeliveryStore store;
+    private final SenderReports reports;
     private final ChannelRepository channels;
     private final InquiryLinks links;
     private final Map<String, ChannelSender> senders = new HashMap<>();
@@ -53,10 +58,12 @@ public class DeliveryEngine implements SmartLifecycle {
     private volatile ExecutorService pool;
     private volatile Instant lastStatus = Instant.EPOCH;
 
-    public DeliveryEngine(FanOut fanOut, DeliveryStore store, ChannelRepository channels, InquiryLinks links,
-                          List<ChannelSender> senders, ChannelSettings settings, MeterRegistry meters) {
+    public DeliveryEngine(FanOut fanOut, DeliveryStore store, SenderReports reports, ChannelRepository channels,
+                          InquiryLinks links, List<ChannelSender> senders, ChannelSettings settings,
+                          MeterRegistry meters) {
         this.fanOut = fanOut;
         this.store = store;
+        this.reports = reports;
         this.channels = channels;
         this.links = links;
         senders.forEach(sender -> this.senders.put(sender.type(), sender));
@@ -91,6 +98,12 @@ public class DeliveryEngine implements SmartLifecycle {
             }
             pool.shutdownNow();
             loop = null;
+            try {
+                reports.forget(replica);
+            } catch (RuntimeException e) {
+                log.warn("The senders' report of {} could not be withdrawn ({}); it goes stale in {}", replica,
+                        e.toString(), SenderReports.FRESH);
+            }
         }
     }
 
@@ -107,6 +120,7 @@ public class DeliveryEngine implements SmartLifecycle {
     void round() {
         try {
             reportSenders();
+            giveUpUnsendable();
             while (fanOut.runOnce() >= settings.batch()) {
                 // a backlog: read on at once
             }
@@ -114,7 +128,7 @@ public class DeliveryEngine implements SmartLifecycle {
             if (wanted == 0) {
                 return;
             }
-            for (DeliveryStore.Claimed claimed : store.claim(wanted, replica, settings.lease())) {
+            for (DeliveryStore.Claimed claimed : store.claim(wanted, sendable(), replica, settings.lease())) {
                 free.acquireUninterruptibly();
                 try {
                     pool.execute(() -> {
@@ -135,14 +149,36 @@ public class DeliveryEngine implements SmartLifecycle {
     }
 
     private void reportSenders() {
-        if (Duration.between(lastStatus, Instant.now()).compareTo(STATUS_EVERY) < 0) {
+        if (Duration.between(lastStatus, Instant.now()).compareTo(SenderReports.EVERY) < 0) {
             return;
         }
         for (ChannelSender sender : senders.values()) {
             Optional<String> reason = sender.unavailable();
-            store.reportSender(sender.type(), reason.isEmpty(), reason.orElse(null), replica);
+            reports.report(sender.type(), reason.isEmpty(), reason.orElse(null), replica);
         }
         lastStatus = Instant.now();
+    }
+
+    /** The channel types this replica can send now: the only ones it claims. */
+    private Set<String> sendable() {
+        return senders.values().stream().filter(sender -> sender.unavailable().isEmpty()).map(ChannelSender::type)
+                .collect(Collectors.toSet());
+    }
+
+    /** Ends, with the reason, the deliveries nobody could send within their retry window (no replica claims them). */
+    private void giveUpUnsendable() {
+        for (ChannelSender sender : senders.values()) {
+            Optional<String> reason = sender.unavailable();
+            if (reason.isPresent()) {
+                int given = store.giveUpUnsendable(sender.type(), reason.get());
+                if (given > 0) {
+                    meters.counter("attune.channel.failed", "type", sender.type(), "reason", "gave_up")
+                            .increment(given);
+                    log.warn("{} {} deliveries were given up unsent at the end of their retry window: {}", given,
+                            sender.type(), reason.get());
+                }
+            }
+        }
     }
 
     void send(DeliveryStore.Claimed claimed) {
@@ -162,14 +198,12 @@ public class DeliveryEngine implements SmartLifecycle {
             target = new ChannelConfig(null, "webhook", "callback", claimed.callback());
         }
         ChannelSender sender = senders.get(target.type());
-        if (sender == null) {
-            finish(claimed, target, DeliveryOutcome.notSent("this notifier has no sender for " + target.type()
-                    + " channels"), 0);
-            return;
-        }
-        Optional<String> unavailable = sender.unavailable();
+        Optional<String> unavailable = sender == null
+                ? Optional.of("this notifier has no sender for " + target.type() + " channels")
+                : sender.unavailable();
         if (unavailable.isPresent()) {
-            finish(claimed, target, DeliveryOutcome.notSent(unavailable.get()), 0);
+            // claimed just as its sender became unavailable: left to a replica (or a later round) that can send it
+            finish(claimed, target, DeliveryOutcome.retry(null, unavailable.get()), 0);
             return;
         }
         Delivery withLinks = withRespondLink(delivery);

@@ -3,6 +3,7 @@ package io.attune.notifier.channel;
 import io.attune.core.JsonColumns;
 import io.attune.core.channel.Delivery;
 import io.attune.core.channel.DeliveryOutcome;
+import io.attune.core.channel.SenderReports;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -11,6 +12,7 @@ import tools.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import static io.attune.core.JsonColumns.instant;
@@ -20,10 +22,15 @@ import static io.attune.core.JsonColumns.instant;
  * the same row), stamps them with a fresh claim id and moves their {@code next_attempt_at} to the end of the lease:
  * should the replica die, the row falls due again then and another replica tries it (same message id). A result is
  * written only under the claim that made the try, so a replica that lost its lease cannot overwrite a later try.
+ * A replica claims only the kinds of channel it can send now: a delivery no replica can send (email without SMTP)
+ * waits, pending, for one that can, and is given up at the end of its retry window ({@link #giveUpUnsendable}).
  */
 @Component
 public class DeliveryStore {
     static final String LOST = "the replica making this try stopped before it ended (its lease expired)";
+    /** A delivery's kind of channel: a per-execution callback (no channel) is sent as a webhook. */
+    private static final String TYPE = "coalesce((SELECT c.type FROM attune.channel c WHERE c.id = d.channel_id), "
+            + "'webhook')";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
@@ -37,18 +44,24 @@ public class DeliveryStore {
     public record Claimed(Delivery delivery, Long channelId, JsonNode callback, UUID claim) {
     }
 
-    public List<Claimed> claim(int limit, String replica, Duration lease) {
+    /** Up to {@code limit} due deliveries of the channel {@code types} this replica can send, for {@code lease}. */
+    public List<Claimed> claim(int limit, Set<String> types, String replica, Duration lease) {
+        if (types.isEmpty()) {
+            return List.of();
+        }
         UUID claim = UUID.randomUUID();
         return transactions.execute(status -> {
-            List<Claimed> claimed = jdbc.sql("UPDATE attune.delivery d SET claim = ?, claimed_by = ?, "
-                            + "attempts = d.attempts + 1, lease_until = now() + make_interval(secs => ?), "
+            List<Claimed> claimed = jdbc.sql("UPDATE attune.delivery SET claim = ?, claimed_by = ?, "
+                            + "attempts = attempts + 1, lease_until = now() + make_interval(secs => ?), "
                             + "next_attempt_at = now() + make_interval(secs => ?) "
-                            + "WHERE d.id IN (SELECT id FROM attune.delivery WHERE status = 'pending' "
-                            + "AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) "
-                            + "RETURNING d.id, d.message_id, d.event_id, d.event_type, d.inquiry_id, d.recipient_id, "
-                            + "d.recipient, d.attempts, d.created, d.message::text AS message, d.channel_id, "
-                            + "d.callback::text AS callback")
-                    .params(claim, replica, (double) lease.toMillis() / 1000, (double) lease.toMillis() / 1000, limit)
+                            + "WHERE id IN (SELECT d.id FROM attune.delivery d WHERE d.status = 'pending' "
+                            + "AND d.next_attempt_at <= now() AND " + TYPE + " = ANY (?) "
+                            + "ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) "
+                            + "RETURNING id, message_id, event_id, event_type, inquiry_id, recipient_id, "
+                            + "recipient, attempts, created, message::text AS message, channel_id, "
+                            + "callback::text AS callback")
+                    .params(claim, replica, (double) lease.toMillis() / 1000, (double) lease.toMillis() / 1000,
+                            types.toArray(String[]::new), limit)
                     .query((rs, n) -> new Claimed(new Delivery(rs.getLong("id"), rs.getString("message_id"),
                             JsonColumns.nullableLong(rs, "event_id"), rs.getString("event_type"),
                             JsonColumns.nullableLong(rs, "inquiry_id"), JsonColumns.nullableLong(rs, "recipient_id"),
@@ -115,11 +128,17 @@ public class DeliveryStore {
                 .query(Boolean.class).optional().orElse(false);
     }
 
-    public void reportSender(String type, boolean available, String reason, String replica) {
-        jdbc.sql("INSERT INTO attune.channel_sender_status (type, available, reason, replica, reported_at) "
-                        + "VALUES (?, ?, ?, ?, now()) ON CONFLICT (type) DO UPDATE SET available = excluded.available, "
-                        + "reason = excluded.reason, replica = excluded.replica, reported_at = excluded.reported_at")
-                .params(type, available, reason, replica).update();
+    /**
+     * Gives up the due deliveries of channel {@code type} whose retry window is over while no replica can send them
+     * (this one cannot, and none reported lately that it can): {@code failed}, with {@code reason}. Nobody else would
+     * end them, as no replica claims them. The number given up.
+     */
+    public int giveUpUnsendable(String type, String reason) {
+        return jdbc.sql("UPDATE attune.delivery SET status = 'failed', next_attempt_at = NULL, last_error = ? "
+                        + "WHERE id IN (SELECT d.id FROM attune.delivery d WHERE d.status = 'pending' "
+                        + "AND d.next_attempt_at <= now() AND d.give_up_at <= now() AND " + TYPE + " = ? "
+                        + "AND NOT " + SenderReports.SOME_REPLICA_CAN_SEND.formatted("?") + " FOR UPDATE SKIP LOCKED)")
+                .params(truncate("not sent within its retry window: " + reason), type, type).update();
     }
 
     static String truncate(String text) {

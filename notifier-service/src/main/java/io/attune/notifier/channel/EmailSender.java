@@ -19,7 +19,8 @@ import java.util.Optional;
 /**
  * Email channels: one message per approver (the delivery's recipient), with the prompt, the context and the links,
  * as plain text and HTML. SMTP comes from {@code ATTUNE_SMTP_URL} and the sender address from
- * {@code ATTUNE_MAIL_FROM}; without them the sender says it is unavailable, and its deliveries are kept as not sent.
+ * {@code ATTUNE_MAIL_FROM}; without them the sender says it is unavailable, and its deliveries wait for a notifier
+ * that has them (given up with the reason at the end of their retry window).
  */
 @Component
 public class EmailSender implements ChannelSender {

@@ -2,14 +2,24 @@ package io.attune.notifier.channel;
 
 import io.attune.core.channel.ChannelConfigRules;
 import io.attune.core.channel.ChannelRepository;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import io.attune.core.execution.Execution;
+import io.attune.core.identity.Identity;
+import io.attune.core.identity.Role;
 import io.attune.core.inquiry.Inquiry;
 import io.attune.model.inquiry.InquiryRequest;
 import io.attune.model.json.Json;
+import io.attune.notifier.NotifierApplication;
 import io.attune.notifier.NotifierIntegrationTest;
+import jakarta.mail.internet.MimeMessage;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,6 +63,52 @@ abstract class ChannelTestSupport extends NotifierIntegrationTest {
     List<Map<String, Object>> deliveries(long channel) {
         return jdbc.sql("SELECT id, message_id, event_type, status, attempts, last_code, last_error, recipient "
                 + "FROM attune.delivery WHERE channel_id = ? ORDER BY id").param(channel).query().listOfRows();
+    }
+
+    /** A second notifier on the test's database and broker, with these {@code attune.*} settings besides. */
+    static ConfigurableApplicationContext startNotifier(Map<String, String> settings) {
+        Map<String, String> variables = new LinkedHashMap<>(environment.variables());
+        variables.put("SERVER_PORT", "0");
+        variables.put("spring.application.name", "notifier-replica");
+        variables.putAll(settings);
+        List<String> args = new ArrayList<>();
+        variables.forEach((name, value) -> args.add("--" + name + "=" + value));
+        return new SpringApplicationBuilder(NotifierApplication.class).run(args.toArray(String[]::new));
+    }
+
+    /** An SMTP server (GreenMail) with a login, as {@code smtp://mailer:p%40ss%20word@127.0.0.1:<port>} reaches it. */
+    static GreenMail startSmtp() {
+        GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        smtp.setUser("attune@example.com", "mailer", "p@ss word");
+        smtp.start();
+        return smtp;
+    }
+
+    static String smtpUrl(GreenMail smtp) {
+        return "smtp://mailer:p%40ss%20word@127.0.0.1:" + smtp.getSmtp().getPort();
+    }
+
+    /** The messages {@code smtp} received for {@code address}, in order. */
+    static List<MimeMessage> received(GreenMail smtp, String address) {
+        List<MimeMessage> found = new ArrayList<>();
+        for (MimeMessage message : smtp.getReceivedMessages()) {
+            try {
+                if (message.getAllRecipients()[0].toString().equals(address)) {
+                    found.add(message);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return found;
+    }
+
+    /** A new user with this {@code email} attribute. */
+    Identity withEmail(String email) {
+        Identity identity = identity(Role.USER);
+        jdbc.sql("UPDATE attune.identity SET attributes = jsonb_build_object('email', ?::text) WHERE id = ?")
+                .params(email, identity.id()).update();
+        return identity;
     }
 
     List<Map<String, Object>> tries(long delivery) {

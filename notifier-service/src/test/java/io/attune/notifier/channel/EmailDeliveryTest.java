@@ -2,11 +2,12 @@ package io.attune.notifier.channel;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
+import io.attune.core.identity.GroupRepository;
 import io.attune.core.identity.Identity;
 import io.attune.core.identity.Role;
 import io.attune.core.inquiry.Inquiry;
 import io.attune.core.link.LinkAnswers;
+import io.attune.core.link.SignedLinks;
 import io.attune.model.InquiryStatus;
 import io.attune.model.json.Json;
 import jakarta.mail.BodyPart;
@@ -19,7 +20,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -38,14 +38,15 @@ class EmailDeliveryTest extends ChannelTestSupport {
 
     @Autowired
     LinkAnswers linkAnswers;
+    @Autowired
+    SignedLinks signedLinks;
+    @Autowired
+    GroupRepository groups;
 
     @DynamicPropertySource
     static void smtp(DynamicPropertyRegistry registry) {
-        smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-        smtp.setUser("attune@example.com", "mailer", "p@ss word");
-        smtp.start();
-        registry.add("attune.channels.smtp-url",
-                () -> "smtp://mailer:p%40ss%20word@127.0.0.1:" + smtp.getSmtp().getPort());
+        smtp = startSmtp();
+        registry.add("attune.channels.smtp-url", () -> smtpUrl(smtp));
     }
 
     @AfterAll
@@ -58,25 +59,8 @@ class EmailDeliveryTest extends ChannelTestSupport {
                 Json.tree("{\"subject_prefix\": \"[Attune]\"}"), Json.object(), true, null);
     }
 
-    private Identity withEmail(String email) {
-        Identity identity = identity(Role.USER);
-        jdbc.sql("UPDATE attune.identity SET attributes = jsonb_build_object('email', ?::text) WHERE id = ?")
-                .params(email, identity.id()).update();
-        return identity;
-    }
-
     private List<MimeMessage> to(String address) {
-        List<MimeMessage> found = new ArrayList<>();
-        for (MimeMessage message : smtp.getReceivedMessages()) {
-            try {
-                if (message.getAllRecipients()[0].toString().equals(address)) {
-                    found.add(message);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return found;
+        return received(smtp, address);
     }
 
     /** The text/plain and text/html parts, wherever they sit in the message's multiparts. */
@@ -138,6 +122,38 @@ class EmailDeliveryTest extends ChannelTestSupport {
 
         await().atMost(WAIT).until(() -> deliveries(channel).stream().allMatch(r -> "delivered".equals(r.get("status"))));
         assertThat(deliveries(channel)).hasSize(2).extracting(r -> r.get("recipient")).containsOnly(address);
+    }
+
+    @Test
+    void eachMemberOfAnAssignedGroupGetsAMessageWithALinkBoundToThem() throws Exception {
+        String adaAddress = "ada-" + System.nanoTime() + "@example.com";
+        String bobAddress = "bob-" + System.nanoTime() + "@example.com";
+        String cydAddress = "cyd-" + System.nanoTime() + "@example.com";
+        Identity ada = withEmail(adaAddress);
+        Identity bob = withEmail(bobAddress);
+        withEmail(cydAddress);  // not in the group
+        String sre = "sre-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        groups.replaceMembers(groups.create(sre), List.of(ada.id(), bob.id()));
+        long channel = emailChannel();
+        Inquiry inquiry = openChecked("{\"prompt\": \"Rotate the signing keys?\", \"assigned_to\": {\"group\": \""
+                + sre + "\"}}");
+
+        await().atMost(WAIT).until(() -> to(adaAddress).size() == 1 && to(bobAddress).size() == 1);
+        for (Identity member : List.of(ada, bob)) {
+            String address = member == ada ? adaAddress : bobAddress;
+            MimeMessage message = to(address).get(0);
+            assertThat(message.getAllRecipients()).hasSize(1);
+            assertThat(message.getSubject()).isEqualTo("[Attune] Approval needed: Rotate the signing keys?");
+            Matcher link = RESPOND.matcher(bodies(message).get("text"));
+            assertThat(link.find()).as(address).isTrue();
+            SignedLinks.Link bound = signedLinks.find(link.group(1)).orElseThrow();
+            assertThat(bound.inquiry()).isEqualTo(inquiry.id());
+            assertThat(bound.identity()).as(address).isEqualTo(member.id());
+        }
+        await().atMost(WAIT).until(() -> deliveries(channel).stream().allMatch(r -> "delivered".equals(r.get("status"))));
+        assertThat(deliveries(channel)).extracting(r -> r.get("recipient"))
+                .containsExactlyInAnyOrder(adaAddress, bobAddress);
+        assertThat(to(cydAddress)).isEmpty();
     }
 
     @Test

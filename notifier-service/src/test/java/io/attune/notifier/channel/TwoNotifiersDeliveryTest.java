@@ -5,16 +5,13 @@ import io.attune.core.identity.Identity;
 import io.attune.core.identity.Role;
 import io.attune.core.inquiry.Inquiry;
 import io.attune.model.json.Json;
-import io.attune.notifier.NotifierApplication;
 import io.attune.testsupport.WebhookReceiver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.TestPropertySource;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,17 +33,9 @@ class TwoNotifiersDeliveryTest extends ChannelTestSupport {
 
     private void startReplica() {
         if (replica == null) {
-            Map<String, String> variables = new LinkedHashMap<>(environment.variables());
-            variables.put("SERVER_PORT", "0");
-            variables.put("spring.application.name", "notifier-replica");
-            variables.put("attune.channels.poll-interval", "50ms");
-            variables.put("attune.channels.sender-threads", "2");
-            variables.put("attune.channels.batch", "5");
-            variables.put("attune.channels.timeout", "1s");
-            variables.put("attune.channels.lease", "3s");
-            List<String> args = new ArrayList<>();
-            variables.forEach((name, value) -> args.add("--" + name + "=" + value));
-            replica = new SpringApplicationBuilder(NotifierApplication.class).run(args.toArray(String[]::new));
+            replica = startNotifier(Map.of("attune.channels.poll-interval", "50ms",
+                    "attune.channels.sender-threads", "2", "attune.channels.batch", "5",
+                    "attune.channels.timeout", "1s", "attune.channels.lease", "3s"));
         }
     }
 

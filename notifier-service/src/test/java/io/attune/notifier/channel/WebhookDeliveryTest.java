@@ -133,6 +133,40 @@ class WebhookDeliveryTest extends ChannelTestSupport {
     }
 
     @Test
+    void aReminderAndAnEscalationEachReachAChannelThatAsksForThem() {
+        String secret = ChannelConfigRules.newWebhookSecret();
+        Identity ada = identity(Role.USER);
+        Identity cyd = identity(Role.USER);
+        try (WebhookReceiver receiver = new WebhookReceiver(secret)) {
+            long channel = webhookChannel(receiver.url(), secret,
+                    Json.tree("{\"activity\": [\"reminder\", \"escalated\"]}"));
+            Inquiry inquiry = openChecked("{\"prompt\": \"Renew the certificate?\", \"assigned_to\": " + ada.id()
+                    + ", \"remind_every_seconds\": 600, \"escalation\": [{\"after_seconds\": 3600, "
+                    + "\"assign_to\": {\"user\": " + cyd.id() + "}}]}");
+            // the executors' sweeps, run here once their moment is brought forward
+            jdbc.sql("UPDATE attune.inquiry SET next_reminder_at = now() - interval '1 second' WHERE id = ?")
+                    .param(inquiry.id()).update();
+            assertThat(inquiryTransitions.remindDue(100, null)).isEqualTo(1);
+            jdbc.sql("UPDATE attune.inquiry SET escalate_at = now() - interval '1 second' WHERE id = ?")
+                    .param(inquiry.id()).update();
+            assertThat(inquiryTransitions.escalateDue(100, null)).isEqualTo(1);
+
+            await().atMost(WAIT).until(() -> deliveries(channel).size() == 2
+                    && deliveries(channel).stream().allMatch(r -> "delivered".equals(r.get("status"))));
+            // (in the order the relay stored the two events, which need not be the order of the sweeps)
+            assertThat(deliveries(channel)).extracting(r -> r.get("event_type"))
+                    .containsExactlyInAnyOrder("inquiry.reminder", "inquiry.escalated");
+            assertThat(receiver.invalid()).isEmpty();
+            Map<String, JsonNode> byType = receiver.acceptedRequests().stream().map(r -> Json.tree(r.body()))
+                    .collect(Collectors.toMap(b -> b.get("type").asString(), b -> b));
+            assertThat(byType).hasSize(2).containsKeys("inquiry.reminder", "inquiry.escalated");
+            assertThat(byType.values()).extracting(b -> b.at("/data/inquiry/id").asLong()).containsOnly(inquiry.id());
+            assertThat(byType.get("inquiry.escalated").at("/data/inquiry/assigned_to/user").asLong())
+                    .isEqualTo(cyd.id());
+        }
+    }
+
+    @Test
     void noAnswerWithinTheTimeoutIsTriedAgain() {
         String secret = ChannelConfigRules.newWebhookSecret();
         try (WebhookReceiver receiver = new WebhookReceiver(secret)) {

@@ -1,11 +1,9 @@
 package io.attune.notifier.session;
 
-import io.attune.core.execution.Execution;
 import io.attune.core.identity.GroupRepository;
 import io.attune.core.identity.Identity;
 import io.attune.core.identity.Role;
 import io.attune.core.inquiry.Inquiry;
-import io.attune.core.inquiry.InquiryRequestValidator;
 import io.attune.model.json.Json;
 import io.attune.model.ws.SubscriptionFilters;
 import io.attune.notifier.NotifierIntegrationTest;
@@ -27,18 +25,7 @@ class GroupsAndEscalationNotificationsTest extends NotifierIntegrationTest {
     @Autowired
     GroupRepository groups;
     @Autowired
-    InquiryRequestValidator validator;
-    @Autowired
     io.attune.notifier.replay.EventTrail trail;
-
-    Inquiry openChecked(String inquiryJson) {
-        InquiryRequestValidator.Result checked = validator.validate(Json.tree(inquiryJson));
-        assertThat(checked.problems()).isEmpty();
-        Execution requested = executionTransitions.request("examples.deploy_approval", Json.object(), null, null);
-        executionTransitions.markRunning(requested.id(), null);
-        return transactions.execute(tx -> inquiryTransitions.open(executions.lock(requested.id()).orElseThrow(),
-                checked.request(), Json.tree("{\"__inquiry\": {}}"), null));
-    }
 
     @Test
     void groupMembersAreToldAndAnEscalationReachesOldAndNewAssignees() {

@@ -19,7 +19,9 @@ public interface ChannelSender {
 
     /**
      * Why this sender cannot send at all right now (say, no SMTP server configured), or empty when it can. Shown as
-     * the channel's status, and a delivery made meanwhile is kept as {@code not_sent} with this reason.
+     * the channel's status while no replica can send; this replica then claims no delivery of this type, which waits,
+     * pending, for a replica that can send it, and is given up ({@code failed}) with this reason once its retry
+     * window is over.
      */
     default Optional<String> unavailable() {
         return Optional.empty();

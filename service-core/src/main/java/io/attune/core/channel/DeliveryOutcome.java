@@ -4,7 +4,7 @@ package io.attune.core.channel;
  * What one try of a delivery came to.
  *
  * @param result       delivered, retry (a failure worth another try: non-2xx, no answer in time), failed (one that
- *                     no retry can fix), or not sent (the sender cannot send at all, e.g. no SMTP server)
+ *                     no retry can fix), or not sent (there is nothing to send it to: no recipient address, a disabled channel)
  * @param responseCode the far end's status code, when it answered
  * @param error        why it was not delivered, for the delivery log (never a secret)
  */

@@ -1,6 +1,7 @@
 package io.attune.core.integrations;
 
 import io.attune.core.channel.ChannelRepository;
+import io.attune.core.channel.SenderReports;
 import io.attune.core.domain.DomainAutoConfiguration;
 import io.attune.core.external.ExternalRequests;
 import io.attune.core.link.LinkAnswers;
@@ -19,7 +20,8 @@ import org.springframework.context.annotation.Import;
  */
 @AutoConfiguration(after = DomainAutoConfiguration.class)
 @ConditionalOnBooleanProperty("attune.integrations.enabled")
-@Import({ChannelRepository.class, SignedLinks.class, SlackDecision.class, ExternalRequests.class})
+@Import({ChannelRepository.class, SenderReports.class, SignedLinks.class, SlackDecision.class,
+        ExternalRequests.class})
 public class IntegrationsAutoConfiguration {
 
     @Configuration(proxyBeanMethods = false)
