@@ -74,6 +74,39 @@ class SignedLinksTest extends CoreIntegrationTest {
     }
 
     @Test
+    void ofTwoUsesAtTheSameMomentExactlyOneAnswers() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            Identity ada = identity();
+            Inquiry inquiry = open(ada.id());
+            String token = token(links.respondLink(inquiry.id(), ada.id()));
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            var start = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<Boolean>> uses = new java.util.ArrayList<>();
+            for (int use = 0; use < 2; use++) {
+                uses.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        answers.answer(token, Json.tree("{\"approved\": true}"), null);
+                        return true;
+                    } catch (DomainException refused) { // a used link, or an inquiry no longer pending
+                        return false;
+                    }
+                }));
+            }
+            start.countDown();
+            int answered = 0;
+            for (var use : uses) {
+                answered += use.get(30, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+            }
+            pool.shutdown();
+            assertThat(answered).isEqualTo(1);
+            assertThat(links.find(token).orElseThrow().used()).isTrue();
+            assertThat(jdbc.sql("SELECT count(*) FROM attune.event WHERE message_type = 'InquiryResponded' "
+                    + "AND inquiry_id = ?").param(inquiry.id()).query(Long.class).single()).isEqualTo(1L);
+        }
+    }
+
+    @Test
     void refusedForSomeoneElsesInquiryAClosedInquiryADisabledIdentityAndAnUnknownToken() {
         Identity ada = identity();
         Identity bob = identity();
