@@ -147,6 +147,8 @@ class SlackInteractionsApiTest extends ApiIntegrationTest {
         Response old = post(FakeSlack.sign(SECRET, payload, Instant.now().minusSeconds(6 * 60)));
         assertThat(old.status()).isEqualTo(401);
         assertThat(old.json().get("text").asString()).contains("5 minutes");
+        // signed for later (a clock far ahead, or a request kept to be replayed then): refused just the same
+        assertThat(post(FakeSlack.sign(SECRET, payload, Instant.now().plusSeconds(6 * 60))).status()).isEqualTo(401);
         FakeSlack.SignedRequest good = FakeSlack.sign(SECRET, payload, Instant.now());
         Response tampered = post(new FakeSlack.SignedRequest(good.body().replace("attune_approve", "attune_reject"),
                 good.timestamp(), good.signature()));
