@@ -416,9 +416,10 @@ public class InquiryRepository {
      * of milliseconds to seconds over a million inquiries.
      */
     private List<Inquiry> mergedPage(InquiryQuery query, long offset, Specification<InquiryEntity> common,
-                                     List<Specification<InquiryEntity>> parts) {
+                                     List<InquirySpecifications.ListPart> parts) {
         int end = (int) Math.min(offset + query.perPage(), Integer.MAX_VALUE);
-        List<Long> ids = parts.stream().flatMap(part -> idsNewestFirst(common.and(part), 0, end).stream())
+        List<Long> ids = parts.stream()
+                .flatMap(part -> idsNewestFirst(common.and(part.where()), 0, end, part.sortMatches()).stream())
                 .sorted(Comparator.reverseOrder()).skip(offset).limit(query.perPage()).toList();
         return rowsOf(ids);
     }
@@ -430,10 +431,17 @@ public class InquiryRepository {
     }
 
     private List<Long> idsNewestFirst(Specification<InquiryEntity> wanted, long offset, int limit) {
+        return idsNewestFirst(wanted, offset, limit, false);
+    }
+
+    /** With {@code sortMatches}, ordered by {@code id + 0}: no index gives that order, so the matches are sorted. */
+    private List<Long> idsNewestFirst(Specification<InquiryEntity> wanted, long offset, int limit,
+                                      boolean sortMatches) {
         CriteriaBuilder cb = entityManager.getCriteriaBuilder();
         CriteriaQuery<Long> ids = cb.createQuery(Long.class);
         Root<InquiryEntity> root = ids.from(InquiryEntity.class);
-        ids.select(root.get("id")).orderBy(cb.desc(root.get("id")));
+        ids.select(root.get("id")).orderBy(cb.desc(sortMatches ? cb.sum(root.<Long>get("id"), cb.literal(0L))
+                : root.get("id")));
         Predicate predicate = wanted.toPredicate(root, ids, cb);
         if (predicate != null) {
             ids.where(predicate);
