@@ -21,7 +21,7 @@ public final class Visibility {
      * {@code assigned_to} (one user) does not name. Served by a partial index (V17) with this very predicate.
      */
     public static final String ASSIGNED_THROUGH_GROUP_OR_LIST = "assigned_to IS NULL AND cardinality(assignee_keys) > 0 "
-            + "AND assignee_keys && " + PRINCIPALS_FUNCTION + "(?)";
+            + "AND " + listsIdentity("");
 
     /** The identity's (parameter) assignee keys, one text array. */
     public static final String PRINCIPALS_OF = "SELECT " + PRINCIPALS_FUNCTION + "(?)";
