@@ -19,6 +19,7 @@ import org.springframework.stereotype.Repository;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -108,9 +109,9 @@ public class EventTrail {
      * The assignee keys of an identity: itself and the groups it is a member of now (what the {@code user_id} filter
      * matches live; the replay asks the database the same question per row).
      */
-    public java.util.Set<String> principalsOf(long identity) {
+    public Set<String> principalsOf(long identity) {
         return jdbc.sql(Visibility.PRINCIPALS_OF).param(identity)
-                .query((rs, row) -> java.util.Set.of((String[]) rs.getArray(1).getArray())).single();
+                .query((rs, row) -> Set.of((String[]) rs.getArray(1).getArray())).single();
     }
 
     /** The newest event id stored so far (0 when there is none): what a subscribe reports as its position. */

@@ -21,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -140,7 +141,7 @@ final class ClientSession {
      * subscription starts (the socket's own identity as its token says; another's read from the database, or only
      * the identity itself while the database cannot be read).
      */
-    private java.util.Set<String> filterPrincipals(SubscriptionFilters filters) {
+    private Set<String> filterPrincipals(SubscriptionFilters filters) {
         Long user = filters == null ? null : filters.userId();
         if (user == null) {
             return null;

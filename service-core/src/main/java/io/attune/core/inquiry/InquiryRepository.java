@@ -398,7 +398,7 @@ public class InquiryRepository {
             // an admin's list by status: the page's ids first, read backwards from the index on (status, id), then
             // those rows. Asked for whole rows at once, Postgres weighed their width and often chose the partial
             // index of pending inquiries and a sort of all of them instead: 1-2 ms for 1,000 pending against 0.05
-            rows = rowsOf(idsNewestFirst(wanted, offset, query.perPage()));
+            rows = rowsOf(idsNewestFirst(wanted, offset, query.perPage(), false));
         } else {
             // the rows through Spring Data, without its count (the total above is the cheap one); a slice reads one
             // row more than the page to know whether another follows, which the list does not need but costs one row
@@ -428,10 +428,6 @@ public class InquiryRepository {
     private List<Inquiry> rowsOf(List<Long> ids) {
         return ids.isEmpty() ? List.of()
                 : read.all(entities.findAll(InquirySpecifications.idIn(ids), NEWEST_FIRST), InquiryEntity::toRecord);
-    }
-
-    private List<Long> idsNewestFirst(Specification<InquiryEntity> wanted, long offset, int limit) {
-        return idsNewestFirst(wanted, offset, limit, false);
     }
 
     /** With {@code sortMatches}, ordered by {@code id + 0}: no index gives that order, so the matches are sorted. */
