@@ -35,6 +35,10 @@ class ListPlansTest {
                     + "FROM generate_series(1, 50000) RETURNING id) INSERT INTO attune.inquiry (execution, prompt, "
                     + "assigned_to, status) SELECT id, repeat('Approve the deployment of billing-api? ', 6), CASE WHEN id % 7 < 4 THEN NULL ELSE "
                     + "(SELECT min(id) FROM attune.identity) + id % 5 END, 'timeout' FROM e");
+            // then a burst for another person, newest of all (an escalation wave, a team's deployment day)
+            s.execute("WITH e AS (INSERT INTO attune.execution (action_ref, status) SELECT 'examples.x', 'completed' "
+                    + "FROM generate_series(1, 20000) RETURNING id) INSERT INTO attune.inquiry (execution, prompt, "
+                    + "assigned_to, status) SELECT id, 'Approve?', " + (person + 1) + ", 'timeout' FROM e");
             s.execute("ANALYZE attune.inquiry");
         }
     }
@@ -45,6 +49,17 @@ class ListPlansTest {
         String plan = explain("SELECT id FROM attune.inquiry WHERE assigned_to IS NULL AND cardinality(assignee_keys) > 0 "
                 + "AND assignee_keys && attune.principals(" + person + ") ORDER BY id DESC LIMIT 50");
         assertThat(plan).contains("idx_inquiry_group_assignee_keys").doesNotContain("inquiry_pkey");
+    }
+
+    @Test
+    void theirOwnInquiriesAreReadPerStatusFromTheAssigneeIndexNotPastEveryoneElses() {
+        // the statement of one of the parts InquirySpecifications.assignedParts makes (all of the person's are timed
+        // out here). Asked as assigned_to = person ... ORDER BY id DESC, Postgres walks inquiry_pkey backwards past the
+        // other person's 20,000 newest, with or without the status
+        String plan = explain("SELECT id FROM attune.inquiry WHERE assigned_to BETWEEN " + person + " AND " + person
+                + " AND status = 'timeout' ORDER BY assigned_to DESC, id DESC LIMIT 50");
+        assertThat(plan).contains("idx_inquiry_assignee_status_id").doesNotContain("inquiry_pkey")
+                .doesNotContain("Sort");
     }
 
     private static String explain(String sql) {

@@ -387,18 +387,18 @@ public class InquiryRepository {
             rows = List.of();
         } else if (query.assignedTo() != null) {
             rows = mergedPage(query, offset, InquirySpecifications.besidesAssignee(query, actor),
-                    InquirySpecifications.assignedParts(query.assignedTo()));
+                    InquirySpecifications.assignedParts(query.assignedTo(), query.status()));
         } else if (!actor.isAdmin() && query.execution() == null) {
             // what a person may see is three disjoint parts: unassigned, theirs alone, theirs through a group or a
             // list. Asked as one OR, Postgres walks the newest inquiries until it has found a page of them: a second
             // for a person when the newest 100,000 are assigned to others
             rows = mergedPage(query, offset, InquirySpecifications.besidesVisibility(query),
-                    InquirySpecifications.mayAnswerParts(actor.id()));
+                    InquirySpecifications.mayAnswerParts(actor.id(), query.status()));
         } else if (query.status() != null && query.execution() == null) {
             // an admin's list by status: the page's ids first, read backwards from the index on (status, id), then
             // those rows. Asked for whole rows at once, Postgres weighed their width and often chose the partial
             // index of pending inquiries and a sort of all of them instead: 1-2 ms for 1,000 pending against 0.05
-            rows = rowsOf(idsNewestFirst(wanted, offset, query.perPage(), false));
+            rows = rowsOf(idsNewestFirst(wanted, offset, query.perPage(), InquirySpecifications.ListOrder.ID));
         } else {
             // the rows through Spring Data, without its count (the total above is the cheap one); a slice reads one
             // row more than the page to know whether another follows, which the list does not need but costs one row
@@ -419,7 +419,7 @@ public class InquiryRepository {
                                      List<InquirySpecifications.ListPart> parts) {
         int end = (int) Math.min(offset + query.perPage(), Integer.MAX_VALUE);
         List<Long> ids = parts.stream()
-                .flatMap(part -> idsNewestFirst(common.and(part.where()), 0, end, part.sortMatches()).stream())
+                .flatMap(part -> idsNewestFirst(common.and(part.where()), 0, end, part.order()).stream())
                 .sorted(Comparator.reverseOrder()).skip(offset).limit(query.perPage()).toList();
         return rowsOf(ids);
     }
@@ -430,14 +430,17 @@ public class InquiryRepository {
                 : read.all(entities.findAll(InquirySpecifications.idIn(ids), NEWEST_FIRST), InquiryEntity::toRecord);
     }
 
-    /** With {@code sortMatches}, ordered by {@code id + 0}: no index gives that order, so the matches are sorted. */
+    /** The newest ids of {@code wanted}, read in the {@code order} that says from which index. */
     private List<Long> idsNewestFirst(Specification<InquiryEntity> wanted, long offset, int limit,
-                                      boolean sortMatches) {
+                                      InquirySpecifications.ListOrder order) {
         CriteriaBuilder cb = entityManager.getCriteriaBuilder();
         CriteriaQuery<Long> ids = cb.createQuery(Long.class);
         Root<InquiryEntity> root = ids.from(InquiryEntity.class);
-        ids.select(root.get("id")).orderBy(cb.desc(sortMatches ? cb.sum(root.<Long>get("id"), cb.literal(0L))
-                : root.get("id")));
+        ids.select(root.get("id")).orderBy(switch (order) {
+            case ID -> List.of(cb.desc(root.get("id")));
+            case SORTED_ID -> List.of(cb.desc(cb.sum(root.<Long>get("id"), cb.literal(0L))));
+            case ASSIGNEE_THEN_ID -> List.of(cb.desc(root.get("assignedTo")), cb.desc(root.get("id")));
+        });
         Predicate predicate = wanted.toPredicate(root, ids, cb);
         if (predicate != null) {
             ids.where(predicate);
