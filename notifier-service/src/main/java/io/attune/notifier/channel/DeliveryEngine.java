@@ -56,7 +56,10 @@ public class DeliveryEngine implements SmartLifecycle {
     private final Semaphore free;
     private volatile ScheduledExecutorService loop;
     private volatile ExecutorService pool;
+    /** How often deliveries no replica can send are looked for at the end of their retry window. */
+    static final Duration GIVE_UP_EVERY = Duration.ofSeconds(5);
     private volatile Instant lastStatus = Instant.EPOCH;
+    private volatile Instant lastGiveUp = Instant.EPOCH;
 
     public DeliveryEngine(FanOut fanOut, DeliveryStore store, SenderReports reports, ChannelRepository channels,
                           InquiryLinks links, List<ChannelSender> senders, ChannelSettings settings,
@@ -165,8 +168,16 @@ public class DeliveryEngine implements SmartLifecycle {
                 .collect(Collectors.toSet());
     }
 
-    /** Ends, with the reason, the deliveries nobody could send within their retry window (no replica claims them). */
+    /**
+     * Ends, with the reason, the deliveries nobody could send within their retry window (no replica claims them). Every
+     * {@link #GIVE_UP_EVERY}, not every round: a window is a day long, and a notifier without SMTP (the default) would
+     * otherwise ask the database twice a second for nothing.
+     */
     private void giveUpUnsendable() {
+        if (Duration.between(lastGiveUp, Instant.now()).compareTo(GIVE_UP_EVERY) < 0) {
+            return;
+        }
+        lastGiveUp = Instant.now();
         for (ChannelSender sender : senders.values()) {
             Optional<String> reason = sender.unavailable();
             if (reason.isPresent()) {
