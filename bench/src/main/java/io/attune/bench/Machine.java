@@ -24,7 +24,16 @@ final class Machine {
         report.machine("Java", javaVersion());
         report.machine("PostgreSQL", db.queryText("SELECT version()") + "; shared_buffers "
                 + db.queryText("SHOW shared_buffers") + ", synchronous_commit "
-                + db.queryText("SHOW synchronous_commit") + ", max_connections " + db.queryText("SHOW max_connections"));
+                + db.queryText("SHOW synchronous_commit") + ", max_connections " + db.queryText("SHOW max_connections")
+                + ", autovacuum " + db.queryText("SHOW autovacuum"));
+        if ("off".equals(db.queryText("SHOW autovacuum"))) {
+            // dead rows then pile up for the whole run: every figure after the first bulk change reads past them
+            String warning = "autovacuum is off on this server: nothing is vacuumed during the run (the benchmark "
+                    + "only runs ANALYZE after its bulk changes), so later figures read past dead rows a production "
+                    + "server would have removed";
+            System.out.println("  warning: " + warning);
+            report.note(warning);
+        }
         report.machine("RabbitMQ", broker.serverVersion());
         report.machine("pgbench", pgbench);
         report.machine("Services", "api-service, executor-service, notifier-service as child JVMs of their jars, "
