@@ -22,11 +22,12 @@ final class Machine {
                 .map(v -> v.replace("\"", "")).orElse(System.getProperty("os.name")) + ", kernel "
                 + System.getProperty("os.version"));
         report.machine("Java", javaVersion());
+        String autovacuum = db.queryText("SHOW autovacuum");
         report.machine("PostgreSQL", db.queryText("SELECT version()") + "; shared_buffers "
                 + db.queryText("SHOW shared_buffers") + ", synchronous_commit "
                 + db.queryText("SHOW synchronous_commit") + ", max_connections " + db.queryText("SHOW max_connections")
-                + ", autovacuum " + db.queryText("SHOW autovacuum"));
-        if ("off".equals(db.queryText("SHOW autovacuum"))) {
+                + ", autovacuum " + autovacuum);
+        if ("off".equals(autovacuum)) {
             // dead rows then pile up for the whole run: every figure after the first bulk change reads past them
             String warning = "autovacuum is off on this server: nothing is vacuumed during the run (the benchmark "
                     + "only runs ANALYZE after its bulk changes), so later figures read past dead rows a production "

@@ -44,6 +44,9 @@ import java.util.stream.Collectors;
 public class DeliveryEngine implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
 
+    /** How often deliveries no replica can send are looked for at the end of their retry window. */
+    static final Duration GIVE_UP_EVERY = Duration.ofSeconds(5);
+
     private final FanOut fanOut;
     private final DeliveryStore store;
     private final SenderReports reports;
@@ -56,8 +59,6 @@ public class DeliveryEngine implements SmartLifecycle {
     private final Semaphore free;
     private volatile ScheduledExecutorService loop;
     private volatile ExecutorService pool;
-    /** How often deliveries no replica can send are looked for at the end of their retry window. */
-    static final Duration GIVE_UP_EVERY = Duration.ofSeconds(5);
     private volatile Instant lastStatus = Instant.EPOCH;
     private volatile Instant lastGiveUp = Instant.EPOCH;
 
@@ -152,7 +153,7 @@ public class DeliveryEngine implements SmartLifecycle {
     }
 
     private void reportSenders() {
-        if (Duration.between(lastStatus, Instant.now()).compareTo(SenderReports.EVERY) < 0) {
+        if (!due(lastStatus, SenderReports.EVERY)) {
             return;
         }
         for (ChannelSender sender : senders.values()) {
@@ -160,6 +161,11 @@ public class DeliveryEngine implements SmartLifecycle {
             reports.report(sender.type(), reason.isEmpty(), reason.orElse(null), replica);
         }
         lastStatus = Instant.now();
+    }
+
+    /** Whether {@code every} has passed since {@code last}: the pace of the round's occasional chores. */
+    private static boolean due(Instant last, Duration every) {
+        return Duration.between(last, Instant.now()).compareTo(every) >= 0;
     }
 
     /** The channel types this replica can send now: the only ones it claims. */
@@ -174,7 +180,7 @@ public class DeliveryEngine implements SmartLifecycle {
      * otherwise ask the database twice a second for nothing.
      */
     private void giveUpUnsendable() {
-        if (Duration.between(lastGiveUp, Instant.now()).compareTo(GIVE_UP_EVERY) < 0) {
+        if (!due(lastGiveUp, GIVE_UP_EVERY)) {
             return;
         }
         lastGiveUp = Instant.now();
