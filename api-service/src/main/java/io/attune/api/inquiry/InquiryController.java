@@ -83,9 +83,9 @@ public class InquiryController {
         // the workflows the page's inquiries wait in, in one query for the page: whoever sees an inquiry may read
         // the workflow around it (docs/workflows.md), so naming it shows nothing the row's reader may not see
         Map<Long, InquiryWorkflow> waitingIn = workflows.workflowsOf(
-                found.rows().stream().map(Inquiry::execution).toList());
+                found.rows().stream().map(InquirySummary::execution).toList());
         return PageResponse.of(found.rows().stream()
-                        .map(inquiry -> inquiry.toSummary().inWorkflow(waitingIn.get(inquiry.execution()))).toList(),
+                        .map(inquiry -> inquiry.inWorkflow(waitingIn.get(inquiry.execution()))).toList(),
                 found.total(), query.page(), query.perPage());
     }
 

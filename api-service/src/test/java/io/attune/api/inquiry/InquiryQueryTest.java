@@ -110,6 +110,33 @@ class InquiryQueryTest extends ApiIntegrationTest {
     }
 
     @Test
+    void anExecutionsListSaysHowManyItHoldsOnEveryPageOfEverySize() {
+        // an execution that asked five times: the list counts these only when a page does not say how many there are
+        Inquiry first = openInquiry(null);
+        List<Long> others = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            others.add(openInquiry(null).id());
+        }
+        jdbc.sql("UPDATE attune.inquiry SET execution = ?, status = 'cancelled' WHERE id = ANY(?)")
+                .params(first.execution(), others.toArray(Long[]::new)).update();
+        String admin = token(admin());
+        String list = "/api/v1/inquiries?execution=" + first.execution();
+        List<Long> whole = ids(api().get(list, admin).json());
+        assertThat(whole).hasSize(5).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        for (int perPage = 1; perPage <= 6; perPage++) {
+            List<Long> paged = new ArrayList<>();
+            int pages = (5 + perPage - 1) / perPage;
+            for (int page = 1; page <= pages + 1; page++) {
+                JsonNode body = api().get(list + "&per_page=" + perPage + "&page=" + page, admin).json();
+                assertThat(body.get("total").asLong()).as("per_page=%d&page=%d", perPage, page).isEqualTo(5);
+                assertThat(body.get("pages").asLong()).isEqualTo(pages);
+                paged.addAll(ids(body));
+            }
+            assertThat(paged).as("per_page=%d", perPage).isEqualTo(whole);
+        }
+    }
+
+    @Test
     void perPageIsCappedAtOneHundred() {
         JsonNode body = api().get("/api/v1/inquiries?per_page=500", token(admin())).json();
         assertThat(body.get("per_page").asInt()).isEqualTo(100);

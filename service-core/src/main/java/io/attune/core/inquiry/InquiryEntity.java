@@ -42,8 +42,6 @@ class InquiryEntity {
     private Long assignedTo;
     @JdbcTypeCode(SqlTypes.JSON)
     private JsonNode assignment;
-    /** Who may answer ({@code u:<id>}, {@code g:<name>}): what the visibility functions read. */
-    private String[] assigneeKeys;
     /** The enum's label ({@code attune.inquiry_status_enum}), bound as an enum value, not as varchar. */
     @JdbcType(PostgresEnumLabel.class)
     private String status;

@@ -9,6 +9,7 @@ import io.attune.model.inquiry.EscalationStep;
 import io.attune.model.inquiry.InquiryOutcome.Answer;
 import io.attune.model.inquiry.InquiryRequest;
 import io.attune.model.json.Json;
+import io.attune.model.rest.InquirySummary;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.criteria.CriteriaBuilder;
 import jakarta.persistence.criteria.CriteriaQuery;
@@ -52,12 +53,15 @@ public class InquiryRepository {
 
     private final JdbcClient jdbc;
     private final InquiryEntities entities;
+    private final ListedInquiries listed;
     private final ReadOnlyEntities read;
     private final EntityManager entityManager;
 
-    public InquiryRepository(JdbcClient jdbc, InquiryEntities entities, EntityManager entityManager) {
+    public InquiryRepository(JdbcClient jdbc, InquiryEntities entities, ListedInquiries listed,
+                             EntityManager entityManager) {
         this.jdbc = jdbc;
         this.entities = entities;
+        this.listed = listed;
         this.read = new ReadOnlyEntities(entityManager);
         this.entityManager = entityManager;
     }
@@ -335,78 +339,90 @@ public class InquiryRepository {
 
     /** Whether the execution has an inquiry (of any status) that the actor may see. */
     public boolean anyVisibleForExecution(long execution, Actor actor) {
-        return entities.exists(InquirySpecifications.listed(new InquiryQuery(null, execution, null, 1, 1), actor));
+        return listed.exists(InquirySpecifications.listed(new InquiryQuery(null, execution, null, 1, 1), actor));
     }
 
-    /** A page of the inquiries the actor may see, newest first, and how many match in all. */
+    /** A page of the inquiries the actor may see, newest first, as the list shows them, and how many match in all. */
     public Page page(InquiryQuery query, Actor actor) {
-        Specification<InquiryEntity> wanted = InquirySpecifications.listed(query, actor);
-        long total;
-        // SQL: the count from inquiry_tally, not count(*) over up to a million rows (only narrow counts go through
-        // Spring Data)
-        Long who = query.assignedTo() != null ? query.assignedTo() : actor.isAdmin() ? null : actor.id();
         if (query.assignedTo() != null && query.assignedTo() < 1) {
-            total = 0; // no identity has such an id
-        } else if (query.execution() != null
+            return new Page(List.of(), 0); // no identity has such an id
+        }
+        Specification<ListedInquiry> wanted = InquirySpecifications.listed(query, actor);
+        long offset = (long) (query.page() - 1) * query.perPage();
+        if (query.execution() != null
                 || (!actor.isAdmin() && query.assignedTo() != null && !query.assignedTo().equals(actor.id()))) {
             // an execution has a handful of inquiries; another user's inquiries as a non-admin sees them are the
-            // few assigned to both: counting them is cheap
-            total = entities.count(wanted);
-        } else {
-            // the same number from inquiry_tally (kept by triggers in every writing transaction, see V3 and V11_1)
-            // instead of counting up to a million rows for every page: per single assignee (0 = nobody), plus the
-            // inquiries assigned to groups or lists (-1 in the tally) that name the person, counted by their index
-            StringBuilder tallyWhere = new StringBuilder(" WHERE true");
-            List<Object> tallyParams = new ArrayList<>();
-            if (query.status() != null) {
-                tallyWhere.append(" AND status = ?::attune.inquiry_status_enum");
-                tallyParams.add(query.status().wire());
-            }
-            if (who != null) {
-                tallyWhere.append(query.assignedTo() != null ? " AND assigned_to = ?" : " AND assigned_to IN (0, ?)");
-                tallyParams.add(who);
-            }
-            total = jdbc.sql("SELECT coalesce(sum(inquiries), 0) FROM attune.inquiry_tally" + tallyWhere)
-                    .params(tallyParams).query(Long.class).single();
-            if (who != null) {
-                List<Object> groupParams = new ArrayList<>();
-                groupParams.add(who);
-                String status = "";
-                if (query.status() != null) {
-                    status = " AND status = ?::attune.inquiry_status_enum";
-                    groupParams.add(query.status().wire());
-                }
-                total += jdbc.sql("SELECT count(*) FROM attune.inquiry WHERE "
-                                + Visibility.ASSIGNED_THROUGH_GROUP_OR_LIST + status)
-                        .params(groupParams).query(Long.class).single();
-            }
+            // few assigned to both: counted through Spring Data, and only when the page does not say how many there
+            // are (a page that is not full ends the list, unless it is an empty one past the end)
+            List<InquirySummary> rows = rows(query, actor, wanted, offset);
+            boolean endsTheList = rows.size() < query.perPage() && (offset == 0 || !rows.isEmpty());
+            return new Page(rows, endsTheList ? offset + rows.size() : listed.count(wanted));
         }
-        long offset = (long) (query.page() - 1) * query.perPage();
-        List<Inquiry> rows;
-        if (total == 0 || offset >= total) {
-            rows = List.of();
-        } else if (query.assignedTo() != null) {
-            rows = mergedPage(query, offset, InquirySpecifications.besidesAssignee(query, actor),
+        long total = tallied(query, actor);
+        return new Page(total == 0 || offset >= total ? List.of() : rows(query, actor, wanted, offset), total);
+    }
+
+    /**
+     * How many inquiries the list has in all, from inquiry_tally (kept by triggers in every writing transaction, see
+     * V3 and V11_1) instead of counting up to a million rows for every page: per single assignee (0 = nobody), plus
+     * the inquiries assigned to groups or lists (-1 in the tally) that name the person, counted by their index.
+     */
+    // SQL: the count from inquiry_tally, not count(*) over up to a million rows
+    private long tallied(InquiryQuery query, Actor actor) {
+        Long who = query.assignedTo() != null ? query.assignedTo() : actor.isAdmin() ? null : actor.id();
+        StringBuilder tallyWhere = new StringBuilder(" WHERE true");
+        List<Object> tallyParams = new ArrayList<>();
+        if (query.status() != null) {
+            tallyWhere.append(" AND status = ?::attune.inquiry_status_enum");
+            tallyParams.add(query.status().wire());
+        }
+        if (who != null) {
+            tallyWhere.append(query.assignedTo() != null ? " AND assigned_to = ?" : " AND assigned_to IN (0, ?)");
+            tallyParams.add(who);
+        }
+        long total = jdbc.sql("SELECT coalesce(sum(inquiries), 0) FROM attune.inquiry_tally" + tallyWhere)
+                .params(tallyParams).query(Long.class).single();
+        if (who != null) {
+            List<Object> groupParams = new ArrayList<>();
+            groupParams.add(who);
+            String status = "";
+            if (query.status() != null) {
+                status = " AND status = ?::attune.inquiry_status_enum";
+                groupParams.add(query.status().wire());
+            }
+            total += jdbc.sql("SELECT count(*) FROM attune.inquiry WHERE "
+                            + Visibility.ASSIGNED_THROUGH_GROUP_OR_LIST + status)
+                    .params(groupParams).query(Long.class).single();
+        }
+        return total;
+    }
+
+    /** The page of {@code wanted} at {@code offset}, each kind of list read the way its indexes allow. */
+    private List<InquirySummary> rows(InquiryQuery query, Actor actor, Specification<ListedInquiry> wanted,
+                                      long offset) {
+        if (query.assignedTo() != null) {
+            return mergedPage(query, offset, InquirySpecifications.besidesAssignee(query, actor),
                     InquirySpecifications.assignedParts(query.assignedTo(), query.status()));
-        } else if (!actor.isAdmin() && query.execution() == null) {
+        }
+        if (!actor.isAdmin() && query.execution() == null) {
             // what a person may see is three disjoint parts: unassigned, theirs alone, theirs through a group or a
             // list. Asked as one OR, Postgres walks the newest inquiries until it has found a page of them: a second
             // for a person when the newest 100,000 are assigned to others
-            rows = mergedPage(query, offset, InquirySpecifications.besidesVisibility(query),
+            return mergedPage(query, offset, InquirySpecifications.besidesVisibility(query),
                     InquirySpecifications.mayAnswerParts(actor.id(), query.status()));
-        } else if (query.status() != null && query.execution() == null) {
-            // an admin's list by status: the page's ids first, read backwards from the index on (status, id), then
-            // those rows. Asked for whole rows at once, Postgres weighed their width and often chose the partial
-            // index of pending inquiries and a sort of all of them instead: 1-2 ms for 1,000 pending against 0.05
-            rows = rowsOf(idsNewestFirst(wanted, offset, query.perPage(), InquirySpecifications.ListOrder.ID));
-        } else {
-            // the rows through Spring Data, without its count (the total above is the cheap one); a slice reads one
-            // row more than the page to know whether another follows, which the list does not need but costs one row
-            rows = read.all(entities.findBy(wanted, found -> found.slice(
-                            PageRequest.of(query.page() - 1, query.perPage(), NEWEST_FIRST))).getContent(),
-                    InquiryEntity::toRecord);
         }
-        return new Page(rows, total);
+        if (query.status() != null && query.execution() == null) {
+            // an admin's list by status: the page's ids in a subquery, read backwards from the index on (status, id),
+            // then those rows. Asked for whole rows at once, Postgres weighed their width and often chose the partial
+            // index of pending inquiries and a sort of all of them instead: 1-2 ms for 1,000 pending against 0.05
+            return read.all(listed.findAll(InquirySpecifications.amongNewest(wanted, offset, query.perPage()),
+                    NEWEST_FIRST), ListedInquiry::toSummary);
+        }
+        // the rows through Spring Data, without its count (the total is the cheap one); a slice reads one row more
+        // than the page to know whether another follows, which the list does not need but costs one row
+        return read.all(listed.findBy(wanted, found -> found.slice(
+                        PageRequest.of(query.page() - 1, query.perPage(), NEWEST_FIRST))).getContent(),
+                ListedInquiry::toSummary);
     }
 
     /**
@@ -415,27 +431,27 @@ public class InquiryRepository {
      * reads every matching inquiry and sorts them or walks the newest inquiries of everyone until it has a page: tens
      * of milliseconds to seconds over a million inquiries.
      */
-    private List<Inquiry> mergedPage(InquiryQuery query, long offset, Specification<InquiryEntity> common,
+    private List<InquirySummary> mergedPage(InquiryQuery query, long offset, Specification<ListedInquiry> common,
                                      List<InquirySpecifications.ListPart> parts) {
         int end = (int) Math.min(offset + query.perPage(), Integer.MAX_VALUE);
         List<Long> ids = parts.stream()
-                .flatMap(part -> idsNewestFirst(common.and(part.where()), 0, end, part.order()).stream())
+                .flatMap(part -> idsNewestFirst(common.and(part.where()), end, part.order()).stream())
                 .sorted(Comparator.reverseOrder()).skip(offset).limit(query.perPage()).toList();
         return rowsOf(ids);
     }
 
     /** The inquiries with these ids, newest first. */
-    private List<Inquiry> rowsOf(List<Long> ids) {
+    private List<InquirySummary> rowsOf(List<Long> ids) {
         return ids.isEmpty() ? List.of()
-                : read.all(entities.findAll(InquirySpecifications.idIn(ids), NEWEST_FIRST), InquiryEntity::toRecord);
+                : read.all(listed.findAll(InquirySpecifications.idIn(ids), NEWEST_FIRST), ListedInquiry::toSummary);
     }
 
     /** The newest ids of {@code wanted}, read in the {@code order} that says from which index. */
-    private List<Long> idsNewestFirst(Specification<InquiryEntity> wanted, long offset, int limit,
+    private List<Long> idsNewestFirst(Specification<ListedInquiry> wanted, int limit,
                                       InquirySpecifications.ListOrder order) {
         CriteriaBuilder cb = entityManager.getCriteriaBuilder();
         CriteriaQuery<Long> ids = cb.createQuery(Long.class);
-        Root<InquiryEntity> root = ids.from(InquiryEntity.class);
+        Root<ListedInquiry> root = ids.from(ListedInquiry.class);
         ids.select(root.get("id")).orderBy(switch (order) {
             case ID -> List.of(cb.desc(root.get("id")));
             case SORTED_ID -> List.of(cb.desc(cb.sum(root.<Long>get("id"), cb.literal(0L))));
@@ -445,8 +461,7 @@ public class InquiryRepository {
         if (predicate != null) {
             ids.where(predicate);
         }
-        return entityManager.createQuery(ids).setFirstResult(Math.toIntExact(offset)).setMaxResults(limit)
-                .getResultList();
+        return entityManager.createQuery(ids).setMaxResults(limit).getResultList();
     }
 
     static String columns(String alias) {
@@ -475,6 +490,6 @@ public class InquiryRepository {
         return List.copyOf(answers);
     }
 
-    public record Page(List<Inquiry> rows, long total) {
+    public record Page(List<InquirySummary> rows, long total) {
     }
 }

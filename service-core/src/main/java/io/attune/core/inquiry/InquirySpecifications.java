@@ -4,14 +4,16 @@ import io.attune.core.identity.Actor;
 import io.attune.model.InquiryStatus;
 import jakarta.persistence.criteria.CriteriaBuilder;
 import jakarta.persistence.criteria.Expression;
+import jakarta.persistence.criteria.Predicate;
 import jakarta.persistence.criteria.Root;
+import org.hibernate.query.criteria.JpaSubQuery;
 import org.springframework.data.jpa.domain.Specification;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The list's filters as criteria, for {@link InquiryEntities}. Visibility goes through the same SQL functions as
+ * The list's filters as criteria, for {@link ListedInquiries}. Visibility goes through the same SQL functions as
  * every other query ({@link Visibility}): called by name, never restated here.
  */
 final class InquirySpecifications {
@@ -23,8 +25,8 @@ final class InquirySpecifications {
      * {@code assigned_to} = the identity may answer it (listed, or through a group it is a member of now; unassigned
      * inquiries are not "assigned to" anyone).
      */
-    static Specification<InquiryEntity> listed(InquiryQuery query, Actor actor) {
-        Specification<InquiryEntity> wanted = besidesAssignee(query, actor);
+    static Specification<ListedInquiry> listed(InquiryQuery query, Actor actor) {
+        Specification<ListedInquiry> wanted = besidesAssignee(query, actor);
         if (query.assignedTo() != null) {
             wanted = wanted.and(assigned(query.assignedTo()));
         }
@@ -32,14 +34,14 @@ final class InquirySpecifications {
     }
 
     /** Every filter of {@link #listed} but {@code assigned_to}. */
-    static Specification<InquiryEntity> besidesAssignee(InquiryQuery query, Actor actor) {
-        Specification<InquiryEntity> wanted = besidesVisibility(query);
+    static Specification<ListedInquiry> besidesAssignee(InquiryQuery query, Actor actor) {
+        Specification<ListedInquiry> wanted = besidesVisibility(query);
         return actor.isAdmin() ? wanted : mayAnswer(actor.id()).and(wanted);
     }
 
     /** The query's status and execution filters: {@link #listed} without visibility and {@code assigned_to}. */
-    static Specification<InquiryEntity> besidesVisibility(InquiryQuery query) {
-        Specification<InquiryEntity> wanted = Specification.unrestricted();
+    static Specification<ListedInquiry> besidesVisibility(InquiryQuery query) {
+        Specification<ListedInquiry> wanted = Specification.unrestricted();
         if (query.status() != null) {
             wanted = wanted.and(status(query.status()));
         }
@@ -50,7 +52,7 @@ final class InquirySpecifications {
         return wanted;
     }
 
-    static Specification<InquiryEntity> mayAnswer(long identity) {
+    static Specification<ListedInquiry> mayAnswer(long identity) {
         return (root, q, cb) -> cb.isTrue(cb.function(Visibility.MAY_ANSWER_FUNCTION, Boolean.class, keys(root),
                 cb.literal(identity)));
     }
@@ -85,7 +87,7 @@ final class InquirySpecifications {
     }
 
     /** One of the disjoint parts a list is read as: its filter, and how its newest ids are found. */
-    record ListPart(Specification<InquiryEntity> where, ListOrder order) {
+    record ListPart(Specification<ListedInquiry> where, ListOrder order) {
     }
 
     /** How a part's newest ids are read. */
@@ -118,7 +120,7 @@ final class InquirySpecifications {
      * Assigned to the identity: {@code assignee_keys && attune.principals(id)}, written as its two disjoint halves
      * (see {@link #assignedAlone} and {@link #assignedThroughGroupOrList}) so that each can use its own index.
      */
-    static Specification<InquiryEntity> assigned(long identity) {
+    static Specification<ListedInquiry> assigned(long identity) {
         return assignedAlone(identity).or(assignedThroughGroupOrList(identity));
     }
 
@@ -126,7 +128,7 @@ final class InquirySpecifications {
      * Assigned to the identity alone: {@code assigned_to} names one user exactly when the assignment is that user
      * (V11_1), read in id order from the index on (assigned_to, status, id).
      */
-    static Specification<InquiryEntity> assignedAlone(long identity) {
+    static Specification<ListedInquiry> assignedAlone(long identity) {
         return (root, q, cb) -> cb.equal(root.get("assignedTo"), cb.literal(identity));
     }
 
@@ -135,7 +137,7 @@ final class InquirySpecifications {
      * predicate of {@link Visibility#ASSIGNED_THROUGH_GROUP_OR_LIST}, whose partial index holds only such inquiries
      * (the literals keep the predicate provable by the planner; a bound parameter would not be).
      */
-    static Specification<InquiryEntity> assignedThroughGroupOrList(long identity) {
+    static Specification<ListedInquiry> assignedThroughGroupOrList(long identity) {
         return (root, q, cb) -> cb.and(cb.isNull(root.get("assignedTo")),
                 cb.gt(cb.function("cardinality", Integer.class, keys(root)), cb.literal(0)),
                 cb.isTrue(cb.function("array_intersects", Boolean.class, keys(root), principals(cb, identity))));
@@ -149,7 +151,7 @@ final class InquirySpecifications {
      * over 1,000,000). A range is not a constant: the order stays (assigned_to, id), which only the person's index
      * gives, and a page reads a page.
      */
-    static Specification<InquiryEntity> assignedAloneAsIndexed(long identity) {
+    static Specification<ListedInquiry> assignedAloneAsIndexed(long identity) {
         return (root, q, cb) -> cb.between(root.get("assignedTo"), cb.literal(identity), cb.literal(identity));
     }
 
@@ -157,22 +159,39 @@ final class InquirySpecifications {
      * Assigned to nobody (no assignee keys), which everyone may answer: a part of what a person sees beside
      * {@link #assignedParts}; read newest first from its partial index (V18, the same predicate with the literal).
      */
-    static Specification<InquiryEntity> unassigned() {
+    static Specification<ListedInquiry> unassigned() {
         // assigned_to is null for these too (it names one user exactly when that user is the assignment): said, so
         // that a status filter may read them from the index on (assigned_to, status, id) instead
         return (root, q, cb) -> cb.and(cb.isNull(root.get("assignedTo")),
                 cb.equal(cb.function("cardinality", Integer.class, keys(root)), cb.literal(0)));
     }
 
-    static Specification<InquiryEntity> status(InquiryStatus status) {
+    static Specification<ListedInquiry> status(InquiryStatus status) {
         return (root, q, cb) -> cb.equal(root.get("status"), status.wire());
     }
 
-    static Specification<InquiryEntity> idIn(List<Long> ids) {
+    static Specification<ListedInquiry> idIn(List<Long> ids) {
         return (root, q, cb) -> root.get("id").in(ids);
     }
 
-    private static Expression<String[]> keys(Root<InquiryEntity> root) {
+    /**
+     * Among the newest {@code limit} of {@code wanted} after {@code offset}: their ids in a subquery, which Postgres
+     * plans on its own, reading only ids from the index that gives id order (the rows around it are read by id).
+     */
+    static Specification<ListedInquiry> amongNewest(Specification<ListedInquiry> wanted, long offset, int limit) {
+        return (root, q, cb) -> {
+            JpaSubQuery<Long> ids = (JpaSubQuery<Long>) q.subquery(Long.class);
+            Root<ListedInquiry> inner = ids.from(ListedInquiry.class);
+            Predicate where = wanted.toPredicate(inner, q, cb);
+            if (where != null) {
+                ids.where(where);
+            }
+            ids.select(inner.get("id")).orderBy(cb.desc(inner.get("id"))).offset(offset).fetch(limit);
+            return root.get("id").in(ids);
+        };
+    }
+
+    private static Expression<String[]> keys(Root<ListedInquiry> root) {
         return root.get("assigneeKeys");
     }
 

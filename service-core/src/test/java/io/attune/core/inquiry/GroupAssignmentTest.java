@@ -8,6 +8,7 @@ import io.attune.model.InquiryStatus;
 import io.attune.model.inquiry.Assignment;
 import io.attune.model.json.Json;
 import io.attune.model.rest.ErrorCode;
+import io.attune.model.rest.InquirySummary;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -78,7 +79,7 @@ class GroupAssignmentTest extends GroupsTestSupport {
         // the database decides the answer: ada's token still says she is in the group, she is not any more
         assertRefused(() -> transitions.respond(inquiry.id(), adaWhileMember, YES, null), ErrorCode.FORBIDDEN);
         assertThat(inquiries.page(new InquiryQuery(null, null, null, 1, 100), fresh(ada)).rows())
-                .extracting(Inquiry::id).doesNotContain(inquiry.id());
+                .extracting(InquirySummary::id).doesNotContain(inquiry.id());
         assertThat(transitions.respond(inquiry.id(), fresh(bob), YES, null).respondedBy()).isEqualTo(bob.id());
     }
 
@@ -95,23 +96,23 @@ class GroupAssignmentTest extends GroupsTestSupport {
 
         InquiryRepository.Page mine = inquiries.page(new InquiryQuery(InquiryStatus.PENDING, null, ada.id(), 1, 100),
                 fresh(ada));
-        assertThat(mine.rows()).extracting(Inquiry::id)
+        assertThat(mine.rows()).extracting(InquirySummary::id)
                 .containsExactly(toBoth.id(), toAda.id(), toGroup.id());
         assertThat(mine.total()).isEqualTo(3);
         InquiryRepository.Page bobs = inquiries.page(new InquiryQuery(InquiryStatus.PENDING, null, bob.id(), 1, 100),
                 fresh(bob));
-        assertThat(bobs.rows()).extracting(Inquiry::id).containsExactly(toBob.id(), toBoth.id());
+        assertThat(bobs.rows()).extracting(InquirySummary::id).containsExactly(toBob.id(), toBoth.id());
         assertThat(bobs.total()).isEqualTo(2);
         // everything ada can see: hers, her group's and the unassigned ones, counted exactly
         InquiryRepository.Page all = inquiries.page(new InquiryQuery(null, null, null, 1, 1000), fresh(ada));
         long counted = jdbc.sql("SELECT count(*) FROM attune.inquiry WHERE attune.inquiry_visible(assignee_keys, ?, "
                 + "false)").param(ada.id()).query(Long.class).single();
         assertThat(all.total()).isEqualTo(counted);
-        assertThat(all.rows()).extracting(Inquiry::id).contains(toGroup.id(), toAda.id(), toBoth.id())
+        assertThat(all.rows()).extracting(InquirySummary::id).contains(toGroup.id(), toAda.id(), toBoth.id())
                 .doesNotContain(toBob.id());
         // bob filtering on ada sees only what is assigned to both of them
         assertThat(inquiries.page(new InquiryQuery(null, null, ada.id(), 1, 100), fresh(bob)).rows())
-                .extracting(Inquiry::id).containsExactly(toBoth.id());
+                .extracting(InquirySummary::id).containsExactly(toBoth.id());
     }
 
     @Test
@@ -155,7 +156,7 @@ class GroupAssignmentTest extends GroupsTestSupport {
         for (Identity who : List.of(ada, bob, cyd)) {
             Actor actor = fresh(who);
             List<Long> listed = inquiries.page(new InquiryQuery(null, null, null, 1, 1000), actor).rows().stream()
-                    .map(Inquiry::id).toList();
+                    .map(InquirySummary::id).toList();
             for (Inquiry inquiry : opened) {
                 assertThat(listed.contains(inquiry.id())).isEqualTo(actor.canSee(inquiry.assignment()));
             }
