@@ -4,7 +4,6 @@ import io.attune.core.secret.SecretMask;
 import io.attune.model.inquiry.Assignment;
 import io.attune.model.InquiryStatus;
 import io.attune.model.inquiry.InquiryOutcome.Answer;
-import io.attune.model.rest.InquirySummary;
 import io.attune.model.rest.InquiryView;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -51,10 +50,5 @@ public record Inquiry(long id, long execution, String prompt, JsonNode responseS
                 SecretMask.mask(responseSchema, response), respondedBy,
                 timeoutAt, respondedAt, created, updated, null, approvalsRequired, decisionField, shown, defaulted,
                 defaultShown, remindEverySeconds);
-    }
-
-    public InquirySummary toSummary() {
-        return new InquirySummary(id, execution, prompt, assignment, status, response != null && !response.isNull(),
-                timeoutAt, created, null);
     }
 }
