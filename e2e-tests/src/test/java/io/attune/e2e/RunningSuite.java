@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -39,6 +41,7 @@ public final class RunningSuite implements AutoCloseable {
     private static final int MAX_RESTARTS = 3;
     /** How long services may take to become healthy; a machine shared with other builds may need more (-D). */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("attune.e2e.start-seconds", 240));
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static {
@@ -321,11 +324,20 @@ public final class RunningSuite implements AutoCloseable {
         }
     }
 
+    /**
+     * A port nobody listens on now and that this JVM has not handed out before. The kernel may offer a port again
+     * before the process it went to has bound it; two services given one port would leave the first healthy check
+     * answered by the wrong one (a 404 where the api was expected), so a port is never given twice.
+     */
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

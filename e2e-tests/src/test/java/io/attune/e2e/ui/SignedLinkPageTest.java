@@ -6,6 +6,7 @@ import io.attune.model.json.Json;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import tools.jackson.databind.JsonNode;
 
 import java.net.URI;
@@ -105,6 +106,8 @@ class SignedLinkPageTest extends SuiteBrowserTest {
         browser.find(By.name("/comments")).sendKeys("Canary first.");
         browser.find(By.name("/api_key")).sendKeys("dk-" + UUID.randomUUID());
         browser.find(By.xpath("//button[.='Submit answer']")).click();
+        // the answer is a form post: wait for the page that comes back, not the one that was there
+        browser.visible(By.cssSelector(".error-summary"));
         WebElement canary = browser.visible(By.name("/canary_percent"));
         assertThat(canary.getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(browser.find(By.cssSelector(".error-summary")).getText()).contains("/canary_percent");
@@ -116,7 +119,7 @@ class SignedLinkPageTest extends SuiteBrowserTest {
         canary.sendKeys("25");
         browser.find(By.name("/api_key")).sendKeys("dk-secret-value");
         browser.find(By.xpath("//button[.='Submit answer']")).click();
-        assertThat(browser.visible(By.tagName("h1")).getText()).isEqualTo("Thank you: your answer was recorded");
+        browser.await(ExpectedConditions.textToBe(By.tagName("h1"), "Thank you: your answer was recorded"));
         assertThat(browser.find(By.tagName("main")).getText()).contains("Canary first.", "********")
                 .doesNotContain("dk-secret-value");
 
