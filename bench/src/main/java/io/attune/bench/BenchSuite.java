@@ -4,7 +4,6 @@ import io.attune.standalone.ServiceProcess;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,7 +67,7 @@ public final class BenchSuite {
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException(jar + " is missing: build the suite first (./bench.sh does it)");
             }
-            services.put(module, new ServiceProcess(module, jar, freePort(), logs));
+            services.put(module, new ServiceProcess(module, jar, ServiceProcess.freePort(), logs));
         }
     }
 
@@ -219,11 +218,4 @@ public final class BenchSuite {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

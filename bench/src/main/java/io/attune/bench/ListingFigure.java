@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,10 +22,18 @@ final class ListingFigure {
     private static final int ASSIGNEES = 5;
     /**
      * Requests per variant not counted. A service that has been up a while has compiled the list's code; with 20 the
-     * figure measured the JIT compiler (a fresh api over 1,000,000 inquiries: p99 12-28 ms for the 200 requests after
-     * 20, 6-12 ms after 500; docs/benchmarks.md, 2026-12-04 night).
+     * figure measured the JIT compiler (a fresh api over 1,000,000 inquiries: p99 11-28 ms for the 200 requests after
+     * 20, 6-12 ms after 940; docs/benchmarks.md, 2026-12-04 night).
      */
     private static final int WARM_UP = 1000;
+    /** What a list item reads (ListedInquiry): no schema, no answer, whether there is one. */
+    private static final String LISTED = "id, assigned_to, assignee_keys, assignment, created, execution, "
+            + "(response IS NOT NULL AND jsonb_typeof(response) <> 'null'), prompt, status, timeout_at";
+    /** Visibility.ASSIGNED_THROUGH_GROUP_OR_LIST, the identity's keys as $1. */
+    private static final String THROUGH_GROUP_OR_LIST =
+            "assigned_to IS NULL AND cardinality(assignee_keys) > 0 AND assignee_keys && $1";
+    /** Names the EXPLAINed statements' PREPAREs apart. */
+    private static final AtomicInteger EXPLAINED = new AtomicInteger();
 
     private ListingFigure() {
     }
@@ -170,54 +179,41 @@ final class ListingFigure {
         Database db = run.db();
         String title = "Listing, the slowest variant (" + variant.label() + ")";
         long offset = (long) (variant.page() - 1) * variant.perPage();
+        Long who = variant.assignedTo() != null ? variant.assignedTo() : variant.visibleTo();
+        String status = " AND status = $2::attune.inquiry_status_enum";
+        String statusFilter = variant.status() == null ? "" : status;
         if (!variant.execution()) {
-            List<String> countParams = tallyParams(variant);
-            StringBuilder counts = new StringBuilder(explained(db, tallyCount(variant), countParams));
-            Long who = variant.assignedTo() != null ? variant.assignedTo() : variant.visibleTo();
+            StringBuilder counts = new StringBuilder(explained(db, tallyCount(variant), tallyParams(variant)));
             if (who != null) {
-                List<String> params = new ArrayList<>(List.of(Long.toString(who)));
-                String status = "";
-                if (variant.status() != null) {
-                    params.add("'" + variant.status() + "'");
-                    status = " AND status = $2::attune.inquiry_status_enum";
-                }
                 counts.append("\n\n").append(explained(db, "SELECT count(*) FROM attune.inquiry WHERE "
-                        + THROUGH_GROUP_OR_LIST.replace("$1", "attune.principals($1)") + status, params));
+                        + THROUGH_GROUP_OR_LIST.replace("$1", "attune.principals($1)") + statusFilter,
+                        withStatus(Long.toString(who), variant.status())));
             }
             run.report().plan(title + ": the count", counts.toString());
         }
-        Long who = variant.assignedTo() != null ? variant.assignedTo() : variant.visibleTo();
         if (who != null) {
             // the parts' newest ids (each statement: $1 the limit, $2 the status), merged newest first, then those rows
             String limit = Long.toString(offset + variant.perPage());
-            String status = " AND status = $2::attune.inquiry_status_enum";
-            List<List<String>> parts = new ArrayList<>(); // the statement, then its parameters
+            String newest = " ORDER BY id DESC FETCH FIRST $1 ROWS ONLY";
+            List<Map.Entry<String, List<String>>> parts = new ArrayList<>(); // each statement and its parameters
             if (variant.assignedTo() == null) {
-                parts.add(variant.status() == null
-                        ? List.of("SELECT id FROM attune.inquiry WHERE assigned_to IS NULL AND cardinality(assignee_keys) "
-                                + "= 0 ORDER BY id DESC FETCH FIRST $1 ROWS ONLY", limit)
-                        : List.of("SELECT id FROM attune.inquiry WHERE assigned_to IS NULL AND cardinality(assignee_keys) "
-                                + "= 0" + status + " ORDER BY id DESC FETCH FIRST $1 ROWS ONLY", limit,
-                                "'" + variant.status() + "'"));
+                parts.add(Map.entry("SELECT id FROM attune.inquiry WHERE assigned_to IS NULL "
+                        + "AND cardinality(assignee_keys) = 0" + statusFilter + newest, withStatus(limit, variant.status())));
             }
             for (String each : variant.status() != null ? List.of(variant.status())
                     : List.of("pending", "responded", "timeout", "cancelled")) {
-                parts.add(List.of("SELECT id FROM attune.inquiry WHERE assigned_to BETWEEN " + who + " AND " + who
-                        + status + " ORDER BY assigned_to DESC, id DESC FETCH FIRST $1 ROWS ONLY", limit, "'" + each + "'"));
+                parts.add(Map.entry("SELECT id FROM attune.inquiry WHERE assigned_to BETWEEN " + who + " AND " + who
+                        + status + " ORDER BY assigned_to DESC, id DESC FETCH FIRST $1 ROWS ONLY", withStatus(limit, each)));
             }
-            String group = "SELECT id FROM attune.inquiry WHERE "
-                    + THROUGH_GROUP_OR_LIST.replace("$1", "attune.principals(" + who + ")");
-            parts.add(variant.status() == null
-                    ? List.of(group + " ORDER BY id + 0 DESC FETCH FIRST $1 ROWS ONLY", limit)
-                    : List.of(group + status + " ORDER BY id + 0 DESC FETCH FIRST $1 ROWS ONLY", limit,
-                            "'" + variant.status() + "'"));
+            parts.add(Map.entry("SELECT id FROM attune.inquiry WHERE "
+                    + THROUGH_GROUP_OR_LIST.replace("$1", "attune.principals(" + who + ")") + statusFilter
+                    + newest.replace("id DESC", "id + 0 DESC"), withStatus(limit, variant.status())));
             StringBuilder page = new StringBuilder();
             List<Long> ids = new ArrayList<>();
-            for (List<String> part : parts) {
-                String sql = part.get(0);
-                List<String> params = part.subList(1, part.size());
-                page.append(explained(db, sql, params)).append("\n\n");
-                ids.addAll(db.queryLongs(sql.replace("$1", params.get(0))
+            for (Map.Entry<String, List<String>> part : parts) {
+                List<String> params = part.getValue();
+                page.append(explained(db, part.getKey(), params)).append("\n\n");
+                ids.addAll(db.queryLongs(part.getKey().replace("$1", params.get(0))
                         .replace("$2", params.size() > 1 ? params.get(1) : "")));
             }
             List<String> pageIds = ids.stream().sorted(Comparator.reverseOrder()).skip(offset)
@@ -238,18 +234,16 @@ final class ListingFigure {
         }
     }
 
-    /** What a list item reads (ListedInquiry): no schema, no answer, whether there is one. */
-    private static final String LISTED = "id, assigned_to, assignee_keys, assignment, created, execution, "
-            + "(response IS NOT NULL AND jsonb_typeof(response) <> 'null'), prompt, status, timeout_at";
-    /** Visibility.ASSIGNED_THROUGH_GROUP_OR_LIST, the identity's keys as $1. */
-    private static final String THROUGH_GROUP_OR_LIST =
-            "assigned_to IS NULL AND cardinality(assignee_keys) > 0 AND assignee_keys && $1";
+    /** The parameters of a statement: {@code first}, then the status as $2 when there is one. */
+    private static List<String> withStatus(String first, String status) {
+        return status == null ? List.of(first) : List.of(first, "'" + status + "'");
+    }
 
     private static String explained(Database db, String sql, List<String> params) {
         return sql + (params.isEmpty() ? "" : "\n-- with " + params) + "\n\n" + explainPrepared(db, sql, params);
     }
 
-    /** Without an execution filter the API reads the total from the tally (InquiryRepository.countFromTally). */
+    /** Without an execution filter the API reads the total from the tally (InquiryRepository.tallied). */
     private static String tallyCount(Variant variant) {
         StringBuilder where = new StringBuilder(" WHERE true");
         int n = 0;
@@ -294,8 +288,6 @@ final class ListingFigure {
             db.execute("DEALLOCATE " + name);
         }
     }
-
-    private static final AtomicInteger EXPLAINED = new AtomicInteger();
 
     /**
      * EXPLAIN (ANALYZE, BUFFERS) of one batch of the timeout sweep ({@code InquiryRepository.markTimedOut}, the

@@ -1,12 +1,12 @@
 package io.attune.e2e;
 
 import io.attune.model.json.Json;
+import io.attune.standalone.ServiceProcess;
 import io.attune.testsupport.AttuneTestEnvironment;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,8 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -41,7 +39,6 @@ public final class RunningSuite implements AutoCloseable {
     private static final int MAX_RESTARTS = 3;
     /** How long services may take to become healthy; a machine shared with other builds may need more (-D). */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("attune.e2e.start-seconds", 240));
-    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static {
@@ -131,7 +128,7 @@ public final class RunningSuite implements AutoCloseable {
      * through a proxy). A name already used (a killed process) is taken over by the new process.
      */
     public Service launchAndAwait(String name, String kind, Map<String, String> ownVariables) {
-        Service service = launch(name, kind, freePort(), 0, ownVariables);
+        Service service = launch(name, kind, ServiceProcess.freePort(), 0, ownVariables);
         awaitHealthy(START_TIMEOUT);
         return service;
     }
@@ -248,7 +245,7 @@ public final class RunningSuite implements AutoCloseable {
     }
 
     private Service launch(String name, String kind) {
-        return launch(name, kind, freePort(), 0, Map.of());
+        return launch(name, kind, ServiceProcess.freePort(), 0, Map.of());
     }
 
     private Service launch(String name, String kind, int port, int restarts, Map<String, String> ownVariables) {
@@ -321,23 +318,6 @@ public final class RunningSuite implements AutoCloseable {
                 throw new IllegalStateException("not healthy in time: " + waiting);
             }
             sleep(200);
-        }
-    }
-
-    /**
-     * A port nobody listens on now and that this JVM has not handed out before. The kernel may offer a port again
-     * before the process it went to has bound it; two services given one port would leave the first healthy check
-     * answered by the wrong one (a 404 where the api was expected), so a port is never given twice.
-     */
-    private static int freePort() {
-        while (true) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                if (HANDED_OUT.add(socket.getLocalPort())) {
-                    return socket.getLocalPort();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.attune.standalone;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +26,7 @@ public final class ServiceProcess {
     /** The children run on the launcher's own JDK. */
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final String name;
     private final Path jar;
@@ -39,6 +43,24 @@ public final class ServiceProcess {
         this.jar = jar;
         this.port = port;
         this.log = logDir.resolve(name + ".log");
+    }
+
+    /**
+     * A port nobody listens on now and that this JVM has not handed out before, for a service about to start. The
+     * kernel may offer a port again before the process it went to has bound it; two services given one port would
+     * leave the first health check answered by the wrong one (a 404 where the api was expected), so a port is never
+     * given twice.
+     */
+    public static int freePort() {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     public String name() {
