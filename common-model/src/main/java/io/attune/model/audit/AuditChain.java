@@ -1,11 +1,13 @@
 package io.attune.model.audit;
 
 import io.attune.model.json.Json;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 
@@ -37,6 +39,31 @@ public final class AuditChain {
         body.put("occurred", entry.occurred() == null ? null : DateTimeFormatter.ISO_INSTANT.format(entry.occurred()));
         body.set("details", entry.details());
         return body;
+    }
+
+    /**
+     * The canonical JSON of an entry's body up to its id, without the closing brace: the members {@code action} to
+     * {@code entity_type}, which sort before the three the chain assigns when it appends ({@code id},
+     * {@code occurred}, {@code seq}). The database finishes the body with {@link #bodyFromHead} when it appends at
+     * commit (migration V22, {@code attune.chain_pending_audit}).
+     */
+    public static String bodyHead(String entityType, String entityId, String action, String actor, Long actorId,
+                                  JsonNode details) {
+        ObjectNode head = Json.object();
+        head.put("entity_type", entityType);
+        head.put("entity_id", entityId);
+        head.put("action", action);
+        head.put("actor", actor);
+        head.put("actor_id", actorId);
+        head.set("details", details);
+        String json = CanonicalJson.write(head);
+        return json.substring(0, json.length() - 1);
+    }
+
+    /** The canonical JSON of the body: its head ({@link #bodyHead}) and the members the chain assigns, in JCS order. */
+    public static String bodyFromHead(String head, long id, Instant occurred, long seq) {
+        return head + ",\"id\":" + id + ",\"occurred\":\"" + DateTimeFormatter.ISO_INSTANT.format(occurred)
+                + "\",\"seq\":" + seq + "}";
     }
 
     /** The hash an entry must carry when {@code previous} is the hash of the entry before it. */

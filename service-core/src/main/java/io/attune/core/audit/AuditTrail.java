@@ -11,11 +11,11 @@ import java.util.List;
 
 /**
  * The one way into the audit trail, for every kind of change: {@code record(subject, action, actor, details)} inside
- * the transaction of the change. Entries are held until that transaction is about to commit, then appended to the
- * chain in one go ({@link ChainAppender}): the chain's lock is taken at the very end, so it is held only for the
- * append and the commit, never while the change itself waits on other locks — which keeps it short and makes a
- * deadlock between the chain's lock and inquiry or execution row locks impossible. A transaction that rolls back
- * appends nothing.
+ * the transaction of the change. Entries are held until that transaction is about to commit, then staged in one
+ * statement, and the database appends them to the chain at the commit itself ({@link ChainAppender}): the chain's
+ * lock is taken at the very end, so it is held only for the append and the commit, never while the change itself
+ * waits on other locks — which keeps it short and makes a deadlock between the chain's lock and inquiry or execution
+ * row locks impossible. A transaction that rolls back appends nothing.
  *
  * <p>{@code details} must never hold a secret in clear: callers pass what may be shown to an auditor.
  */
@@ -76,7 +76,7 @@ public class AuditTrail {
 
         @Override
         public int getOrder() {
-            // Last of the transaction's work: the lock on the chain's head is held for as short a time as possible.
+            // Last of the transaction's work, so that every entry it records is staged in one statement.
             return LOWEST_PRECEDENCE;
         }
     }

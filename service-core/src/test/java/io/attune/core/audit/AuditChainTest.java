@@ -10,6 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -105,6 +109,42 @@ class AuditChainTest extends CoreIntegrationTest {
         assertThat(last.entityType()).isEqualTo("identity");
         assertThat(last.entityId()).isEqualTo("42");
         assertThat(last.details().get("login").asString()).isEqualTo("bob");
+    }
+
+    @Test
+    void aBatchIsAppendedInItsOrderAtTheCommitAndNothingStaysStaged() {
+        Actor ada = admin();
+        long before = log.verify().entries();
+        List<AuditTrail.PendingEntry> batch = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            batch.add(new AuditTrail.PendingEntry(AuditSubject.group("batch-" + i), "updated", ada,
+                    i % 2 == 0 ? null : Json.tree("{\"n\": " + i + ".50, \"name\": \"\u00e9\\u2028\"}")));
+        }
+        transactions.executeWithoutResult(tx -> {
+            trail.recordAll(batch);
+            assertThat(jdbc.sql("SELECT count(*) FROM attune.inquiry_audit WHERE entity_id LIKE 'batch-%'")
+                    .query(Long.class).single()).as("appended at the commit, not before").isZero();
+        });
+
+        AuditVerification result = log.verify();
+        assertThat(result.valid()).isTrue();
+        assertThat(result.entries()).isEqualTo(before + 1000);
+        assertThat(jdbc.sql("SELECT entity_id FROM attune.inquiry_audit WHERE entity_id LIKE 'batch-%' ORDER BY seq")
+                .query(String.class).list()).first().isEqualTo("batch-0");
+        assertThat(jdbc.sql("SELECT entity_id FROM attune.inquiry_audit WHERE entity_id LIKE 'batch-%' ORDER BY seq")
+                .query(String.class).list()).last().isEqualTo("batch-999");
+        assertThat(jdbc.sql("SELECT count(*) FROM attune.audit_pending").query(Long.class).single()).isZero();
+    }
+
+    /** The database writes {@code occurred} into the hashed body itself: exactly as Java's ISO_INSTANT does. */
+    @Test
+    void theDatabaseWritesTheMomentAsJavaDoes() {
+        for (String moment : List.of("2026-01-15T10:30:00Z", "2026-01-15T10:30:00.100Z", "2026-01-15T10:30:00.120Z",
+                "2026-01-15T10:30:00.123400Z", "2026-01-15T10:30:00.000001Z", "1999-12-31T23:59:59.999999Z")) {
+            Instant instant = Instant.parse(moment);
+            assertThat(jdbc.sql("SELECT attune.iso_instant(?)").param(OffsetDateTime.ofInstant(instant, ZoneOffset.UTC))
+                    .query(String.class).single()).isEqualTo(DateTimeFormatter.ISO_INSTANT.format(instant));
+        }
     }
 
     @Test
