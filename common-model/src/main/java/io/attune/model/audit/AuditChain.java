@@ -28,16 +28,11 @@ public final class AuditChain {
     }
 
     public static ObjectNode body(AuditEntry entry) {
-        ObjectNode body = Json.object();
+        ObjectNode body = headMembers(entry.entityType(), entry.entityId(), entry.action(), entry.actor(),
+                entry.actorId(), entry.details());
         body.put("id", entry.id());
         body.put("seq", entry.seq());
-        body.put("entity_type", entry.entityType());
-        body.put("entity_id", entry.entityId());
-        body.put("action", entry.action());
-        body.put("actor", entry.actor());
-        body.put("actor_id", entry.actorId());
         body.put("occurred", entry.occurred() == null ? null : DateTimeFormatter.ISO_INSTANT.format(entry.occurred()));
-        body.set("details", entry.details());
         return body;
     }
 
@@ -49,15 +44,21 @@ public final class AuditChain {
      */
     public static String bodyHead(String entityType, String entityId, String action, String actor, Long actorId,
                                   JsonNode details) {
-        ObjectNode head = Json.object();
-        head.put("entity_type", entityType);
-        head.put("entity_id", entityId);
-        head.put("action", action);
-        head.put("actor", actor);
-        head.put("actor_id", actorId);
-        head.set("details", details);
-        String json = CanonicalJson.write(head);
+        String json = CanonicalJson.write(headMembers(entityType, entityId, action, actor, actorId, details));
         return json.substring(0, json.length() - 1);
+    }
+
+    /** The body's members other than those the chain assigns when it appends. */
+    private static ObjectNode headMembers(String entityType, String entityId, String action, String actor,
+                                          Long actorId, JsonNode details) {
+        ObjectNode members = Json.object();
+        members.put("entity_type", entityType);
+        members.put("entity_id", entityId);
+        members.put("action", action);
+        members.put("actor", actor);
+        members.put("actor_id", actorId);
+        members.set("details", details);
+        return members;
     }
 
     /** The canonical JSON of the body: its head ({@link #bodyHead}) and the members the chain assigns, in JCS order. */
