@@ -14,10 +14,10 @@ import java.util.List;
 
 /**
  * Hands a transaction's entries to the chain: stages them in {@code attune.audit_pending}, and the database appends
- * them when the transaction commits (migration V22, {@code attune.chain_pending_audit}, a deferred trigger): it locks
- * the chain's head (every replica of every service waits there in turn, which is the chain's order), gives each entry
- * the next id and position, hashes it onto the one before it, inserts them and moves the head; the commit that
- * follows at once releases the lock. So no two entries ever share a predecessor, a rollback leaves the head where it
+ * them when the transaction commits (migrations V22 and V23, {@code attune.chain_pending_audit}, a deferred trigger
+ * that fires once per staging): it locks the chain's head (every replica of every service waits there in turn, which
+ * is the chain's order), gives each entry the next id and position, hashes it onto the one before it, inserts them
+ * and moves the head; the commit that follows at once releases the lock. So no two entries ever share a predecessor, a rollback leaves the head where it
  * was, and the lock is never held while this service's thread waits for a core between two round trips.
  *
  * <p>What the database cannot do, canonical JSON (RFC 8785) of the entry's body, is done here: each staged entry
@@ -25,13 +25,11 @@ import java.util.List;
  */
 @Component
 public class ChainAppender {
-    /** One row per entry (one array per column), staged in the order given. */
+    /** One row for the transaction's entries, one array per column, in the order given (migration V23). */
     private static final String STAGE = "INSERT INTO attune.audit_pending "
-            + "(entity_type, entity_id, inquiry, action, actor_id, actor, details, body_head) "
-            + "SELECT e.entity_type, e.entity_id, e.inquiry, e.action::attune.inquiry_action_enum, e.actor_id, e.actor, "
-            + "e.details::jsonb, e.body_head FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], "
-            + "?::text[], ?::text[], ?::text[]) WITH ORDINALITY "
-            + "AS e(entity_type, entity_id, inquiry, action, actor_id, actor, details, body_head, n) ORDER BY e.n";
+            + "(entity_types, entity_ids, inquiries, actions, actor_ids, actors, details, body_heads) "
+            + "VALUES (?::text[], ?::text[], ?::bigint[], ?::attune.inquiry_action_enum[], ?::bigint[], ?::text[], "
+            + "?::jsonb[], ?::text[])";
 
     private final JdbcTemplate jdbc;
     private final Timer appendTime;

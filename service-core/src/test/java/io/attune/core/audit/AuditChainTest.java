@@ -34,6 +34,8 @@ class AuditChainTest extends CoreIntegrationTest {
     AuditLog log;
     @Autowired
     TransactionTemplate transactions;
+    @Autowired
+    ChainAppender appender;
 
     Actor admin() {
         var identity = identity(Role.ADMIN);
@@ -133,6 +135,41 @@ class AuditChainTest extends CoreIntegrationTest {
                 .query(String.class).list()).first().isEqualTo("batch-0");
         assertThat(jdbc.sql("SELECT entity_id FROM attune.inquiry_audit WHERE entity_id LIKE 'batch-%' ORDER BY seq")
                 .query(String.class).list()).last().isEqualTo("batch-999");
+        assertThat(jdbc.sql("SELECT count(*) FROM attune.audit_pending").query(Long.class).single()).isZero();
+    }
+
+    /** Each staging is one row of arrays (V23): two in one transaction are chained in the order they were staged. */
+    @Test
+    void twoStagingsInOneTransactionAreChainedInTheirOrder() {
+        Actor ada = admin();
+        long before = log.verify().entries();
+        transactions.executeWithoutResult(tx -> {
+            appender.append(List.of(new AuditTrail.PendingEntry(AuditSubject.group("first-a"), "updated", ada, null),
+                    new AuditTrail.PendingEntry(AuditSubject.group("first-b"), "updated", ada, null)));
+            appender.append(List.of(new AuditTrail.PendingEntry(AuditSubject.group("second"), "updated", ada,
+                    Json.tree("{\"members\": []}"))));
+        });
+        AuditVerification result = log.verify();
+        assertThat(result.valid()).isTrue();
+        assertThat(result.entries()).isEqualTo(before + 3);
+        assertThat(jdbc.sql("SELECT entity_id FROM attune.inquiry_audit WHERE entity_id IN ('first-a', 'first-b', "
+                + "'second') ORDER BY seq").query(String.class).list()).containsExactly("first-a", "first-b", "second");
+    }
+
+    /** A staging whose columns disagree, or an entry without its canonical body, is refused and chains nothing. */
+    @Test
+    void aMalformedStagingIsRefusedAndTheChainStaysAsItWas() {
+        AuditVerification before = log.verify();
+        String stage = "INSERT INTO attune.audit_pending (entity_types, entity_ids, inquiries, actions, actor_ids, "
+                + "actors, details, body_heads) VALUES (ARRAY['group', 'group'], ARRAY['x', 'y'], '{NULL,NULL}', "
+                + "'{updated,updated}', '{NULL,NULL}', ARRAY['ada', 'ada'], '{NULL,NULL}', ?::text[])";
+        assertThatThrownBy(() -> transactions.executeWithoutResult(tx -> jdbc.sql(stage)
+                .param(new String[] {"{\"action\":\"updated\""}).update()))
+                .hasMessageContaining("audit_pending");
+        assertThatThrownBy(() -> transactions.executeWithoutResult(tx -> jdbc.sql(stage)
+                .param(new String[] {"{\"action\":\"updated\"", "not a body"}).update()))
+                .hasMessageContaining("has no canonical body");
+        assertThat(log.verify()).isEqualTo(before);
         assertThat(jdbc.sql("SELECT count(*) FROM attune.audit_pending").query(Long.class).single()).isZero();
     }
 
