@@ -1,9 +1,12 @@
 package io.attune.executor.completion;
 
 import io.attune.core.execution.Execution;
+import io.attune.core.inquiry.Inquiry;
 import io.attune.executor.ExecutorIntegrationTest;
 import io.attune.model.ExecutionStatus;
 import io.attune.model.json.Json;
+import io.attune.model.message.InquiryResponded;
+import io.attune.model.message.MessageEnvelope;
 import io.attune.testsupport.BrokerProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
@@ -13,6 +16,7 @@ import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -113,15 +117,26 @@ class ReportsTogetherTest extends ExecutorIntegrationTest {
         var ada = identity();
         double resumedBefore = count("attune.executions.resumed");
 
+        double ignoredBefore = count("attune.inquiry.responses.ignored");
+        java.util.Map<Long, UUID> correlations = new java.util.HashMap<>();
+
         answers.stop();
         try {
             for (Execution e : asking) {
+                UUID correlation = UUID.randomUUID();
+                correlations.put(e.id(), correlation);
                 inquiryTransitions.respond(inquiriesOf(e.id()).get(0).id(), ada.actor(),
-                        Json.tree("{\"approved\": true}"), null);
+                        Json.tree("{\"approved\": true}"), correlation);
             }
-            // every InquiryResponded relayed and waiting in the executor's queue
             try (BrokerProbe probe = probe("nothing.to.see")) {
-                await().atMost(WAIT).until(() -> probe.depth(queue(io.attune.model.message.ConsumerQueues.EXECUTOR_RESPONDED)) == 8);
+                // every InquiryResponded relayed and waiting in the executor's queue, and one of them again (a
+                // redelivery): the batch resumes that execution once
+                String respondedQueue = queue(io.attune.model.message.ConsumerQueues.EXECUTOR_RESPONDED);
+                await().atMost(WAIT).until(() -> probe.depth(respondedQueue) == 8);
+                Inquiry first = inquiriesOf(asking.get(0).id()).get(0);
+                probe.publish(MessageEnvelope.of(new InquiryResponded(first.id(), first.execution(), first.response(),
+                        first.respondedBy(), first.respondedAt()), UUID.randomUUID(), "api-service"));
+                await().atMost(WAIT).until(() -> probe.depth(respondedQueue) == 9);
             }
         } finally {
             answers.start();
@@ -130,7 +145,15 @@ class ReportsTogetherTest extends ExecutorIntegrationTest {
 
         asking.forEach(e -> assertThat(awaitStatus(e.id(), ExecutionStatus.COMPLETED).result()
                 .at("/__inquiry/response/approved").asBoolean()).isTrue());
-        await().atMost(WAIT).until(() -> count("attune.executions.resumed") == resumedBefore + 8);
+        await().atMost(WAIT).until(() -> count("attune.executions.resumed") == resumedBefore + 8
+                && count("attune.inquiry.responses.ignored") == ignoredBefore + 1);
         assertThat(appends() - appendsBefore).isLessThan(8);
+        // each execution's resume is announced once, with the correlation id of the answer that resumed it
+        for (Execution e : asking) {
+            assertThat(jdbc.sql("SELECT envelope->>'correlation_id' FROM attune.event WHERE execution_id = ? "
+                            + "AND message_type = 'ExecutionStatusChanged' AND envelope->'payload'->>'status' = 'completed'")
+                    .param(e.id()).query(String.class).list())
+                    .containsExactly(correlations.get(e.id()).toString());
+        }
     }
 }

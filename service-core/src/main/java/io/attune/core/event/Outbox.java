@@ -17,6 +17,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import java.sql.Types;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Stores events in the transaction of the state change they announce, so that both commit or neither does. The
@@ -45,10 +46,15 @@ public class Outbox {
 
     /** Stores several events at once (the timeout sweep), each with its own message id. */
     public void appendAll(List<? extends MessagePayload> payloads, UUID correlationId) {
+        appendAll(payloads, payload -> correlationId);
+    }
+
+    /** Stores several events at once, each with its own message id and the correlation id {@code correlationOf} gives. */
+    public <P extends MessagePayload> void appendAll(List<? extends P> payloads, Function<P, UUID> correlationOf) {
         if (!payloads.isEmpty()) {
             List<MessageEnvelope<?>> envelopes = new java.util.ArrayList<>();
-            for (MessagePayload payload : payloads) {
-                envelopes.add(MessageEnvelope.of(payload, correlationId, sourceService));
+            for (P payload : payloads) {
+                envelopes.add(MessageEnvelope.of(payload, correlationOf.apply(payload), sourceService));
             }
             store(envelopes);
         }

@@ -89,12 +89,16 @@ public class ExecutionRepository {
         }
         Long[] ids = outcomes.keySet().toArray(Long[]::new);
         String[] values = outcomes.keySet().stream().map(id -> Json.write(outcomes.get(id))).toArray(String[]::new);
-        return jdbc.sql("UPDATE attune.execution e SET status = ?::attune.execution_status_enum, "
+        // the rows are locked in id order first, as every batch of every executor locks them: two batches that
+        // share executions (a redelivered answer) wait for each other instead of deadlocking
+        return jdbc.sql("WITH locked AS MATERIALIZED (SELECT id FROM attune.execution WHERE id = ANY(?) "
+                        + "AND status = 'paused' ORDER BY id FOR UPDATE) "
+                        + "UPDATE attune.execution e SET status = ?::attune.execution_status_enum, "
                         + "result = jsonb_set(CASE WHEN jsonb_typeof(e.result) = 'object' THEN e.result "
                         + "ELSE '{}'::jsonb END, '{__inquiry}', v.outcome) "
-                        + "FROM unnest(?::bigint[], ?::jsonb[]) AS v(id, outcome) "
-                        + "WHERE e.id = v.id AND e.status = 'paused' RETURNING " + columns("e."))
-                .params(to.wire(), ids, values)
+                        + "FROM unnest(?::bigint[], ?::jsonb[]) AS v(id, outcome), locked "
+                        + "WHERE e.id = v.id AND locked.id = e.id AND e.status = 'paused' RETURNING " + columns("e."))
+                .params(ids, to.wire(), ids, values)
                 .query(ROW).list();
     }
 

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -142,13 +143,24 @@ public class ExecutionTransitions {
      */
     @Transactional
     public List<Execution> finishPaused(Map<Long, InquiryOutcome> outcomes, ExecutionStatus to, UUID correlationId) {
+        return finishPaused(outcomes, to, execution -> correlationId, resultMask);
+    }
+
+    /**
+     * {@link #finishPaused(Map, ExecutionStatus, UUID)} for changes with causes of their own (the answers of a
+     * batch): each execution's event carries {@code correlationOf} its id, and its result is shown as
+     * {@code shownAs} shows it (a caller that already holds the inquiries' schemas need not have them read again).
+     */
+    @Transactional
+    public List<Execution> finishPaused(Map<Long, InquiryOutcome> outcomes, ExecutionStatus to,
+                                        Function<Long, UUID> correlationOf, ResultMasking shownAs) {
         Map<Long, JsonNode> json = new java.util.LinkedHashMap<>();
         outcomes.forEach((id, outcome) -> json.put(id, Json.mapper().valueToTree(outcome)));
         List<Execution> changed = executions.finishPaused(json, to);
         outbox.appendAll(changed.stream()
                 .map(e -> new ExecutionStatusChanged(e.id(), ExecutionStatus.PAUSED, e.status(),
-                        resultMask.shown(e.result())))
-                .toList(), correlationId);
+                        shownAs.shown(e.result())))
+                .toList(), (ExecutionStatusChanged event) -> correlationOf.apply(event.executionId()));
         return changed;
     }
 

@@ -3,7 +3,6 @@ package io.attune.core.inquiry;
 import io.attune.core.error.DomainException;
 import io.attune.core.execution.Execution;
 import io.attune.core.execution.ExecutionTransitions;
-import io.attune.core.execution.LockOrder;
 import io.attune.model.ExecutionStatus;
 import io.attune.model.InquiryStatus;
 import io.attune.model.inquiry.InquiryOutcome;
@@ -13,9 +12,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** An answered inquiry resumes the execution it paused (the executor's inquiry handler, docs/protocol.md §3.3). */
@@ -25,10 +27,12 @@ public class ExecutionResumption {
 
     private final InquiryRepository inquiries;
     private final ExecutionTransitions executions;
+    private final ResultMask resultMask;
 
-    public ExecutionResumption(InquiryRepository inquiries, ExecutionTransitions executions) {
+    public ExecutionResumption(InquiryRepository inquiries, ExecutionTransitions executions, ResultMask resultMask) {
         this.inquiries = inquiries;
         this.executions = executions;
+        this.resultMask = resultMask;
     }
 
     /**
@@ -38,31 +42,46 @@ public class ExecutionResumption {
      */
     @Transactional
     public Optional<Execution> resume(InquiryResponded responded, UUID correlationId) {
-        Inquiry inquiry = inquiries.find(responded.inquiryId())
-                .orElseThrow(() -> DomainException.notFound("inquiry " + responded.inquiryId() + " does not exist"));
-        if (inquiry.status() != InquiryStatus.RESPONDED) {
-            log.warn("InquiryResponded for inquiry {} which is {}: ignored", inquiry.id(), inquiry.status().wire());
-            return Optional.empty();
-        }
-        InquiryOutcome outcome = InquiryOutcome.responded(inquiry.id(), inquiry.prompt(), inquiry.response(),
-                inquiry.respondedBy(), inquiry.respondedAt(), inquiry.quorumAnswers());
-        List<Execution> resumed = executions.finishPaused(Map.of(inquiry.execution(), outcome),
-                ExecutionStatus.COMPLETED, correlationId);
-        return resumed.stream().findFirst();
+        return resumeAll(List.of(responded), java.util.Collections.singletonList(correlationId)).get(0);
     }
 
     /**
      * Several answers in one transaction (one commit, one audit-chain append), each resuming its execution exactly
-     * as {@link #resume} alone would, executions locked in id order; what {@link #resume} would throw throws here for
-     * them all, and nothing is kept. The results are in the answers' order.
+     * as {@link #resume} alone would: their inquiries read in one statement, their executions resumed in one
+     * (locked in id order) and their events stored in one batch, each with its answer's correlation id. What
+     * {@link #resume} would throw throws here for them all, and nothing is kept. The results are in the answers'
+     * order; an answer given twice in a batch resumes its execution once, for the first.
      */
     @Transactional
     public List<Optional<Execution>> resumeAll(List<InquiryResponded> answers, List<UUID> correlationIds) {
-        List<Optional<Execution>> resumed = new java.util.ArrayList<>(java.util.Collections.nCopies(answers.size(),
-                Optional.empty()));
-        for (int i : LockOrder.byExecution(answers, InquiryResponded::executionId)) {
-            resumed.set(i, resume(answers.get(i), correlationIds.get(i)));
+        Map<Long, Inquiry> found = inquiries.findAll(answers.stream().map(InquiryResponded::inquiryId).toList());
+        Map<Long, InquiryOutcome> outcomes = new TreeMap<>();
+        Map<Long, UUID> correlations = new HashMap<>();
+        for (int i = 0; i < answers.size(); i++) {
+            long inquiryId = answers.get(i).inquiryId();
+            Inquiry inquiry = found.get(inquiryId);
+            if (inquiry == null) {
+                throw DomainException.notFound("inquiry " + inquiryId + " does not exist");
+            }
+            if (inquiry.status() != InquiryStatus.RESPONDED) {
+                log.warn("InquiryResponded for inquiry {} which is {}: ignored", inquiry.id(), inquiry.status().wire());
+                continue;
+            }
+            outcomes.putIfAbsent(inquiry.execution(), InquiryOutcome.responded(inquiry.id(), inquiry.prompt(),
+                    inquiry.response(), inquiry.respondedBy(), inquiry.respondedAt(), inquiry.quorumAnswers()));
+            correlations.putIfAbsent(inquiry.execution(), correlationIds.get(i));
         }
-        return resumed;
+        Map<Long, Execution> resumed = new HashMap<>();
+        executions.finishPaused(outcomes, ExecutionStatus.COMPLETED, correlations::get,
+                resultMask.knowing(found.values())).forEach(execution -> resumed.put(execution.id(), execution));
+
+        List<Optional<Execution>> results = new ArrayList<>(answers.size());
+        for (InquiryResponded answer : answers) {
+            Inquiry inquiry = found.get(answer.inquiryId());
+            // remove: an execution is reported resumed by the first of its answers only
+            results.add(Optional.ofNullable(inquiry.status() == InquiryStatus.RESPONDED
+                    ? resumed.remove(inquiry.execution()) : null));
+        }
+        return results;
     }
 }

@@ -7,10 +7,16 @@ import io.attune.model.rest.ApiError.ErrorDetail;
 import io.attune.model.rest.ExecutionView;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.StringNode;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * An execution's result as everyone but the executor sees it (the API, ExecutionStatusChanged events): once an
@@ -38,12 +44,28 @@ public class ResultMask implements ResultMasking {
      */
     @Override
     public JsonNode shown(JsonNode result) {
+        return shown(result, inquiries::responseSchema);
+    }
+
+    /**
+     * {@link #shown} for a caller that holds its inquiries already: the schemas of {@code inquiries} are taken from
+     * them (a response_schema never changes), any other read as {@link #shown} reads it.
+     */
+    public ResultMasking knowing(Collection<Inquiry> known) {
+        Map<Long, JsonNode> schemas = new HashMap<>();
+        known.forEach(inquiry -> schemas.put(inquiry.id(), inquiry.responseSchema() == null
+                ? NullNode.getInstance() : inquiry.responseSchema()));
+        return result -> shown(result, id -> schemas.containsKey(id)
+                ? Optional.of(schemas.get(id)) : inquiries.responseSchema(id));
+    }
+
+    private JsonNode shown(JsonNode result, Function<Long, Optional<JsonNode>> schemaOf) {
         JsonNode outcome = result == null ? null : result.get(INQUIRY);
         if (outcome == null || !outcome.isObject() || !holdsAnswers(outcome)) {
             return result;
         }
         JsonNode schema = outcome.path("id").canConvertToLong()
-                ? inquiries.responseSchema(outcome.get("id").asLong()).orElse(null) : null;
+                ? schemaOf.apply(outcome.get("id").asLong()).orElse(null) : null;
         JsonNode masked = maskAnswers(schema, outcome);
         if (masked == outcome) {
             return result;
