@@ -209,6 +209,15 @@ public class InquiryRepository {
         return found;
     }
 
+    /**
+     * Folds the tally's per-backend rows into one row per status and assignee (migration V24); returns how many rows
+     * it moved. Rows a writer holds right now are left for the next time.
+     */
+    // SQL: the function of migration V24, which skips the rows writers hold (FOR UPDATE SKIP LOCKED)
+    public int compactTally() {
+        return jdbc.sql("SELECT attune.compact_inquiry_tally()").query(Integer.class).single();
+    }
+
     /** The inquiry's {@code response_schema} (JSON null when it has none); empty when there is no such inquiry. */
     public Optional<JsonNode> responseSchema(long id) {
         return jdbc.sql("SELECT response_schema::text AS response_schema FROM attune.inquiry WHERE id = ?").param(id)
