@@ -111,11 +111,20 @@ public class OutboxRelay extends BackgroundLoop {
                 return;
             }
             try {
+                // first what a relay left with an id but unpublished (the broker was down, or it stopped between
+                // publishing and marking), in id order; a short batch means that was all of it
                 List<Row> batch;
-                while (!(batch = nextBatch(c)).isEmpty()) {
-                    publish(batch);
-                    markPublished(c, batch);
-                }
+                do {
+                    batch = query(c, UNPUBLISHED);
+                    publishAndMark(c, batch);
+                } while (batch.size() == settings.batchSize());
+                // then the events committed since, given their ids batch by batch. A short batch means none was
+                // waiting; one committed later has woken this relay (RelaySignal) and goes out on the next drain,
+                // so no empty query ends each drain
+                do {
+                    batch = query(c, SEQUENCE);
+                    publishAndMark(c, batch);
+                } while (batch.size() == settings.batchSize());
             } finally {
                 try (Statement s = c.createStatement()) {
                     s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
@@ -143,9 +152,11 @@ public class OutboxRelay extends BackgroundLoop {
         }
     }
 
-    private List<Row> nextBatch(Connection c) throws SQLException {
-        List<Row> rows = query(c, UNPUBLISHED);
-        return rows.isEmpty() ? query(c, SEQUENCE) : rows;
+    private void publishAndMark(Connection c, List<Row> batch) throws SQLException {
+        if (!batch.isEmpty()) {
+            publish(batch);
+            markPublished(c, batch);
+        }
     }
 
     private List<Row> query(Connection c, String sql) throws SQLException {

@@ -71,6 +71,39 @@ class OutboxRelayTest extends CoreIntegrationTest {
         assertThat(idsInStoringOrder).hasSize(3_000).isSorted().doesNotHaveDuplicates();
     }
 
+    /**
+     * What a relay left with ids but unpublished (it stopped between giving them ids and publishing them) goes out
+     * first, every batch of it, then what was stored since: all in one drain.
+     */
+    @Test
+    void eventsLeftUnpublishedGoFirstEveryBatchOfThemThenTheNewOnes() throws Exception {
+        relay.stop();
+        try {
+            transactions.executeWithoutResult(tx -> {
+                for (int i = 0; i < 1_100; i++) { // more than two of the relay's batches (500)
+                    outbox.append(new ExecutionRequested(20_000 + i, "examples.x", Json.object()), null);
+                }
+            });
+            jdbc.sql("WITH pick AS (SELECT outbox_id, nextval('attune.event_id_seq') AS id FROM (SELECT outbox_id "
+                    + "FROM attune.event WHERE id IS NULL ORDER BY outbox_id) waiting ORDER BY outbox_id) "
+                    + "UPDATE attune.event e SET id = pick.id FROM pick WHERE e.outbox_id = pick.outbox_id").update();
+            transactions.executeWithoutResult(tx -> {
+                for (int i = 0; i < 5; i++) {
+                    outbox.append(new ExecutionRequested(21_100 + i, "examples.x", Json.object()), null);
+                }
+            });
+            relay.drain();
+        } finally {
+            relay.start();
+        }
+        String ours = "FROM attune.event WHERE routing_key = 'execution.requested' "
+                + "AND (envelope -> 'payload' ->> 'execution_id')::bigint >= 20000";
+        assertThat(jdbc.sql("SELECT count(*) " + ours + " AND published_at IS NOT NULL").query(Long.class).single())
+                .isEqualTo(1_105L);
+        assertThat(jdbc.sql("SELECT id " + ours + " ORDER BY outbox_id").query(Long.class).list())
+                .hasSize(1_105).isSorted();
+    }
+
     @Test
     void anEventOfARolledBackChangeIsNeverPublished() {
         try (BrokerProbe probe = new BrokerProbe(environment, "execution.requested")) {
