@@ -1,6 +1,6 @@
 -- The inquiry tally (V3, V11_1) is kept in the writing transaction by a statement trigger that upserts the
 -- transaction's deltas into one row per (status, assignee, shard). The shard was pg_backend_pid() % 16: with the
--- connection pools of every service (40 and more backends), several backends shared each shard, and a transaction
+-- connection pools of every service (20 connections each), several backends shared each shard, and a transaction
 -- that changed an inquiry held that row locked until its commit, across the service's round trips (staging its audit
 -- entries, then COMMIT). Under load every answer to the same assignee's inquiries queued there: the upsert waited
 -- 5-8 ms on average at 100 answers/s (docs/benchmarks.md). Now each backend has a shard of its own, which no other

@@ -61,7 +61,8 @@ class WorkflowConsumers {
                 throw new MalformedMessageException("expected ExecutionStatusChanged, got "
                         + envelope.messageType().wireName());
             }
-            if (engine.onTaskChanged(changed.executionId(), envelope.correlationId())
+            if (engine.isTaskRun(changed.executionId())
+                    && engine.onTaskChanged(changed.executionId(), envelope.correlationId())
                     == WorkflowEngine.Outcome.STEPPED) {
                 steps.increment();
             }

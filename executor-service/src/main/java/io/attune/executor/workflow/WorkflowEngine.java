@@ -123,6 +123,15 @@ public class WorkflowEngine {
     }
 
     /**
+     * Whether the execution is a workflow's task run, read outside any transaction: most executions whose status
+     * changes are not, and for them this one statement is all the step consumer needs (no transaction, no session).
+     * A task run's row is stored with its execution, so it exists before any change of that execution is announced.
+     */
+    public boolean isTaskRun(long executionId) {
+        return workflows.taskRunOf(executionId).isPresent();
+    }
+
+    /**
      * ExecutionStatusChanged: if the execution is a task run, the workflow takes its step (when the run finished)
      * or updates its own status (paused while any of its inquiries waits, running otherwise).
      */

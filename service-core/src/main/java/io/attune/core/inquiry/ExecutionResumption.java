@@ -13,11 +13,11 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /** An answered inquiry resumes the execution it paused (the executor's inquiry handler, docs/protocol.md §3.3). */
@@ -42,7 +42,8 @@ public class ExecutionResumption {
      */
     @Transactional
     public Optional<Execution> resume(InquiryResponded responded, UUID correlationId) {
-        return resumeAll(List.of(responded), java.util.Collections.singletonList(correlationId)).get(0);
+        // a null correlation id is allowed (a new one is made): List.of would refuse it
+        return resumeAll(List.of(responded), Collections.singletonList(correlationId)).get(0);
     }
 
     /**
@@ -55,7 +56,7 @@ public class ExecutionResumption {
     @Transactional
     public List<Optional<Execution>> resumeAll(List<InquiryResponded> answers, List<UUID> correlationIds) {
         Map<Long, Inquiry> found = inquiries.findAll(answers.stream().map(InquiryResponded::inquiryId).toList());
-        Map<Long, InquiryOutcome> outcomes = new TreeMap<>();
+        Map<Long, InquiryOutcome> outcomes = new HashMap<>();
         Map<Long, UUID> correlations = new HashMap<>();
         for (int i = 0; i < answers.size(); i++) {
             long inquiryId = answers.get(i).inquiryId();
