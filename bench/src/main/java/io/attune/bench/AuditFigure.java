@@ -84,9 +84,20 @@ final class AuditFigure {
                 .header("Authorization", "Bearer " + run.adminToken()).GET().build();
     }
 
+    /**
+     * A GET of the figure, tried a second time when the first fails before any answer: appending the chain leaves the
+     * client's pooled connection idle for longer than the server keeps it open, and the client may send on it just as
+     * the server closes it ("header parser received no bytes"). Both requests only read, so trying again is safe.
+     */
     static <T> HttpResponse<T> send(Run run, HttpRequest request, HttpResponse.BodyHandler<T> body) {
         try {
-            return run.api().http().send(request, body);
+            try {
+                return run.api().http().send(request, body);
+            } catch (java.net.http.HttpTimeoutException slow) {
+                throw slow; // an answer that took too long would take too long again
+            } catch (IOException closedWhileIdle) {
+                return run.api().http().send(request, body);
+            }
         } catch (IOException e) {
             throw new IllegalStateException(request.uri() + " failed: " + e, e);
         } catch (InterruptedException e) {
