@@ -17,8 +17,9 @@ import java.util.List;
  * them when the transaction commits (migrations V22 and V23, {@code attune.chain_pending_audit}, a deferred trigger
  * that fires once per staging): it locks the chain's head (every replica of every service waits there in turn, which
  * is the chain's order), gives each entry the next id and position, hashes it onto the one before it, inserts them
- * and moves the head; the commit that follows at once releases the lock. So no two entries ever share a predecessor, a rollback leaves the head where it
- * was, and the lock is never held while this service's thread waits for a core between two round trips.
+ * and moves the head; the commit that follows at once releases the lock. So no two entries ever share a predecessor,
+ * a rollback leaves the head where it was, and the lock is never held while this service's thread waits for a core
+ * between two round trips.
  *
  * <p>What the database cannot do, canonical JSON (RFC 8785) of the entry's body, is done here: each staged entry
  * carries its body up to the members the chain assigns ({@link AuditChain#bodyHead}).

@@ -112,19 +112,9 @@ public class OutboxRelay extends BackgroundLoop {
             }
             try {
                 // first what a relay left with an id but unpublished (the broker was down, or it stopped between
-                // publishing and marking), in id order; a short batch means that was all of it
-                List<Row> batch;
-                do {
-                    batch = query(c, UNPUBLISHED);
-                    publishAndMark(c, batch);
-                } while (batch.size() == settings.batchSize());
-                // then the events committed since, given their ids batch by batch. A short batch means none was
-                // waiting; one committed later has woken this relay (RelaySignal) and goes out on the next drain,
-                // so no empty query ends each drain
-                do {
-                    batch = query(c, SEQUENCE);
-                    publishAndMark(c, batch);
-                } while (batch.size() == settings.batchSize());
+                // publishing and marking), in id order; then the events committed since, given their ids
+                publishAll(c, UNPUBLISHED);
+                publishAll(c, SEQUENCE);
             } finally {
                 try (Statement s = c.createStatement()) {
                     s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
@@ -152,11 +142,20 @@ public class OutboxRelay extends BackgroundLoop {
         }
     }
 
-    private void publishAndMark(Connection c, List<Row> batch) throws SQLException {
-        if (!batch.isEmpty()) {
-            publish(batch);
-            markPublished(c, batch);
-        }
+    /**
+     * Publishes and marks what {@code sql} finds, batch after batch. A short batch means nothing more was waiting:
+     * an event committed later has woken this relay ({@link RelaySignal}) and goes out on the next drain, so no empty
+     * query ends each drain.
+     */
+    private void publishAll(Connection c, String sql) throws SQLException {
+        List<Row> batch;
+        do {
+            batch = query(c, sql);
+            if (!batch.isEmpty()) {
+                publish(batch);
+                markPublished(c, batch);
+            }
+        } while (batch.size() == settings.batchSize());
     }
 
     private List<Row> query(Connection c, String sql) throws SQLException {
