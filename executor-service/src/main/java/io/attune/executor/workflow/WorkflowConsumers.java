@@ -13,6 +13,8 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.util.Optional;
+
 /**
  * The engine's two queues, each with its {@code .dlq}: {@code attune.executor.workflow.requested} (bound to
  * {@code execution.requested}: a workflow to start) and {@code attune.executor.workflow.steps} (bound to
@@ -61,9 +63,9 @@ class WorkflowConsumers {
                 throw new MalformedMessageException("expected ExecutionStatusChanged, got "
                         + envelope.messageType().wireName());
             }
-            if (engine.isTaskRun(changed.executionId())
-                    && engine.onTaskChanged(changed.executionId(), envelope.correlationId())
-                    == WorkflowEngine.Outcome.STEPPED) {
+            Optional<Long> workflow = engine.workflowOfTaskRun(changed.executionId());
+            if (workflow.isPresent() && engine.onTaskChanged(changed.executionId(), workflow.get(),
+                    envelope.correlationId()) == WorkflowEngine.Outcome.STEPPED) {
                 steps.increment();
             }
         });

@@ -123,12 +123,12 @@ public class WorkflowEngine {
     }
 
     /**
-     * Whether the execution is a workflow's task run, read outside any transaction: most executions whose status
-     * changes are not, and for them this one statement is all the step consumer needs (no transaction, no session).
+     * The workflow whose task run the execution is, read outside any transaction: most executions whose status changes
+     * are not task runs, and for them this one statement is all the step consumer needs (no transaction, no session).
      * A task run's row is stored with its execution, so it exists before any change of that execution is announced.
      */
-    public boolean isTaskRun(long executionId) {
-        return workflows.taskRunOf(executionId).isPresent();
+    public Optional<Long> workflowOfTaskRun(long executionId) {
+        return workflows.taskRunOf(executionId).map(TaskRun::workflow);
     }
 
     /**
@@ -137,12 +137,15 @@ public class WorkflowEngine {
      */
     @Transactional
     public Outcome onTaskChanged(long executionId, UUID correlationId) {
-        Optional<TaskRun> found = workflows.taskRunOf(executionId);
-        if (found.isEmpty()) {
-            return Outcome.NOT_A_WORKFLOW;
-        }
-        Execution workflow = executions.lock(found.get().workflow()).orElseThrow();
-        TaskRun taskRun = workflows.taskRunOf(executionId).orElseThrow(); // read again under the lock
+        Optional<Long> workflow = workflowOfTaskRun(executionId);
+        return workflow.isEmpty() ? Outcome.NOT_A_WORKFLOW : onTaskChanged(executionId, workflow.get(), correlationId);
+    }
+
+    /** {@link #onTaskChanged(long, UUID)} for a task run of {@code workflowId}, as {@link #workflowOfTaskRun} found. */
+    @Transactional
+    public Outcome onTaskChanged(long executionId, long workflowId, UUID correlationId) {
+        Execution workflow = executions.lock(workflowId).orElseThrow();
+        TaskRun taskRun = workflows.taskRunOf(executionId).orElseThrow(); // read under the lock
         if (taskRun.finished() != null) {
             return Outcome.ALREADY_DONE;
         }
