@@ -3,7 +3,8 @@ package io.attune.migrations;
 import io.attune.testsupport.TestDatabase;
 import io.attune.testsupport.TestServices;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -36,19 +37,12 @@ class RelayScansTest {
         }
     }
 
-    @Test
-    void theEventsWaitingForAnIdAreFoundWithoutReadingTheSequencedOnesAgain() throws SQLException {
-        String index = "idx_event_unsequenced";
-        String call = "SELECT * FROM attune.sequence_events(500)";
-        assertThat(entriesRead(index, call)).as("the first drain after them meets their dead entries")
-                .isGreaterThanOrEqualTo(EVENTS);
-        assertThat(entriesRead(index, call)).as("the next drain").isLessThan(10);
-    }
-
-    @Test
-    void theEventsLeftUnpublishedAreFoundWithoutReadingThePublishedOnesAgain() throws SQLException {
-        String index = "idx_event_unpublished";
-        String call = "SELECT * FROM attune.unpublished_events(500)";
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "ids for the events stored since, idx_event_unsequenced, SELECT * FROM attune.sequence_events(500)",
+            "the events left unpublished, idx_event_unpublished, SELECT * FROM attune.unpublished_events(500)"})
+    void aDrainReadsTheDeadEntriesOfTheEventsBeforeItOnceNotAtEveryDrain(String query, String index, String call)
+            throws SQLException {
         assertThat(entriesRead(index, call)).as("the first drain after them meets their dead entries")
                 .isGreaterThanOrEqualTo(EVENTS);
         assertThat(entriesRead(index, call)).as("the next drain").isLessThan(10);
