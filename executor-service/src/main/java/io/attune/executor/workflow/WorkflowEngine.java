@@ -132,16 +132,10 @@ public class WorkflowEngine {
     }
 
     /**
-     * ExecutionStatusChanged: if the execution is a task run, the workflow takes its step (when the run finished)
-     * or updates its own status (paused while any of its inquiries waits, running otherwise).
+     * ExecutionStatusChanged of a task run of {@code workflowId} ({@link #workflowOfTaskRun}): the workflow takes its
+     * step (when the run finished) or updates its own status (paused while any of its inquiries waits, running
+     * otherwise).
      */
-    @Transactional
-    public Outcome onTaskChanged(long executionId, UUID correlationId) {
-        Optional<Long> workflow = workflowOfTaskRun(executionId);
-        return workflow.isEmpty() ? Outcome.NOT_A_WORKFLOW : onTaskChanged(executionId, workflow.get(), correlationId);
-    }
-
-    /** {@link #onTaskChanged(long, UUID)} for a task run of {@code workflowId}, as {@link #workflowOfTaskRun} found. */
     @Transactional
     public Outcome onTaskChanged(long executionId, long workflowId, UUID correlationId) {
         Execution workflow = executions.lock(workflowId).orElseThrow();

@@ -283,7 +283,7 @@ class WorkflowEngineTest extends ExecutorIntegrationTest {
         complete(one, "{}");
         awaitChild(workflow, "tests.two");
         // a redelivered ExecutionStatusChanged, a redelivered ExecutionRequested: both are no-ops
-        assertThat(engine.onTaskChanged(one.id(), UUID.randomUUID())).isEqualTo(WorkflowEngine.Outcome.ALREADY_DONE);
+        assertThat(engine.onTaskChanged(one.id(), workflow.id(), UUID.randomUUID())).isEqualTo(WorkflowEngine.Outcome.ALREADY_DONE);
         assertThat(engine.start(workflow.id(), UUID.randomUUID())).isEqualTo(WorkflowEngine.Outcome.ALREADY_DONE);
         assertThat(actionRefs(workflow)).containsExactly("tests.one", "tests.two");
     }
