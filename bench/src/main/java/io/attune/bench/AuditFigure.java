@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -93,7 +94,7 @@ final class AuditFigure {
         try {
             try {
                 return run.api().http().send(request, body);
-            } catch (java.net.http.HttpTimeoutException slow) {
+            } catch (HttpTimeoutException slow) {
                 throw slow; // an answer that took too long would take too long again
             } catch (IOException closedWhileIdle) {
                 return run.api().http().send(request, body);
