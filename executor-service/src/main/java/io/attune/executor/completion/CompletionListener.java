@@ -24,6 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -71,7 +72,7 @@ public class CompletionListener {
     public Outcome onCompleted(ExecutionCompleted report, UUID correlationId) {
         Checked checked = checked(report);
         try {
-            return transactions.execute(tx -> store(report, checked, correlationId));
+            return transactions.execute(tx -> store(report, checked, correlationId, lock(report)));
         } catch (RuntimeException e) {
             if (!Failures.isUnstorableValue(e)) {
                 throw e;
@@ -79,7 +80,7 @@ public class CompletionListener {
             String reason = Failures.databaseMessage(e);
             log.warn("Execution {}: its result could not be stored ({}); failing it", report.executionId(), reason);
             return transactions.execute(tx -> {
-                Execution locked = lockAwaitingReport(report);
+                Execution locked = awaitingReport(report, lock(report));
                 if (locked == null) {
                     return Outcome.DUPLICATE;
                 }
@@ -102,8 +103,15 @@ public class CompletionListener {
         List<Checked> checked = reports.stream().map(this::checked).toList();
         Outcome[] outcomes = new Outcome[n];
         transactions.executeWithoutResult(tx -> {
+            // every execution of the batch locked in one statement; a second report of the same execution in the
+            // batch finds it as the first one left it
+            Map<Long, Execution> locked = executions.lockAll(
+                    reports.stream().map(ExecutionCompleted::executionId).distinct().toList());
             for (int i : LockOrder.byExecution(reports, ExecutionCompleted::executionId)) {
-                outcomes[i] = store(reports.get(i), checked.get(i), correlationIds.get(i));
+                ExecutionCompleted report = reports.get(i);
+                Execution execution = locked.remove(report.executionId());
+                outcomes[i] = store(report, checked.get(i), correlationIds.get(i),
+                        execution != null ? execution : lock(report));
             }
         });
         return List.of(outcomes);
@@ -127,10 +135,11 @@ public class CompletionListener {
         return new Checked(storable, request == null ? null : validator.validate(request));
     }
 
-    private Outcome store(ExecutionCompleted report, Checked checked, UUID correlationId) {
+    /** Decides one report; {@code execution} is its execution as locked in this transaction. */
+    private Outcome store(ExecutionCompleted report, Checked checked, UUID correlationId, Execution execution) {
         StorableResult storable = checked.storable();
         InquiryRequestValidator.Result validation = checked.validation();
-        Execution locked = lockAwaitingReport(report);
+        Execution locked = awaitingReport(report, execution);
         if (locked == null) {
             return Outcome.DUPLICATE;
         }
@@ -155,10 +164,14 @@ public class CompletionListener {
         return Outcome.INQUIRY_CREATED;
     }
 
-    /** The execution, locked until the commit, if it still awaits a report; null for a duplicate report. */
-    private Execution lockAwaitingReport(ExecutionCompleted report) {
-        Execution locked = executions.lock(report.executionId())
+    /** The report's execution, locked until the commit; an unknown one throws (retried, then dead-lettered). */
+    private Execution lock(ExecutionCompleted report) {
+        return executions.lock(report.executionId())
                 .orElseThrow(() -> DomainException.notFound("execution " + report.executionId() + " does not exist"));
+    }
+
+    /** The locked execution if it still awaits a report; null for a duplicate report. */
+    private Execution awaitingReport(ExecutionCompleted report, Execution locked) {
         if (!ExecutionTransitions.AWAITING_REPORT.contains(locked.status())) {
             if (ExecutionTransitions.isWorkerLost(locked)) {
                 // The worker was declared lost and came back (a pause, a partition): the failure already announced

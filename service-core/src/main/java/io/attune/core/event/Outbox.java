@@ -15,6 +15,7 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -22,6 +23,11 @@ import java.util.function.Function;
 /**
  * Stores events in the transaction of the state change they announce, so that both commit or neither does. The
  * {@link OutboxRelay} publishes them after the commit.
+ * <p>
+ * A transaction's events are held until it is about to commit and then stored in one batch, in the order they were
+ * appended: a batch of a hundred reports stores its two hundred events in one round trip instead of two hundred. A
+ * transaction that rolls back stores nothing. (No service uses savepoints: events appended before a rollback to one
+ * would still be stored.)
  */
 @Component
 public class Outbox {
@@ -40,7 +46,7 @@ public class Outbox {
 
     public <P extends MessagePayload> MessageEnvelope<P> append(P payload, UUID correlationId) {
         MessageEnvelope<P> envelope = MessageEnvelope.of(payload, correlationId, sourceService);
-        store(List.<MessageEnvelope<?>>of(envelope));
+        pending().add(envelope);
         return envelope;
     }
 
@@ -52,11 +58,10 @@ public class Outbox {
     /** Stores several events at once, each with its own message id and the correlation id {@code correlationOf} gives. */
     public <P extends MessagePayload> void appendAll(List<? extends P> payloads, Function<P, UUID> correlationOf) {
         if (!payloads.isEmpty()) {
-            List<MessageEnvelope<?>> envelopes = new java.util.ArrayList<>();
+            PendingEvents pending = pending();
             for (P payload : payloads) {
-                envelopes.add(MessageEnvelope.of(payload, correlationOf.apply(payload), sourceService));
+                pending.add(MessageEnvelope.of(payload, correlationOf.apply(payload), sourceService));
             }
-            store(envelopes);
         }
     }
 
@@ -74,32 +79,38 @@ public class Outbox {
 
     /**
      * The row of {@code payload}'s event, for the caller's own statement to insert in the current transaction; the
-     * relay is woken after the commit, as for {@link #append}.
+     * relay is woken after the commit, as for {@link #append}. Events appended before it are stored first, so that
+     * the table keeps them in the order they were raised.
      */
     public Row row(MessagePayload payload, UUID correlationId) {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("events are stored in the transaction of the change they announce");
-        }
+        PendingEvents pending = pending();
+        pending.store();
         MessageEnvelope<MessagePayload> envelope = MessageEnvelope.of(payload, correlationId, sourceService);
-        wakeAfterCommit();
         return new Row(envelope.messageId(), envelope.messageType().wireName(), envelope.routingKey(),
                 Json.write(envelope));
     }
 
-    private void wakeAfterCommit() {
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                signal.wake();
-            }
-        });
-    }
-
-    private void store(List<MessageEnvelope<?>> envelopes) {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+    /** The current transaction's events, registered with it on first use (as {@code AuditTrail} holds its entries). */
+    private PendingEvents pending() {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()
+                || !TransactionSynchronizationManager.isSynchronizationActive()) {
             throw new IllegalStateException("events are stored in the transaction of the change they announce");
         }
-        jdbc.batchUpdate(INSERT, envelopes, 1000, (ps, envelope) -> {
+        // Only the current transaction's synchronizations are listed (a suspended outer one's are not), so a nested
+        // REQUIRES_NEW transaction holds its own events.
+        for (TransactionSynchronization registered : TransactionSynchronizationManager.getSynchronizations()) {
+            if (registered instanceof PendingEvents pending && pending.owner == this) {
+                return pending;
+            }
+        }
+        PendingEvents pending = new PendingEvents(this);
+        TransactionSynchronizationManager.registerSynchronization(pending);
+        return pending;
+    }
+
+    private void store(List<PendingEvent> events) {
+        jdbc.batchUpdate(INSERT, events, 1000, (ps, event) -> {
+            MessageEnvelope<?> envelope = event.envelope();
             ps.setObject(1, envelope.messageId());
             ps.setString(2, envelope.messageType().wireName());
             ps.setString(3, envelope.routingKey());
@@ -110,9 +121,58 @@ public class Outbox {
             } else {
                 ps.setLong(5, inquiryId);
             }
-            ps.setString(6, Json.write(envelope));
+            ps.setString(6, event.json());
         });
-        wakeAfterCommit();
+    }
+
+    /** An envelope and its JSON, written when it is appended: what cannot be written fails the caller, not the commit. */
+    private record PendingEvent(MessageEnvelope<?> envelope, String json) {
+    }
+
+    /**
+     * A transaction's events until it commits, stored before the audit trail's append so that the chain's lock is
+     * still taken last.
+     */
+    private static final class PendingEvents implements TransactionSynchronization {
+        private final Outbox owner;
+        private final List<PendingEvent> events = new ArrayList<>();
+        private boolean raised;
+
+        private PendingEvents(Outbox owner) {
+            this.owner = owner;
+        }
+
+        void add(MessageEnvelope<?> envelope) {
+            events.add(new PendingEvent(envelope, Json.write(envelope)));
+            raised = true;
+        }
+
+        /** Stores what is held now (before the commit, or before a statement that stores an event of its own). */
+        void store() {
+            raised = true;
+            if (!events.isEmpty()) {
+                owner.store(List.copyOf(events));
+                events.clear();
+            }
+        }
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            store();
+        }
+
+        @Override
+        public void afterCommit() {
+            if (raised) {
+                owner.signal.wake();
+            }
+        }
+
+        @Override
+        public int getOrder() {
+            // before the audit trail's append (LOWEST_PRECEDENCE), which takes the chain's lock
+            return LOWEST_PRECEDENCE - 1;
+        }
     }
 
     static Long inquiryId(MessagePayload payload) {

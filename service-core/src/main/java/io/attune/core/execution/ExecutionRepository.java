@@ -69,6 +69,18 @@ public class ExecutionRepository {
                 .query(ROW).optional();
     }
 
+    /**
+     * {@link #lock} for several executions in one statement, locked in id order (as {@link LockOrder} has every
+     * batch lock them); those that do not exist are missing from the map.
+     */
+    // SQL: FOR UPDATE over id = ANY(?), sorted below the lock, so the rows are locked in id order
+    public Map<Long, Execution> lockAll(Collection<Long> ids) {
+        Map<Long, Execution> locked = new java.util.HashMap<>();
+        jdbc.sql("SELECT " + COLUMNS + " FROM attune.execution WHERE id = ANY(?) ORDER BY id FOR UPDATE")
+                .param(ids.toArray(Long[]::new)).query(ROW).list().forEach(e -> locked.put(e.id(), e));
+        return locked;
+    }
+
     /** Moves the execution to {@code to} if it is in one of {@code from}; empty when it was not. */
     // SQL: the conditional update decides the one winner among concurrent changes (WHERE status = ANY(from))
     public Optional<Execution> update(long id, Collection<ExecutionStatus> from, ExecutionStatus to, JsonNode result) {
