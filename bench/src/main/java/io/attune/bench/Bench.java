@@ -101,11 +101,15 @@ public final class Bench {
         sizes(report);
 
         boolean openLoopOnly = options.openLoop().only();
-        boolean only = options.retentionOnly() || options.workflowsOnly() || options.escalationsOnly() || openLoopOnly;
-        if (!only) {
+        boolean creationOnly = options.creationOnly();
+        boolean only = options.retentionOnly() || options.workflowsOnly() || options.escalationsOnly() || openLoopOnly
+                || creationOnly;
+        if (!only || creationOnly) {
             Double creation = figure(run, "1", "Creation", () -> CreationFigure.run(run));
             Ceiling.Result ceiling = figure(run, "2", "The database's ceiling (pgbench)", () -> ceiling(run, pgbench));
             creationRows(report, creation, ceiling);
+        }
+        if (!only) {
             figure(run, "3-4", "Respond and notification", () -> {
                 RespondFigure.run(run);
                 return null;
@@ -145,13 +149,13 @@ public final class Bench {
                 return null;
             });
         }
-        if (!options.retentionOnly() && !options.escalationsOnly() && !openLoopOnly) {
+        if (!options.retentionOnly() && !options.escalationsOnly() && !openLoopOnly && !creationOnly) {
             figure(run, "10", "Workflow steps", () -> {
                 WorkflowFigure.run(run, pgbench);
                 return null;
             });
         }
-        if (!options.workflowsOnly() && !options.escalationsOnly() && !openLoopOnly) {
+        if (!options.workflowsOnly() && !options.escalationsOnly() && !openLoopOnly && !creationOnly) {
             figure(run, "8", "Retention", () -> {
                 RetentionFigure.run(run);
                 return null;

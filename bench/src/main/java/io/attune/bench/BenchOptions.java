@@ -53,7 +53,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
     static final String USAGE = """
             Usage: ./bench.sh [--quick] [--out FILE] [--creation N] [--responses N] [--clients N] [--timeouts N]
                               [--stored N] [--requests N] [--audit-entries N]
-                              [--workflows] [--workflow-runs N]
+                              [--creation-only] [--workflows] [--workflow-runs N] [--escalations]
                               [--open-loop] [--rates R,R,..] [--rate-seconds S] [--saturation-step N]
                               [--saturation-max N] [--respond-ceiling-clients N]
 
@@ -74,6 +74,8 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
               --workflows      figure 10 alone: workflow steps through the engine beside pgbench (with --out,
                                so that docs/benchmarks.md keeps the full run, which includes it)
               --workflow-runs N  workflows of 5 steps started at once for figure 10 (default 2000)
+              --creation-only  figures 1 and 2 alone: creation beside its ceiling (pgbench), with --out, so
+                               that docs/benchmarks.md keeps the full run, which includes them
               --escalations    figure 11 alone: --timeouts inquiries escalating at the same moment (with --out,
                                so that docs/benchmarks.md keeps the full run, which includes it)
               --open-loop      figures 12 and 13 alone, with the respond ceiling (pgbench) beside them, creating
@@ -144,6 +146,8 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
                 case "--prune-backlog" -> pruneBacklog = positive(args, ++i, arg);
                 case "--retention-only" -> retentionOnly = true;
                 case "--workflows" -> workflowsOnly = true;
+                case "--creation-only" -> {
+                }
                 case "--escalations" -> {
                     // figure 11 alone: read by escalationsOnly()
                 }
@@ -170,6 +174,11 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
                 profile, autoExplain, retention, retentionLoad, retentionRate, pruneBacklog, retentionOnly,
                 workflowRuns, workflowsOnly, new OpenLoop(rates, rateSeconds, saturationStep, saturationMax,
                         ceilingClients, openLoopOnly), List.of(args));
+    }
+
+    /** Figures 1 and 2 alone (--creation-only). */
+    public boolean creationOnly() {
+        return arguments.contains("--creation-only");
     }
 
     /** Figure 11 alone (--escalations). */
