@@ -357,7 +357,7 @@ public class WorkflowEngine {
     }
 
     private Execution move(Execution before, ExecutionStatus to, JsonNode result, UUID correlationId) {
-        Execution after = executions.update(before.id(), EnumSet.of(before.status()), to, result)
+        Execution after = executions.update(before, EnumSet.of(before.status()), to, result)
                 .orElseThrow(() -> new IllegalStateException("workflow " + before.id() + " changed under a lock"));
         executionTransitions.announce(before, after, correlationId);
         return after;

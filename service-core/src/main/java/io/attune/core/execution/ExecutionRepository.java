@@ -81,13 +81,20 @@ public class ExecutionRepository {
         return locked;
     }
 
-    /** Moves the execution to {@code to} if it is in one of {@code from}; empty when it was not. */
+    /**
+     * Moves the execution to {@code to} if it is in one of {@code from}; empty when it was not. {@code before} is the
+     * execution as the caller holds it locked: what comes back is {@code before} with the new status and result, and
+     * the time the database gave the change, not the row read again (a result is not parsed back from its column).
+     */
     // SQL: the conditional update decides the one winner among concurrent changes (WHERE status = ANY(from))
-    public Optional<Execution> update(long id, Collection<ExecutionStatus> from, ExecutionStatus to, JsonNode result) {
+    public Optional<Execution> update(Execution before, Collection<ExecutionStatus> from, ExecutionStatus to,
+                                      JsonNode result) {
         return jdbc.sql("UPDATE attune.execution SET status = ?::attune.execution_status_enum, result = ?::jsonb "
-                        + "WHERE id = ? AND status::text = ANY(?) RETURNING " + COLUMNS)
-                .params(to.wire(), text(result), id, wireNames(from))
-                .query(ROW).optional();
+                        + "WHERE id = ? AND status::text = ANY(?) RETURNING updated")
+                .params(to.wire(), text(result), before.id(), wireNames(from))
+                .query((rs, n) -> new Execution(before.id(), before.actionRef(), before.parameters(), to, result,
+                        before.requestedBy(), before.created(), instant(rs, "updated"), before.parent()))
+                .optional();
     }
 
     /**

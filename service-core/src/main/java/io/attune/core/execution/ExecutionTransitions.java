@@ -174,7 +174,7 @@ public class ExecutionTransitions {
     }
 
     private Execution move(Execution before, ExecutionStatus to, JsonNode result, UUID correlationId) {
-        Execution after = executions.update(before.id(), EnumSet.of(before.status()), to, result)
+        Execution after = executions.update(before, EnumSet.of(before.status()), to, result)
                 .orElseThrow(() -> new IllegalStateException("execution " + before.id() + " changed under a lock"));
         announce(before, after, correlationId);
         return after;

@@ -81,7 +81,7 @@ public class ExecutionCancellation {
         ObjectNode result = execution.result() != null && execution.result().isObject()
                 ? (ObjectNode) execution.result().deepCopy() : Json.object();
         result.put("cancelled_by", actor.isSystem() ? "system" : String.valueOf(actor.id()));
-        Execution cancelled = executions.update(execution.id(), UNFINISHED, ExecutionStatus.CANCELLED, result)
+        Execution cancelled = executions.update(execution, UNFINISHED, ExecutionStatus.CANCELLED, result)
                 .orElseThrow(() -> new IllegalStateException("execution " + execution.id() + " changed under a lock"));
         transitions.announce(execution, cancelled, correlationId);
         return cancelled;

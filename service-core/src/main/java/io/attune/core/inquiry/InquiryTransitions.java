@@ -74,7 +74,7 @@ public class InquiryTransitions {
     @Transactional
     public Inquiry open(Execution locked, InquiryRequest request, JsonNode result, UUID correlationId) {
         Inquiry inquiry = inquiries.insert(locked.id(), request);
-        Execution paused = executions.update(locked.id(), ExecutionTransitions.AWAITING_REPORT,
+        Execution paused = executions.update(locked, ExecutionTransitions.AWAITING_REPORT,
                         ExecutionStatus.PAUSED, result)
                 .orElseThrow(() -> new IllegalStateException("execution " + locked.id() + " is not awaiting a report"));
         ObjectNode details = Json.object();
