@@ -66,11 +66,33 @@ public class JsonSchemas {
                     (long) text.length() * WEIGHT_PER_CHAR))
             .build();
 
+    /**
+     * The texts of schemas {@link #problemsWith} found nothing wrong with: an action asks with the same schema every
+     * time, and checking it against its dialect's meta-schema took more of the executor's time than storing the
+     * inquiry. The verdict depends on the text alone. Weighed by text, as {@link #compiled} is.
+     */
+    private final Cache<String, Boolean> accepted = Caffeine.newBuilder()
+            .maximumWeight(CACHE_MAX_BYTES / 8)
+            .weigher((String text, Boolean ok) -> (int) Math.min(Integer.MAX_VALUE, 2L * text.length() + 64))
+            .build();
+
     /** What is wrong with {@code schema} as a JSON Schema, or why it cannot be evaluated safely; empty when neither. */
     public List<ErrorDetail> problemsWith(JsonNode schema) {
         if (schema == null || !schema.isObject()) {
             return List.of(new ErrorDetail("", "a JSON Schema must be a JSON object"));
         }
+        String text = schema.toString();
+        if (accepted.getIfPresent(text) != null) {
+            return List.of();
+        }
+        List<ErrorDetail> problems = checked(schema);
+        if (problems.isEmpty()) {
+            accepted.put(text, Boolean.TRUE);
+        }
+        return problems;
+    }
+
+    private List<ErrorDetail> checked(JsonNode schema) {
         List<ErrorDetail> unsafe = SchemaSafety.problemsWith(schema);
         if (!unsafe.isEmpty()) {
             return unsafe;
@@ -130,6 +152,12 @@ public class JsonSchemas {
 
     private Schema compile(JsonNode schema) {
         return compiled.get(schema.toString(), text -> registry.getSchema(schema));
+    }
+
+    /** How many schema texts are remembered as accepted (for tests). */
+    long acceptedCount() {
+        accepted.cleanUp();
+        return accepted.estimatedSize();
     }
 
     /** The compiled-schema cache's weight now, in bytes (for tests and metrics). */

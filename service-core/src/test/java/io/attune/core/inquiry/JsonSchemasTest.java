@@ -152,6 +152,18 @@ class JsonSchemasTest {
         assertThat(schemas.cachedWeight()).isPositive().isLessThanOrEqualTo(JsonSchemas.CACHE_MAX_BYTES);
     }
 
+    /** A schema is checked once and remembered; one that failed is checked again every time and fails every time. */
+    @Test
+    void aSchemaIsJudgedTheSameEveryTimeItIsAskedWith() {
+        JsonNode good = Json.tree("{\"type\": \"object\", \"properties\": {\"approved\": {\"type\": \"boolean\"}}}");
+        JsonNode bad = Json.tree("{\"type\": \"objekt\"}");
+        for (int i = 0; i < 3; i++) {
+            assertThat(schemas.problemsWith(good)).isEmpty();
+            assertThat(schemas.problemsWith(bad)).isNotEmpty().extracting(ErrorDetail::path).containsOnly("/type");
+        }
+        assertThat(schemas.acceptedCount()).isEqualTo(1);
+    }
+
     static String numbers(int count) {
         StringBuilder values = new StringBuilder("[");
         for (int i = 0; i < count; i++) {
