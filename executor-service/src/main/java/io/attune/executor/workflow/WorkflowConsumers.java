@@ -5,6 +5,8 @@ import io.attune.model.message.ConsumerQueues;
 import io.attune.model.message.ExecutionRequested;
 import io.attune.model.message.ExecutionStatusChanged;
 import io.attune.model.message.MalformedMessageException;
+import io.attune.model.message.MessageEnvelope;
+import io.attune.model.message.MessagePayload;
 import io.attune.model.message.MessageType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +15,9 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.util.Optional;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * The engine's two queues, each with its {@code .dlq}: {@code attune.executor.workflow.requested} (bound to
@@ -30,7 +34,7 @@ class WorkflowConsumers {
                 MessageType.EXECUTION_REQUESTED);
         Declarables steps = consumers.declarables(ConsumerQueues.EXECUTOR_WORKFLOW_STEPS,
                 MessageType.EXECUTION_STATUS_CHANGED);
-        java.util.List<org.springframework.amqp.core.Declarable> all = new java.util.ArrayList<>();
+        List<org.springframework.amqp.core.Declarable> all = new java.util.ArrayList<>();
         all.addAll(requested.getDeclarables());
         all.addAll(steps.getDeclarables());
         return new Declarables(all);
@@ -52,22 +56,48 @@ class WorkflowConsumers {
         });
     }
 
+    /**
+     * Most status changes are not of task runs: the changes that arrive together are looked up in one statement, and
+     * each of a task run is then stepped in a transaction of its own, in the order they arrived. A batch that fails
+     * is handled again message by message; a step already taken changes nothing.
+     */
     @Bean
     SimpleMessageListenerContainer workflowStepContainer(Consumers consumers, WorkflowEngine engine,
                                                          MeterRegistry meters) {
         Counter steps = Counter.builder("attune.workflow.steps")
                 .description("workflow steps taken by this replica (a task run finished, the next chosen)")
                 .register(meters);
-        return consumers.container(ConsumerQueues.EXECUTOR_WORKFLOW_STEPS, envelope -> {
-            if (!(envelope.payload() instanceof ExecutionStatusChanged changed)) {
-                throw new MalformedMessageException("expected ExecutionStatusChanged, got "
-                        + envelope.messageType().wireName());
-            }
-            Optional<Long> workflow = engine.workflowOfTaskRun(changed.executionId());
-            if (workflow.isPresent() && engine.onTaskChanged(changed.executionId(), workflow.get(),
-                    envelope.correlationId()) == WorkflowEngine.Outcome.STEPPED) {
-                steps.increment();
-            }
-        });
+        return consumers.batchContainer(ConsumerQueues.EXECUTOR_WORKFLOW_STEPS,
+                envelope -> {
+                    ExecutionStatusChanged changed = changed(envelope);
+                    engine.workflowOfTaskRun(changed.executionId())
+                            .ifPresent(workflow -> step(engine, steps, changed, workflow, envelope.correlationId()));
+                },
+                envelopes -> {
+                    List<ExecutionStatusChanged> changes = envelopes.stream().map(WorkflowConsumers::changed).toList();
+                    Map<Long, Long> workflows = engine.workflowsOfTaskRuns(
+                            changes.stream().map(ExecutionStatusChanged::executionId).distinct().toList());
+                    for (int i = 0; i < changes.size(); i++) {
+                        Long workflow = workflows.get(changes.get(i).executionId());
+                        if (workflow != null) {
+                            step(engine, steps, changes.get(i), workflow, envelopes.get(i).correlationId());
+                        }
+                    }
+                });
+    }
+
+    private static void step(WorkflowEngine engine, Counter steps, ExecutionStatusChanged changed, long workflow,
+                             UUID correlationId) {
+        if (engine.onTaskChanged(changed.executionId(), workflow, correlationId) == WorkflowEngine.Outcome.STEPPED) {
+            steps.increment();
+        }
+    }
+
+    private static ExecutionStatusChanged changed(MessageEnvelope<MessagePayload> envelope) {
+        if (!(envelope.payload() instanceof ExecutionStatusChanged changed)) {
+            throw new MalformedMessageException("expected ExecutionStatusChanged, got "
+                    + envelope.messageType().wireName());
+        }
+        return changed;
     }
 }

@@ -33,9 +33,11 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -129,6 +131,11 @@ public class WorkflowEngine {
      */
     public Optional<Long> workflowOfTaskRun(long executionId) {
         return workflows.taskRunOf(executionId).map(TaskRun::workflow);
+    }
+
+    /** {@link #workflowOfTaskRun} for the changes that arrived together: one statement for all of them. */
+    public Map<Long, Long> workflowsOfTaskRuns(Collection<Long> executionIds) {
+        return workflows.workflowsOfTaskRuns(executionIds);
     }
 
     /**

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
@@ -70,6 +72,9 @@ class WorkflowEngineTest extends ExecutorIntegrationTest {
     WorkflowQueries chains;
     @Autowired
     ResultMask resultMask;
+    @Autowired
+    @Qualifier("workflowStepContainer")
+    SimpleMessageListenerContainer stepContainer;
 
     BrokerProbe worker;
     Identity requester;
@@ -111,6 +116,40 @@ class WorkflowEngineTest extends ExecutorIntegrationTest {
                 "examples.deploy");
         assertThat(workflows.decisions(workflow.id())).extracting(WorkflowRepository.Decision::outcome)
                 .containsExactly("started", "continued", "continued", "branch_ended", "completed");
+    }
+
+    /**
+     * Task runs that finish while the engine is busy reach it together: each workflow takes its one step, and a status
+     * change of an execution that is no task run, among them, changes nothing.
+     */
+    @Test
+    void taskRunsThatFinishTogetherEachStepTheirWorkflowOnce() {
+        String twoSteps = """
+                tasks:
+                  first: {action: tests.first, next: [{do: second}]}
+                  second: {action: tests.second}
+                """;
+        List<Execution> started = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            started.add(start("tests.two_steps", twoSteps, "{}"));
+        }
+        List<Execution> firsts = started.stream().map(w -> awaitChild(w, "tests.first")).toList();
+        Execution plain = runningExecution();
+        double stepsBefore = count("attune.workflow.steps");
+
+        stepContainer.stop();
+        try {
+            firsts.forEach(child -> complete(child, "{}"));
+            worker.publish(report(plain, ExecutionStatus.COMPLETED, Json.tree("{}")));
+            firsts.forEach(child -> awaitStatus(child.id(), ExecutionStatus.COMPLETED));
+            awaitStatus(plain.id(), ExecutionStatus.COMPLETED);
+        } finally {
+            stepContainer.start();
+        }
+
+        started.forEach(w -> awaitChild(w, "tests.second"));
+        await().atMost(WAIT).until(() -> count("attune.workflow.steps") >= stepsBefore + 6);
+        assertThat(started).allSatisfy(w -> assertThat(actionRefs(w)).containsExactly("tests.first", "tests.second"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.attune.core.workflow;
 
 import io.attune.model.json.Json;
 import io.attune.model.rest.InquiryWorkflow;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -141,6 +142,15 @@ public class WorkflowRepository {
     public Optional<TaskRun> taskRunOf(long execution) {
         return jdbc.sql("SELECT " + TASK_RUN_COLUMNS + " FROM attune.workflow_task_run WHERE execution = ?")
                 .param(execution).query(TASK_RUN).optional();
+    }
+
+    /** Which of {@code executions} are task runs, each with its workflow: one statement for a batch of changes. */
+    public Map<Long, Long> workflowsOfTaskRuns(Collection<Long> executions) {
+        Map<Long, Long> workflows = new HashMap<>();
+        jdbc.sql("SELECT execution, workflow FROM attune.workflow_task_run WHERE execution = ANY(?)")
+                .param(executions.toArray(Long[]::new))
+                .query((RowCallbackHandler) rs -> workflows.put(rs.getLong("execution"), rs.getLong("workflow")));
+        return workflows;
     }
 
     public List<TaskRun> taskRuns(long workflow) {
