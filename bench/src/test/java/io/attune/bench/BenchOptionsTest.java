@@ -83,6 +83,16 @@ class BenchOptionsTest {
     }
 
     @Test
+    void creationCanRunAloneWithItsCeilingAndWarmsUpInProportion() {
+        assertThat(BenchOptions.parse().creationOnly()).isFalse();
+        assertThat(BenchOptions.parse("--creation-only", "--creation", "6000", "--responses", "500").creationOnly())
+                .isTrue();
+        assertThat(CreationFigure.warmUp(20_000)).isEqualTo(1_000);
+        assertThat(CreationFigure.warmUp(2_000)).isEqualTo(100);
+        assertThat(CreationFigure.warmUp(100_000)).isEqualTo(1_000);
+    }
+
+    @Test
     void refusesWhatItCannotDo() {
         assertThatThrownBy(() -> BenchOptions.parse("--creation")).hasMessageContaining("needs a value");
         assertThatThrownBy(() -> BenchOptions.parse("--creation", "-3")).hasMessageContaining("positive integer");
