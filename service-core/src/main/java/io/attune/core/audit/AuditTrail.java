@@ -1,9 +1,9 @@
 package io.attune.core.audit;
 
+import io.attune.core.TransactionScoped;
 import io.attune.core.identity.Actor;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -38,20 +38,8 @@ public class AuditTrail {
     }
 
     private PendingAppend pending() {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()
-                || !TransactionSynchronizationManager.isSynchronizationActive()) {
-            throw new IllegalStateException("an audit entry is written in the transaction of the change it records");
-        }
-        // Only the synchronizations of the current transaction are listed (a suspended outer one's are not), so a
-        // nested REQUIRES_NEW transaction gets its own append.
-        for (TransactionSynchronization registered : TransactionSynchronizationManager.getSynchronizations()) {
-            if (registered instanceof PendingAppend append && append.owner == this) {
-                return append;
-            }
-        }
-        PendingAppend append = new PendingAppend(this);
-        TransactionSynchronizationManager.registerSynchronization(append);
-        return append;
+        return TransactionScoped.find(PendingAppend.class, append -> append.owner == this,
+                () -> new PendingAppend(this), "an audit entry is written in the transaction of the change it records");
     }
 
     /** An entry waiting for its transaction's commit. */

@@ -1,5 +1,6 @@
 package io.attune.core.event;
 
+import io.attune.core.TransactionScoped;
 import io.attune.model.json.Json;
 import io.attune.model.message.InquiryCancelled;
 import io.attune.model.message.InquiryCreated;
@@ -12,7 +13,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.sql.Types;
 import java.util.ArrayList;
@@ -92,20 +92,8 @@ public class Outbox {
 
     /** The current transaction's events, registered with it on first use (as {@code AuditTrail} holds its entries). */
     private PendingEvents pending() {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()
-                || !TransactionSynchronizationManager.isSynchronizationActive()) {
-            throw new IllegalStateException("events are stored in the transaction of the change they announce");
-        }
-        // Only the current transaction's synchronizations are listed (a suspended outer one's are not), so a nested
-        // REQUIRES_NEW transaction holds its own events.
-        for (TransactionSynchronization registered : TransactionSynchronizationManager.getSynchronizations()) {
-            if (registered instanceof PendingEvents pending && pending.owner == this) {
-                return pending;
-            }
-        }
-        PendingEvents pending = new PendingEvents(this);
-        TransactionSynchronizationManager.registerSynchronization(pending);
-        return pending;
+        return TransactionScoped.find(PendingEvents.class, pending -> pending.owner == this,
+                () -> new PendingEvents(this), "events are stored in the transaction of the change they announce");
     }
 
     private void store(List<PendingEvent> events) {
@@ -136,7 +124,6 @@ public class Outbox {
     private static final class PendingEvents implements TransactionSynchronization {
         private final Outbox owner;
         private final List<PendingEvent> events = new ArrayList<>();
-        private boolean raised;
 
         private PendingEvents(Outbox owner) {
             this.owner = owner;
@@ -144,12 +131,10 @@ public class Outbox {
 
         void add(MessageEnvelope<?> envelope) {
             events.add(new PendingEvent(envelope, Json.write(envelope)));
-            raised = true;
         }
 
         /** Stores what is held now (before the commit, or before a statement that stores an event of its own). */
         void store() {
-            raised = true;
             if (!events.isEmpty()) {
                 owner.store(List.copyOf(events));
                 events.clear();
@@ -163,9 +148,7 @@ public class Outbox {
 
         @Override
         public void afterCommit() {
-            if (raised) {
-                owner.signal.wake();
-            }
+            owner.signal.wake(); // registered only once an event was raised (appended, or a row handed out)
         }
 
         @Override
