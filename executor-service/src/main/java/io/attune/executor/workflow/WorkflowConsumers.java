@@ -17,7 +17,6 @@ import org.springframework.context.annotation.Configuration;
 
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The engine's two queues, each with its {@code .dlq}: {@code attune.executor.workflow.requested} (bound to
@@ -68,28 +67,22 @@ class WorkflowConsumers {
                 .description("workflow steps taken by this replica (a task run finished, the next chosen)")
                 .register(meters);
         return consumers.batchContainer(ConsumerQueues.EXECUTOR_WORKFLOW_STEPS,
-                envelope -> {
-                    ExecutionStatusChanged changed = changed(envelope);
-                    engine.workflowOfTaskRun(changed.executionId())
-                            .ifPresent(workflow -> step(engine, steps, changed, workflow, envelope.correlationId()));
-                },
-                envelopes -> {
-                    List<ExecutionStatusChanged> changes = envelopes.stream().map(WorkflowConsumers::changed).toList();
-                    Map<Long, Long> workflows = engine.workflowsOfTaskRuns(
-                            changes.stream().map(ExecutionStatusChanged::executionId).distinct().toList());
-                    for (int i = 0; i < changes.size(); i++) {
-                        Long workflow = workflows.get(changes.get(i).executionId());
-                        if (workflow != null) {
-                            step(engine, steps, changes.get(i), workflow, envelopes.get(i).correlationId());
-                        }
-                    }
-                });
+                envelope -> stepAll(engine, steps, List.of(envelope)),
+                envelopes -> stepAll(engine, steps, envelopes));
     }
 
-    private static void step(WorkflowEngine engine, Counter steps, ExecutionStatusChanged changed, long workflow,
-                             UUID correlationId) {
-        if (engine.onTaskChanged(changed.executionId(), workflow, correlationId) == WorkflowEngine.Outcome.STEPPED) {
-            steps.increment();
+    /** The task runs among {@code envelopes}' changes, found in one statement, each stepped in arrival order. */
+    private static void stepAll(WorkflowEngine engine, Counter steps, List<MessageEnvelope<MessagePayload>> envelopes) {
+        List<ExecutionStatusChanged> changes = envelopes.stream().map(WorkflowConsumers::changed).toList();
+        Map<Long, Long> workflows = engine.workflowsOfTaskRuns(
+                changes.stream().map(ExecutionStatusChanged::executionId).distinct().toList());
+        for (int i = 0; i < changes.size(); i++) {
+            long execution = changes.get(i).executionId();
+            Long workflow = workflows.get(execution);
+            if (workflow != null && engine.onTaskChanged(execution, workflow, envelopes.get(i).correlationId())
+                    == WorkflowEngine.Outcome.STEPPED) {
+                steps.increment();
+            }
         }
     }
 

@@ -125,21 +125,17 @@ public class WorkflowEngine {
     }
 
     /**
-     * The workflow whose task run the execution is, read outside any transaction: most executions whose status changes
-     * are not task runs, and for them this one statement is all the step consumer needs (no transaction, no session).
-     * A task run's row is stored with its execution, so it exists before any change of that execution is announced.
+     * Which of the executions are task runs, each with its workflow, read outside any transaction: most executions
+     * whose status changes are not task runs, and for them this one statement (for all the changes that arrived
+     * together) is all the step consumer needs (no transaction, no session). A task run's row is stored with its
+     * execution, so it exists before any change of that execution is announced.
      */
-    public Optional<Long> workflowOfTaskRun(long executionId) {
-        return workflows.taskRunOf(executionId).map(TaskRun::workflow);
-    }
-
-    /** {@link #workflowOfTaskRun} for the changes that arrived together: one statement for all of them. */
     public Map<Long, Long> workflowsOfTaskRuns(Collection<Long> executionIds) {
         return workflows.workflowsOfTaskRuns(executionIds);
     }
 
     /**
-     * ExecutionStatusChanged of a task run of {@code workflowId} ({@link #workflowOfTaskRun}): the workflow takes its
+     * ExecutionStatusChanged of a task run of {@code workflowId} ({@link #workflowsOfTaskRuns}): the workflow takes its
      * step (when the run finished) or updates its own status (paused while any of its inquiries waits, running
      * otherwise).
      */
