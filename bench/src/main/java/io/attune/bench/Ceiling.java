@@ -92,9 +92,7 @@ public final class Ceiling {
             db.execute("CREATE SEQUENCE public.bench_pick START WITH " + executions.first());
             // inquiries already there and analyzed before pgbench's connections plan their foreign-key checks, as
             // figure 1's warm-up leaves them for the executor: planned on an empty table, each check would scan it
-            long aDayAhead = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH,
-                    java.time.Instant.now().plus(java.time.Duration.ofDays(1)));
-            Seed.expiringInquiries(db, CreationFigure.warmUp(clients * transactionsPerClient), aDayAhead);
+            Seed.expiringInquiries(db, CreationFigure.warmUp(clients * transactionsPerClient), aDayAheadMicros());
             db.execute("ANALYZE");
             db.execute("CHECKPOINT"); // as figure 1 does before it publishes
         }
@@ -116,15 +114,19 @@ public final class Ceiling {
         try (Database db = Database.connect(endpoints, Endpoints.CEILING_DATABASE)) {
             actor = db.queryLong("INSERT INTO attune.identity (login, password_hash, roles) "
                     + "VALUES ('bench-approver', 'x', '{admin}') RETURNING id");
-            long due = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH,
-                    java.time.Instant.now().plus(java.time.Duration.ofDays(1)));
-            Seed.Range inquiries = Seed.expiringInquiries(db, clients * transactionsPerClient, due);
+            Seed.Range inquiries = Seed.expiringInquiries(db, clients * transactionsPerClient, aDayAheadMicros());
             db.execute("CREATE SEQUENCE public.bench_pick START WITH " + inquiries.first());
             db.execute("ANALYZE");
             db.execute("CHECKPOINT");
         }
         return pgbench(endpoints, pgbench, logs, RESPOND_SCRIPT, List.of("actor_id=" + actor), clients,
                 transactionsPerClient);
+    }
+
+    /** A timeout a day from now (Unix epoch, microseconds): pending inquiries that stay pending while pgbench runs. */
+    private static long aDayAheadMicros() {
+        return java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH,
+                java.time.Instant.now().plus(java.time.Duration.ofDays(1)));
     }
 
     /** The ceiling database dropped, created again and migrated: the services' schema, no rows. */
