@@ -22,8 +22,10 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -77,11 +79,11 @@ public class FanOut {
             if (cursor.isEmpty()) {
                 return 0;
             }
-            List<RawEvent> events = jdbc.sql("SELECT id, routing_key, inquiry_id, envelope::text AS envelope "
-                            + "FROM attune.event WHERE id > ? ORDER BY id LIMIT ?")
+            List<RawEvent> events = jdbc.sql("SELECT id, routing_key, inquiry_id FROM attune.event WHERE id > ? "
+                            + "ORDER BY id LIMIT ?")
                     .params(cursor.get(), settings.batch())
                     .query((rs, n) -> new RawEvent(rs.getLong("id"), rs.getString("routing_key"),
-                            io.attune.core.JsonColumns.nullableLong(rs, "inquiry_id"), rs.getString("envelope")))
+                            io.attune.core.JsonColumns.nullableLong(rs, "inquiry_id")))
                     .list();
             if (events.isEmpty()) {
                 return 0;
@@ -90,12 +92,17 @@ public class FanOut {
             List<RawEvent> inquiryEvents = events.stream()
                     .filter(raw -> raw.inquiryId() != null && raw.routingKey().startsWith("inquiry.")).toList();
             Set<Long> wanted = enabled.isEmpty() ? wantedBySources(inquiryEvents) : null;
-            for (RawEvent raw : inquiryEvents) {
-                if (wanted != null && !wanted.contains(raw.inquiryId())) {
-                    continue; // no channel, and no source plans anything for it: its inquiry need not be read
+            // no channel, and no source plans anything for an event's inquiry: neither it nor its envelope is read
+            List<RawEvent> planned = wanted == null ? inquiryEvents
+                    : inquiryEvents.stream().filter(raw -> wanted.contains(raw.inquiryId())).toList();
+            Map<Long, String> envelopes = envelopes(planned);
+            for (RawEvent raw : planned) {
+                String envelope = envelopes.get(raw.id());
+                if (envelope == null) {
+                    continue; // pruned meanwhile: older than the retention, too old to announce
                 }
                 try {
-                    toEvent(raw).ifPresent(event -> plan(event, enabled).forEach(p -> store(event, p)));
+                    toEvent(raw, envelope).ifPresent(event -> plan(event, enabled).forEach(p -> store(event, p)));
                 } catch (RuntimeException e) {
                     // a defect with one event must not stop every channel behind it; it is logged, not retried
                     log.error("Event {} could not be fanned out to the channels: {}", raw.id(), e.toString(), e);
@@ -118,12 +125,27 @@ public class FanOut {
         return wanted;
     }
 
-    private Optional<StoredEvent> toEvent(RawEvent raw) {
+    /** The envelopes of the events to plan, in one query. */
+    private Map<Long, String> envelopes(List<RawEvent> events) {
+        if (events.isEmpty()) {
+            return Map.of();
+        }
+        Long[] ids = events.stream().map(RawEvent::id).toArray(Long[]::new);
+        Map<Long, String> envelopes = new HashMap<>();
+        jdbc.sql("SELECT id, envelope::text AS envelope FROM attune.event WHERE id = ANY(?)")
+                .param(ids)
+                .query(rs -> {
+                    envelopes.put(rs.getLong("id"), rs.getString("envelope"));
+                });
+        return envelopes;
+    }
+
+    private Optional<StoredEvent> toEvent(RawEvent raw, String rawEnvelope) {
         Optional<Inquiry> inquiry = inquiries.find(raw.inquiryId());
         if (inquiry.isEmpty()) {
             return Optional.empty();
         }
-        JsonNode envelope = Json.tree(raw.envelope());
+        JsonNode envelope = Json.tree(rawEnvelope);
         Instant timestamp = envelope.hasNonNull("timestamp") ? Instant.parse(envelope.get("timestamp").asString())
                 : Instant.now();
         String activity = raw.routingKey().substring("inquiry.".length());
@@ -223,6 +245,6 @@ public class FanOut {
         return "msg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private record RawEvent(long id, String routingKey, Long inquiryId, String envelope) {
+    private record RawEvent(long id, String routingKey, Long inquiryId) {
     }
 }

@@ -60,6 +60,7 @@ public class LiveFeed implements MessageListener, ConnectionListener {
     private final FeedProgress progress;
     private final Counter caughtUp;
     private final Counter ignoredAhead;
+    private final Counter unread;
     private final ScheduledExecutorService catchUps;
     /** Dispatching happens under this lock: the consumer thread and the catch-up thread take turns, in id order. */
     private final Object dispatching = new Object();
@@ -84,6 +85,8 @@ public class LiveFeed implements MessageListener, ConnectionListener {
                 .description("notifications the broker feed missed, dispatched from the event trail").register(meters);
         this.ignoredAhead = Counter.builder("attune.notifier.feed.ignored.ahead")
                 .description("messages ignored because their event id is beyond the trail's newest").register(meters);
+        this.unread = Counter.builder("attune.notifier.feed.unread")
+                .description("events passed on without reading them, because no session was open").register(meters);
         this.catchUps = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "notifier-feed-catch-up");
             thread.setDaemon(true);
@@ -99,6 +102,14 @@ public class LiveFeed implements MessageListener, ConnectionListener {
 
     @Override
     public void onMessage(Message message) {
+        Long announced = headerEventId(message);
+        if (announced != null && sessions.size() == 0) {
+            // Nobody to notify: the event only moves the feed on, so its body is not read. A session that opens later
+            // finds it in the trail (it was committed before it was published) and its inquiry's facts in the table.
+            unread.increment();
+            take(announced, null, () -> "event " + announced);
+            return;
+        }
         MessageEnvelope<MessagePayload> envelope;
         try {
             envelope = Messages.read(message.getBody());
@@ -112,6 +123,11 @@ public class LiveFeed implements MessageListener, ConnectionListener {
                     envelope.messageType().wireName(), envelope.messageId());
             return;
         }
+        take(eventId, envelope.payload(), () -> envelope.messageType().wireName() + " " + envelope.messageId());
+    }
+
+    /** Dispatches the event (or, without a payload, only counts it as passed), unless it is a repeat or forged. */
+    private void take(long eventId, MessagePayload payload, Supplier<String> described) {
         long breaksSeen = breaks.get();
         synchronized (dispatching) {
             if (eventId <= lastDispatched) {
@@ -121,8 +137,8 @@ public class LiveFeed implements MessageListener, ConnectionListener {
                 knownNewest = retrying(trail::lastEventId);
                 if (eventId > knownNewest) {
                     ignoredAhead.increment();
-                    log.warn("Ignored {} {}: its event_id {} is beyond the trail's newest event ({})",
-                            envelope.messageType().wireName(), envelope.messageId(), eventId, knownNewest);
+                    log.warn("Ignored {}: its event_id {} is beyond the trail's newest event ({})", described.get(),
+                            eventId, knownNewest);
                     return;
                 }
             }
@@ -130,7 +146,11 @@ public class LiveFeed implements MessageListener, ConnectionListener {
                 catchUp(eventId); // the first event on the new queue: what came before it is in the trail
                 closedAfter = breaksSeen;
             }
-            dispatch(eventId, envelope.payload());
+            if (payload == null) {
+                advance(eventId);
+            } else {
+                dispatch(eventId, payload);
+            }
         }
     }
 
@@ -247,6 +267,11 @@ public class LiveFeed implements MessageListener, ConnectionListener {
         } catch (NumberFormatException e) {
             return null;
         }
+        return headerEventId(message);
+    }
+
+    /** The event id the relay also sets as an AMQP header, readable without parsing the body. */
+    private static Long headerEventId(Message message) {
         Object amqpHeader = message.getMessageProperties().getHeaders().get(MessageEnvelope.EVENT_ID);
         return amqpHeader instanceof Number n ? n.longValue() : null;
     }
