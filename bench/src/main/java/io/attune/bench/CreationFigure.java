@@ -71,8 +71,9 @@ final class CreationFigure {
         Run.progress("%,d inquiries pending after %s: %s inquiries/s", n, Format.seconds(seconds), Format.rate(rate));
 
         Report report = run.report();
-        report.note(String.format("(1) after a warm-up of %,d inquiries opened the same way and not counted, then "
-                + "ANALYZE of the execution and inquiry tables (as autovacuum would have done)", warmUp));
+        report.note(String.format("(1) after a warm-up of %,d inquiries opened the same way and not counted (the "
+                + "services' JIT compiles their hot paths meanwhile), then ANALYZE of the execution and inquiry tables "
+                + "(as autovacuum would have done)", warmUp));
         report.note(String.format("(1) publishing: %,d persistent messages with publisher confirms in %s: "
                         + "%s messages/s", n, Format.seconds((published.lastConfirmNanos() - published.firstPublishNanos()) / 1e9),
                 Format.rate(published.perSecond())));
@@ -83,9 +84,12 @@ final class CreationFigure {
         return rate;
     }
 
-    /** Inquiries opened before figure 1's, not counted. */
+    /**
+     * Inquiries opened before figure 1's, not counted: enough for the services' JIT to compile their hot paths (with
+     * 1,000 the executor was still compiling through most of the figure; see docs/benchmarks.md).
+     */
     static int warmUp(int creation) {
-        return Math.max(100, Math.min(1_000, creation / 20));
+        return Math.max(100, Math.min(5_000, creation / 4));
     }
 
     /**
