@@ -13,7 +13,9 @@ import java.util.stream.Stream;
 /**
  * Where the CPU went during a figure, from {@code /proc} (Linux; elsewhere it says nothing): the machine's busy
  * time, and each service, Postgres (every {@code postgres} process), RabbitMQ ({@code beam.smp}) and the benchmark
- * itself. Tells whether a figure is bounded by the machine or by something waiting.
+ * itself. Tells whether a figure is bounded by the machine or by something waiting. A service's share also says how
+ * much of it its JIT compiler threads used: freshly started services compile their hot paths for minutes, and that
+ * CPU is not the work of the figure.
  */
 final class CpuMeter {
     /** Clock ticks per second of {@code /proc} times: 100 on every Linux the suite runs on. */
@@ -21,8 +23,14 @@ final class CpuMeter {
 
     private final Map<String, Long> pids;
 
-    /** A moment's accumulated CPU ticks per group, and the machine's busy and total ticks. */
-    record Snapshot(long nanos, Map<String, Long> ticks, long busy, long total) {
+    /**
+     * A moment's accumulated CPU ticks per group, those of each service's JIT compiler threads, and the machine's busy
+     * and total ticks.
+     */
+    record Snapshot(long nanos, Map<String, Long> ticks, Map<String, Long> jitTicks, long busy, long total) {
+        Snapshot(long nanos, Map<String, Long> ticks, long busy, long total) {
+            this(nanos, ticks, Map.of(), busy, total);
+        }
     }
 
     CpuMeter(Map<String, Long> pids) {
@@ -32,7 +40,11 @@ final class CpuMeter {
 
     Snapshot snapshot() {
         Map<String, Long> ticks = new LinkedHashMap<>();
-        pids.forEach((name, pid) -> ticks.put(name, processTicks(Path.of("/proc", Long.toString(pid), "stat"))));
+        Map<String, Long> jitTicks = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> {
+            ticks.put(name, processTicks(Path.of("/proc", Long.toString(pid), "stat")));
+            jitTicks.put(name, compilerTicks(Path.of("/proc", Long.toString(pid), "task")));
+        });
         long postgres = 0;
         long rabbit = 0;
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
@@ -63,10 +75,37 @@ final class CpuMeter {
         } catch (IOException | RuntimeException e) {
             // not Linux
         }
-        return new Snapshot(System.nanoTime(), ticks, busy, total);
+        return new Snapshot(System.nanoTime(), ticks, jitTicks, busy, total);
     }
 
-    /** {@code machine 1.93 of 2 cores busy; api-service 0.81, postgres 0.52, …}, biggest first. */
+    /** The CPU ticks of a JVM's compiler threads ({@code C1 CompilerThre…}, {@code C2 CompilerThre…}). */
+    private static long compilerTicks(Path tasks) {
+        if (!Files.isDirectory(tasks)) {
+            return 0;
+        }
+        long sum = 0;
+        try (Stream<Path> threads = Files.list(tasks)) {
+            for (Path thread : threads.toList()) {
+                if (comm(thread.resolve("stat")).contains("CompilerThre")) {
+                    sum += processTicks(thread.resolve("stat"));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone
+        }
+        return sum;
+    }
+
+    /** {@code " (JIT 0.12)"}: the part of a service's figure its compiler threads used, when they used any. */
+    private static String jit(Snapshot before, Snapshot after, String name, double divisor, String format) {
+        long ticks = after.jitTicks().getOrDefault(name, 0L) - before.jitTicks().getOrDefault(name, 0L);
+        return ticks <= 0 ? "" : String.format(Locale.ROOT, " (JIT " + format + ")", ticks / TICKS / divisor);
+    }
+
+    /**
+     * {@code machine 1.93 of 2 cores busy; api-service 0.81 (JIT 0.10), postgres 0.52, …}, biggest first; a group
+     * whose processes ended within the figure (Postgres backends) cannot be measured: "n/a".
+     */
     static String describe(Snapshot before, Snapshot after) {
         double seconds = (after.nanos() - before.nanos()) / 1e9;
         if (seconds <= 0 || after.total() == before.total()) {
@@ -78,10 +117,12 @@ final class CpuMeter {
         after.ticks().forEach((name, ticks) -> used.put(name,
                 (ticks - before.ticks().getOrDefault(name, 0L)) / TICKS / seconds));
         // whatever else ran: pgbench and processes that ended within the figure, or another user of the machine
-        used.put("rest of the machine", Math.max(0, busy - used.values().stream().mapToDouble(d -> d).sum()));
+        used.put("rest of the machine", Math.max(0, busy - used.values().stream().mapToDouble(d -> Math.max(0, d)).sum()));
         String groups = used.entrySet().stream()
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
+                .map(e -> e.getValue() < 0 ? e.getKey() + " n/a"
+                        : String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue())
+                                + jit(before, after, e.getKey(), seconds, "%.2f"))
                 .collect(Collectors.joining(", "));
         return String.format(Locale.ROOT, "machine %.2f of %d cores busy; %s", busy, cores, groups);
     }
@@ -100,7 +141,8 @@ final class CpuMeter {
                         / TICKS * 1000 / events))
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .map(e -> e.getValue() < 0 ? e.getKey() + " n/a"
-                        : String.format(Locale.ROOT, "%s %.2f ms", e.getKey(), e.getValue()))
+                        : String.format(Locale.ROOT, "%s %.2f ms", e.getKey(), e.getValue())
+                                + jit(before, after, e.getKey(), events / 1000.0, "%.2f ms"))
                 .collect(Collectors.joining(", "));
     }
 

@@ -28,6 +28,20 @@ class CpuMeterTest {
     }
 
     @Test
+    void aServicesJitCompilerIsShownWithinItsShareAndALostGroupIsNotNegative() {
+        CpuMeter.Snapshot first = new CpuMeter.Snapshot(0, Map.of("api-service", 1_000L, "postgres", 500L),
+                Map.of("api-service", 100L), 0, 0);
+        CpuMeter.Snapshot second = new CpuMeter.Snapshot(2_000_000_000L, Map.of("api-service", 1_100L, "postgres", 450L),
+                Map.of("api-service", 160L), 300, 400);
+        // 100 ticks in 2 s: 0.50 cores, 60 of them the compiler's: 0.30
+        assertThat(CpuMeter.describe(first, second)).contains("api-service 0.50 (JIT 0.30)").contains("postgres n/a")
+                .doesNotContain("-0.");
+        // per answer, 50 answers: 20 ms, of which 12 ms compiling
+        assertThat(CpuMeter.perEvent(first, second, 50, "answer"))
+                .isEqualTo("CPU per answer: api-service 20.00 ms (JIT 12.00 ms), postgres n/a");
+    }
+
+    @Test
     void saysSoWithoutProc() {
         CpuMeter.Snapshot same = new CpuMeter.Snapshot(1, Map.of(), 0, 0);
         assertThat(CpuMeter.describe(same, new CpuMeter.Snapshot(2, Map.of(), 0, 0))).contains("no CPU figures");
