@@ -33,6 +33,20 @@ public class InquiryFactsCache {
         cache.put(inquiryId, facts);
     }
 
+    /** Reads the facts of those of these inquiries not known yet, in one query. */
+    public void findAll(java.util.Collection<Long> inquiryIds) {
+        Long[] unknown = inquiryIds.stream().distinct().filter(id -> cache.getIfPresent(id) == null)
+                .toArray(Long[]::new);
+        if (unknown.length == 0) {
+            return;
+        }
+        jdbc.sql("SELECT id, execution, prompt, assignment::text AS assignment FROM attune.inquiry WHERE id = ANY(?)")
+                .param(unknown)
+                .query((org.springframework.jdbc.core.RowCallbackHandler) rs -> cache.put(rs.getLong("id"),
+                        new InquiryFacts(rs.getLong("execution"), rs.getString("prompt"),
+                                assignment(JsonColumns.json(rs, "assignment")))));
+    }
+
     /** The inquiry's facts; empty if it does not exist. A database outage is thrown, not hidden. */
     public Optional<InquiryFacts> find(long inquiryId) {
         InquiryFacts cached = cache.getIfPresent(inquiryId);

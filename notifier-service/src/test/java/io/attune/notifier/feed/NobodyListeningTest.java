@@ -58,6 +58,32 @@ class NobodyListeningTest extends NotifierIntegrationTest {
         }
     }
 
+    @Test
+    void aBacklogOfAnswersToUnwatchedInquiriesEachCarriesItsOwnInquiry() {
+        Identity admin = identity(Role.ADMIN);
+        await().atMost(WAIT).until(() -> meters.get("attune.notifier.sessions").gauge().value() == 0);
+        List<Inquiry> unwatched = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            unwatched.add(open(null, "Approve change " + i + "?"));
+        }
+        long lastCreated = eventIds(unwatched, "InquiryCreated").get(unwatched.size() - 1);
+        await().atMost(WAIT).until(() -> progress.dispatchedThrough() >= lastCreated);
+
+        try (WsClient client = connect(admin)) {
+            client.subscribe(SubscriptionFilters.NONE, null);
+            // answered in one transaction: their events reach the feed together, and their facts are read together
+            transactions.executeWithoutResult(status -> unwatched.forEach(inquiry -> respond(inquiry, admin)));
+            List<Long> responded = eventIds(unwatched, "InquiryResponded");
+            List<JsonNode> notifications = client.notificationsThrough(responded.get(responded.size() - 1), WAIT);
+            assertThat(ids(notifications)).containsExactlyElementsOf(responded);
+            for (int i = 0; i < unwatched.size(); i++) {
+                JsonNode content = notifications.get(i).get("content");
+                assertThat(content.get("prompt").asString()).isEqualTo("Approve change " + i + "?");
+                assertThat(content.get("execution").asLong()).isEqualTo(unwatched.get(i).execution());
+            }
+        }
+    }
+
     private double unread() {
         return meters.get("attune.notifier.feed.unread").counter().count();
     }
