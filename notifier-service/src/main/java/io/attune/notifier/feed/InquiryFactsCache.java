@@ -4,9 +4,11 @@ import io.attune.notifier.notification.InquiryFacts;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.attune.core.JsonColumns;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -34,7 +36,7 @@ public class InquiryFactsCache {
     }
 
     /** Reads the facts of those of these inquiries not known yet, in one query. */
-    public void findAll(java.util.Collection<Long> inquiryIds) {
+    public void findAll(Collection<Long> inquiryIds) {
         Long[] unknown = inquiryIds.stream().distinct().filter(id -> cache.getIfPresent(id) == null)
                 .toArray(Long[]::new);
         if (unknown.length == 0) {
@@ -42,7 +44,7 @@ public class InquiryFactsCache {
         }
         jdbc.sql("SELECT id, execution, prompt, assignment::text AS assignment FROM attune.inquiry WHERE id = ANY(?)")
                 .param(unknown)
-                .query((org.springframework.jdbc.core.RowCallbackHandler) rs -> cache.put(rs.getLong("id"),
+                .query((RowCallbackHandler) rs -> cache.put(rs.getLong("id"),
                         new InquiryFacts(rs.getLong("execution"), rs.getString("prompt"),
                                 assignment(JsonColumns.json(rs, "assignment")))));
     }
