@@ -90,8 +90,7 @@ public final class Bench {
         suite = new BenchSuite(repository, logs, endpoints, options.profile(), options.eventRetentionSeconds());
         System.out.println("Starting api-service, executor-service and notifier-service (logs in " + logs + ") …");
         suite.start();
-        cpu = new CpuMeter(suite.services().stream().collect(Collectors.toMap(ServiceProcess::name,
-                s -> s.process().pid(), (a, b) -> a, java.util.LinkedHashMap::new)));
+        cpu = CpuMeter.of(suite);
         db = Database.connect(endpoints, Endpoints.DATABASE);
         ApiClient api = new ApiClient(suite.apiUrl());
         Run run = new Run(options, endpoints, logs, db, broker, api, suite, report,

@@ -1,5 +1,7 @@
 package io.attune.bench;
 
+import io.attune.standalone.ServiceProcess;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +78,40 @@ final class CpuMeter {
             // not Linux
         }
         return new Snapshot(System.nanoTime(), ticks, jitTicks, busy, total);
+    }
+
+    /** A meter of the suite's services (and the benchmark), by name. */
+    static CpuMeter of(BenchSuite suite) {
+        return new CpuMeter(suite.services().stream().collect(Collectors.toMap(ServiceProcess::name,
+                service -> service.process().pid(), (a, b) -> a, LinkedHashMap::new)));
+    }
+
+    /**
+     * Waits until no service's JIT compiler threads used more than {@code cores} over the last second, at most
+     * {@code maxSeconds}: what a warm-up left queued for the compiler is compiled before a figure, not during it.
+     * The seconds waited.
+     */
+    double awaitJitQuiet(double cores, int maxSeconds) {
+        long start = System.nanoTime();
+        Snapshot before = snapshot();
+        for (int second = 0; second < maxSeconds; second++) {
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            Snapshot after = snapshot();
+            double seconds = (after.nanos() - before.nanos()) / 1e9;
+            Snapshot from = before;
+            boolean quiet = after.jitTicks().entrySet().stream().allMatch(e ->
+                    (e.getValue() - from.jitTicks().getOrDefault(e.getKey(), 0L)) / TICKS / seconds <= cores);
+            if (quiet) {
+                break;
+            }
+            before = after;
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** The CPU ticks of a JVM's compiler threads ({@code C1 CompilerThre…}, {@code C2 CompilerThre…}). */

@@ -78,6 +78,8 @@ final class OpenLoopFigure {
                 Run.progress("warm-up: %d answers/s for %d s (not counted) …", rate, WARM_UP_SECONDS);
                 step(run, pool, listener, rate, WARM_UP_SECONDS);
             }
+            CpuMeter.of(run.suite()).awaitJitQuiet(CreationFigure.JIT_QUIET_CORES,
+                    CreationFigure.JIT_QUIET_MAX_SECONDS);
             for (int rate : options.rates()) {
                 rates.add(step(run, pool, listener, rate, options.seconds()));
             }
@@ -127,8 +129,7 @@ final class OpenLoopFigure {
         String[] errors = new String[n];
         CountDownLatch replies = new CountDownLatch(n);
         long resumedBefore = run.executorCounter(Run.RESUMED);
-        CpuMeter cpu = new CpuMeter(run.suite().services().stream().collect(java.util.stream.Collectors.toMap(
-                s -> s.name(), s -> s.process().pid(), (a, b) -> a, java.util.LinkedHashMap::new)));
+        CpuMeter cpu = CpuMeter.of(run.suite());
         CpuMeter.Snapshot cpuBefore = cpu.snapshot();
         Run.progress("%d answers/s for %d s (%,d answers) …", rate, seconds, n);
         long start = System.nanoTime() + 20_000_000L;
@@ -290,7 +291,8 @@ final class OpenLoopFigure {
                 + "transaction) minus the answer's scheduled time on the same machine's clock; a warm-up of "
                 + java.util.Arrays.stream(WARM_UP_RATES).mapToObj(r -> r + "/s").collect(
                         java.util.stream.Collectors.joining(" then ")) + " for " + WARM_UP_SECONDS
-                + " s each first, not counted (the services' JIT compiles their hot paths)");
+                + " s each first, not counted (the services' JIT compiles their hot paths), then a wait until no service's "
+                + "compiler used more than " + CreationFigure.JIT_QUIET_CORES + " cores over a second");
     }
 
     /** The pending inquiries nobody has answered yet, oldest first; opens more through the executor when short. */

@@ -42,6 +42,13 @@ class CpuMeterTest {
     }
 
     @Test
+    void waitsForTheCompilersToGoQuietButNoLongerThanItsLimit() {
+        CpuMeter meter = new CpuMeter(Map.of("this-jvm", ProcessHandle.current().pid()));
+        assertThat(meter.awaitJitQuiet(Double.MAX_VALUE, 10)).as("quiet at the first look").isBetween(0.9, 5.0);
+        assertThat(meter.awaitJitQuiet(-1, 2)).as("never quiet: the limit").isBetween(1.9, 6.0);
+    }
+
+    @Test
     void saysSoWithoutProc() {
         CpuMeter.Snapshot same = new CpuMeter.Snapshot(1, Map.of(), 0, 0);
         assertThat(CpuMeter.describe(same, new CpuMeter.Snapshot(2, Map.of(), 0, 0))).contains("no CPU figures");
