@@ -91,11 +91,12 @@ final class CreationFigure {
     static final int JIT_QUIET_MAX_SECONDS = 30;
 
     /**
-     * Inquiries opened before figure 1's, not counted: enough for the services' JIT to compile their hot paths (with
-     * 1,000 the executor was still compiling through most of the figure; see docs/benchmarks.md).
+     * Inquiries opened before figure 1's, not counted: as many as the figure opens (at most 20,000), so that the
+     * services' JIT has compiled their hot paths. The figure kept rising with the warm-up: 0.36–0.39 of the ceiling
+     * after 1,000, 0.40–0.52 after 5,000, 0.57 after 10,000, 0.72–0.76 after 20,000 (docs/benchmarks.md).
      */
     static int warmUp(int creation) {
-        return Math.max(100, Math.min(5_000, creation / 4));
+        return Math.max(100, Math.min(20_000, creation));
     }
 
     /**

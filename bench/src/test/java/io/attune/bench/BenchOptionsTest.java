@@ -87,10 +87,10 @@ class BenchOptionsTest {
         assertThat(BenchOptions.parse().creationOnly()).isFalse();
         assertThat(BenchOptions.parse("--creation-only", "--creation", "6000", "--responses", "500").creationOnly())
                 .isTrue();
-        assertThat(CreationFigure.warmUp(20_000)).isEqualTo(5_000);
-        assertThat(CreationFigure.warmUp(2_000)).isEqualTo(500);
-        assertThat(CreationFigure.warmUp(100_000)).isEqualTo(5_000);
-        assertThat(CreationFigure.warmUp(200)).isEqualTo(100);
+        assertThat(CreationFigure.warmUp(20_000)).isEqualTo(20_000);
+        assertThat(CreationFigure.warmUp(2_000)).isEqualTo(2_000);
+        assertThat(CreationFigure.warmUp(100_000)).isEqualTo(20_000);
+        assertThat(CreationFigure.warmUp(50)).isEqualTo(100);
     }
 
     @Test
