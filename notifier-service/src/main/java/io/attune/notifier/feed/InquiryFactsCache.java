@@ -8,6 +8,8 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Collection;
 import java.util.Optional;
 
@@ -19,6 +21,8 @@ import java.util.Optional;
 public class InquiryFactsCache {
     /** Room for the inquiries of a busy day (a few hundred bytes each): answers to older ones cost a query. */
     private static final int CAPACITY = 100_000;
+    private static final String SELECT = "SELECT id, execution, prompt, assignment::text AS assignment "
+            + "FROM attune.inquiry WHERE ";
 
     private final JdbcClient jdbc;
     private final Cache<Long, InquiryFacts> cache = Caffeine.newBuilder().maximumSize(CAPACITY).build();
@@ -36,17 +40,15 @@ public class InquiryFactsCache {
     }
 
     /** Reads the facts of those of these inquiries not known yet, in one query. */
-    public void findAll(Collection<Long> inquiryIds) {
+    public void loadMissing(Collection<Long> inquiryIds) {
         Long[] unknown = inquiryIds.stream().distinct().filter(id -> cache.getIfPresent(id) == null)
                 .toArray(Long[]::new);
         if (unknown.length == 0) {
             return;
         }
-        jdbc.sql("SELECT id, execution, prompt, assignment::text AS assignment FROM attune.inquiry WHERE id = ANY(?)")
+        jdbc.sql(SELECT + "id = ANY(?)")
                 .param(unknown)
-                .query((RowCallbackHandler) rs -> cache.put(rs.getLong("id"),
-                        new InquiryFacts(rs.getLong("execution"), rs.getString("prompt"),
-                                assignment(JsonColumns.json(rs, "assignment")))));
+                .query((RowCallbackHandler) rs -> cache.put(rs.getLong("id"), facts(rs)));
     }
 
     /** The inquiry's facts; empty if it does not exist. A database outage is thrown, not hidden. */
@@ -55,13 +57,16 @@ public class InquiryFactsCache {
         if (cached != null) {
             return Optional.of(cached);
         }
-        Optional<InquiryFacts> loaded = jdbc.sql("SELECT execution, prompt, assignment::text AS assignment "
-                        + "FROM attune.inquiry WHERE id = ?")
+        Optional<InquiryFacts> loaded = jdbc.sql(SELECT + "id = ?")
                 .param(inquiryId)
-                .query((rs, n) -> new InquiryFacts(rs.getLong("execution"), rs.getString("prompt"),
-                        assignment(JsonColumns.json(rs, "assignment"))))
+                .query((rs, n) -> facts(rs))
                 .optional();
         loaded.ifPresent(facts -> cache.put(inquiryId, facts));
         return loaded;
+    }
+
+    private static InquiryFacts facts(ResultSet rs) throws SQLException {
+        return new InquiryFacts(rs.getLong("execution"), rs.getString("prompt"),
+                assignment(JsonColumns.json(rs, "assignment")));
     }
 }

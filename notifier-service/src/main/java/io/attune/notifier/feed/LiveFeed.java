@@ -116,9 +116,7 @@ public class LiveFeed implements BatchMessageListener, ConnectionListener {
             }
         }
         rememberFactsFor(received);
-        for (Received one : received) {
-            take(one.eventId(), one.payload(), one.described());
-        }
+        received.forEach(this::take);
     }
 
     @Override
@@ -160,7 +158,7 @@ public class LiveFeed implements BatchMessageListener, ConnectionListener {
                 .toList();
         if (missing.size() > 1) {
             try {
-                facts.findAll(missing);
+                facts.loadMissing(missing);
             } catch (RuntimeException e) { // each is then looked up on its own, waiting out an outage
                 log.debug("Reading the facts of {} inquiries at once failed: {}", missing.size(), e.getMessage());
             }
@@ -172,7 +170,9 @@ public class LiveFeed implements BatchMessageListener, ConnectionListener {
     }
 
     /** Dispatches the event (or, without a payload, only counts it as passed), unless it is a repeat or forged. */
-    private void take(long eventId, MessagePayload payload, Supplier<String> described) {
+    private void take(Received event) {
+        long eventId = event.eventId();
+        MessagePayload payload = event.payload();
         long breaksSeen = breaks.get();
         synchronized (dispatching) {
             if (eventId <= lastDispatched) {
@@ -182,8 +182,8 @@ public class LiveFeed implements BatchMessageListener, ConnectionListener {
                 knownNewest = retrying(trail::lastEventId);
                 if (eventId > knownNewest) {
                     ignoredAhead.increment();
-                    log.warn("Ignored {}: its event_id {} is beyond the trail's newest event ({})", described.get(),
-                            eventId, knownNewest);
+                    log.warn("Ignored {}: its event_id {} is beyond the trail's newest event ({})",
+                            event.described().get(), eventId, knownNewest);
                     return;
                 }
             }
