@@ -23,6 +23,10 @@ final class CpuMeter {
     /** Clock ticks per second of {@code /proc} times: 100 on every Linux the suite runs on. */
     private static final double TICKS = 100.0;
 
+    /** A service whose JIT compiler threads use no more than this is done compiling what a warm-up made hot. */
+    static final double JIT_QUIET_CORES = 0.05;
+    static final int JIT_QUIET_MAX_SECONDS = 30;
+
     private final Map<String, Long> pids;
 
     /**
@@ -87,6 +91,14 @@ final class CpuMeter {
     }
 
     /**
+     * {@link #awaitJitQuiet(double, int)} with the benchmark's measure: no service's compilers above
+     * {@value #JIT_QUIET_CORES} cores, at most {@value #JIT_QUIET_MAX_SECONDS} s.
+     */
+    double awaitJitQuiet() {
+        return awaitJitQuiet(JIT_QUIET_CORES, JIT_QUIET_MAX_SECONDS);
+    }
+
+    /**
      * Waits until no service's JIT compiler threads used more than {@code cores} over the last second, at most
      * {@code maxSeconds}: what a warm-up left queued for the compiler is compiled before a figure, not during it.
      * The seconds waited.
@@ -104,9 +116,8 @@ final class CpuMeter {
             Snapshot after = snapshot();
             double seconds = (after.nanos() - before.nanos()) / 1e9;
             Snapshot from = before;
-            boolean quiet = after.jitTicks().entrySet().stream().allMatch(e ->
-                    (e.getValue() - from.jitTicks().getOrDefault(e.getKey(), 0L)) / TICKS / seconds <= cores);
-            if (quiet) {
+            if (after.jitTicks().keySet().stream()
+                    .allMatch(name -> jitTicks(from, after, name) / TICKS / seconds <= cores)) {
                 break;
             }
             before = after;
@@ -132,9 +143,14 @@ final class CpuMeter {
         return sum;
     }
 
+    /** The ticks a service's compiler threads used between the snapshots. */
+    private static long jitTicks(Snapshot before, Snapshot after, String name) {
+        return after.jitTicks().getOrDefault(name, 0L) - before.jitTicks().getOrDefault(name, 0L);
+    }
+
     /** {@code " (JIT 0.12)"}: the part of a service's figure its compiler threads used, when they used any. */
     private static String jit(Snapshot before, Snapshot after, String name, double divisor, String format) {
-        long ticks = after.jitTicks().getOrDefault(name, 0L) - before.jitTicks().getOrDefault(name, 0L);
+        long ticks = jitTicks(before, after, name);
         return ticks <= 0 ? "" : String.format(Locale.ROOT, " (JIT " + format + ")", ticks / TICKS / divisor);
     }
 

@@ -32,7 +32,7 @@ final class CreationFigure {
         int warmUp = warmUp(n);
         Run.progress("warming up with %,d ExecutionCompleted (not counted) …", warmUp);
         openMore(run, warmUp);
-        double jitWait = CpuMeter.of(run.suite()).awaitJitQuiet(JIT_QUIET_CORES, JIT_QUIET_MAX_SECONDS);
+        double jitWait = CpuMeter.of(run.suite()).awaitJitQuiet();
         Seed.Range executions = Seed.runningExecutions(db, n);
         db.execute("ANALYZE attune.execution");
         List<MessageEnvelope<?>> envelopes = new ArrayList<>(n);
@@ -75,7 +75,7 @@ final class CreationFigure {
         report.note(String.format("(1) after a warm-up of %,d inquiries opened the same way and not counted (the "
                 + "services' JIT compiles their hot paths meanwhile; then %s until no service's compiler used more "
                 + "than %.2f cores over a second), then ANALYZE of the execution and inquiry tables (as autovacuum "
-                + "would have done)", warmUp, Format.seconds(jitWait), JIT_QUIET_CORES));
+                + "would have done)", warmUp, Format.seconds(jitWait), CpuMeter.JIT_QUIET_CORES));
         report.note(String.format("(1) publishing: %,d persistent messages with publisher confirms in %s: "
                         + "%s messages/s", n, Format.seconds((published.lastConfirmNanos() - published.firstPublishNanos()) / 1e9),
                 Format.rate(published.perSecond())));
@@ -85,10 +85,6 @@ final class CreationFigure {
                 n, Format.seconds(seconds), 2 * n, Format.seconds((eventsDone - published.firstPublishNanos()) / 1e9)));
         return rate;
     }
-
-    /** A service whose JIT compiler threads use no more than this is done compiling what the warm-up made hot. */
-    static final double JIT_QUIET_CORES = 0.05;
-    static final int JIT_QUIET_MAX_SECONDS = 30;
 
     /**
      * Inquiries opened before figure 1's, not counted: as many as the figure opens (at most 20,000), so that the

@@ -78,8 +78,7 @@ final class OpenLoopFigure {
                 Run.progress("warm-up: %d answers/s for %d s (not counted) …", rate, WARM_UP_SECONDS);
                 step(run, pool, listener, rate, WARM_UP_SECONDS);
             }
-            CpuMeter.of(run.suite()).awaitJitQuiet(CreationFigure.JIT_QUIET_CORES,
-                    CreationFigure.JIT_QUIET_MAX_SECONDS);
+            CpuMeter.of(run.suite()).awaitJitQuiet();
             for (int rate : options.rates()) {
                 rates.add(step(run, pool, listener, rate, options.seconds()));
             }
@@ -292,7 +291,7 @@ final class OpenLoopFigure {
                 + java.util.Arrays.stream(WARM_UP_RATES).mapToObj(r -> r + "/s").collect(
                         java.util.stream.Collectors.joining(" then ")) + " for " + WARM_UP_SECONDS
                 + " s each first, not counted (the services' JIT compiles their hot paths), then a wait until no service's "
-                + "compiler used more than " + CreationFigure.JIT_QUIET_CORES + " cores over a second");
+                + "compiler used more than " + CpuMeter.JIT_QUIET_CORES + " cores over a second");
     }
 
     /** The pending inquiries nobody has answered yet, oldest first; opens more through the executor when short. */
