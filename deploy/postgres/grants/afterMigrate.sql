@@ -82,6 +82,8 @@ GRANT SELECT, UPDATE ON attune.execution TO attune_worker;
 GRANT SELECT, INSERT, UPDATE, DELETE ON attune.execution_lease TO attune_worker;
 GRANT SELECT, INSERT, UPDATE ON attune.event TO attune_worker;
 GRANT USAGE, SELECT, UPDATE ON SEQUENCE attune.event_outbox_id_seq, attune.event_id_seq TO attune_worker;
+-- its relay records there how far it has published (V27)
+GRANT SELECT, UPDATE ON attune.event_relay TO attune_worker;
 -- It also registers the workflows of its packs and skips the executions that are workflows (docs/workflows.md).
 GRANT SELECT, INSERT, UPDATE ON attune.workflow_definition TO attune_worker;
 GRANT SELECT ON attune.workflow_run TO attune_worker;

@@ -101,7 +101,8 @@ public final class Bench {
 
         boolean openLoopOnly = options.openLoop().only();
         boolean creationOnly = options.creationOnly();
-        boolean only = options.retentionOnly() || options.workflowsOnly() || options.escalationsOnly() || openLoopOnly
+        boolean sweepOnly = options.escalationsOnly() || options.timeoutsOnly();
+        boolean only = options.retentionOnly() || options.workflowsOnly() || sweepOnly || openLoopOnly
                 || creationOnly;
         if (!only || creationOnly) {
             Double creation = figure(run, "1", "Creation", () -> CreationFigure.run(run));
@@ -142,19 +143,25 @@ public final class Bench {
                 return null;
             });
         }
+        if (options.timeoutsOnly()) {
+            figure(run, "5", "Timeouts", () -> {
+                TimeoutFigure.run(run);
+                return null;
+            });
+        }
         if (options.escalationsOnly()) {
             figure(run, "11", "Escalations", () -> {
                 EscalationFigure.run(run);
                 return null;
             });
         }
-        if (!options.retentionOnly() && !options.escalationsOnly() && !openLoopOnly && !creationOnly) {
+        if (!options.retentionOnly() && !sweepOnly && !openLoopOnly && !creationOnly) {
             figure(run, "10", "Workflow steps", () -> {
                 WorkflowFigure.run(run, pgbench);
                 return null;
             });
         }
-        if (!options.workflowsOnly() && !options.escalationsOnly() && !openLoopOnly && !creationOnly) {
+        if (!options.workflowsOnly() && !sweepOnly && !openLoopOnly && !creationOnly) {
             figure(run, "8", "Retention", () -> {
                 RetentionFigure.run(run);
                 return null;

@@ -53,7 +53,7 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
     static final String USAGE = """
             Usage: ./bench.sh [--quick] [--out FILE] [--creation N] [--responses N] [--clients N] [--timeouts N]
                               [--stored N] [--requests N] [--audit-entries N]
-                              [--creation-only] [--workflows] [--workflow-runs N] [--escalations]
+                              [--creation-only] [--workflows] [--workflow-runs N] [--escalations] [--timeouts-only]
                               [--open-loop] [--rates R,R,..] [--rate-seconds S] [--saturation-step N]
                               [--saturation-max N] [--respond-ceiling-clients N]
 
@@ -77,6 +77,8 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
               --creation-only  figures 1 and 2 alone: creation beside its ceiling (pgbench), with --out, so
                                that docs/benchmarks.md keeps the full run, which includes them
               --escalations    figure 11 alone: --timeouts inquiries escalating at the same moment (with --out,
+                               so that docs/benchmarks.md keeps the full run, which includes it)
+              --timeouts-only  figure 5 alone: --timeouts inquiries expiring at the same moment (with --out,
                                so that docs/benchmarks.md keeps the full run, which includes it)
               --open-loop      figures 12 and 13 alone, with the respond ceiling (pgbench) beside them, creating
                                the inquiries they answer through the executor (with --out, so that
@@ -151,6 +153,9 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
                 case "--escalations" -> {
                     // figure 11 alone: read by escalationsOnly()
                 }
+                case "--timeouts-only" -> {
+                    // figure 5 alone: read by timeoutsOnly()
+                }
                 case "--workflow-runs" -> workflowRuns = positive(args, ++i, arg);
                 case "--open-loop" -> openLoopOnly = true;
                 case "--rates" -> rates = rates(args, ++i, arg);
@@ -184,6 +189,11 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
     /** Figure 11 alone (--escalations). */
     public boolean escalationsOnly() {
         return arguments.contains("--escalations");
+    }
+
+    /** Figure 5 alone (--timeouts-only). */
+    public boolean timeoutsOnly() {
+        return arguments.contains("--timeouts-only");
     }
 
     /** Answers sent before the measured ones, not counted: the services' JIT and connection pools warm up. */

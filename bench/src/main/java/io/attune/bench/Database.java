@@ -93,6 +93,18 @@ public final class Database implements AutoCloseable {
         }, params);
     }
 
+    /** Every column of the one row the query returns, as longs. */
+    public long[] queryRow(String sql, Object... params) {
+        return query(sql, rs -> {
+            rs.next();
+            long[] row = new long[rs.getMetaData().getColumnCount()];
+            for (int i = 0; i < row.length; i++) {
+                row[i] = rs.getLong(i + 1);
+            }
+            return row;
+        }, params);
+    }
+
     /** The first column of every row, as longs. */
     public List<Long> queryLongs(String sql, Object... params) {
         return query(sql, rs -> {

@@ -43,10 +43,13 @@ final class RetentionFigure {
         int backlog = run.options().pruneBacklog();
         long prunedBefore = pruned(run);
         Run.progress("inserting %,d expired events …", backlog);
-        db.update("INSERT INTO attune.event (id, message_id, message_type, routing_key, execution_id, envelope, "
-                + "created, published_at) SELECT nextval('attune.event_id_seq'), gen_random_uuid(), 'ExecutionStatusChanged', "
-                + "'execution.status.changed', g, ?::jsonb, now() - interval '1 day', now() - interval '1 day' "
-                + "FROM generate_series(1, ?) g", io.attune.model.json.Json.write(Workload.result()), backlog);
+        // published, as far as the relay's record goes, in the same statement: else the relay would publish them
+        db.update("WITH backlog AS (INSERT INTO attune.event (id, message_id, message_type, routing_key, execution_id, "
+                + "envelope, created, sequenced_at) SELECT nextval('attune.event_id_seq'), gen_random_uuid(), "
+                + "'ExecutionStatusChanged', 'execution.status.changed', g, ?::jsonb, now() - interval '1 day', "
+                + "now() - interval '1 day' FROM generate_series(1, ?) g RETURNING id) "
+                + "UPDATE attune.event_relay SET published_through = greatest(published_through, "
+                + "(SELECT max(id) FROM backlog))", io.attune.model.json.Json.write(Workload.result()), backlog);
         long inserted = System.nanoTime();
         long firstDeleted = Run.awaitCount("the pruner starts on the backlog", prunedBefore + 1, 20, 60,
                 () -> pruned(run));

@@ -54,14 +54,22 @@ final class SweepMoment {
      */
     Times await(Run run, String what, long target, LongSupplier count, long publishedBefore, long events) {
         Database.sleep(Math.max(0, (dueMicros - nowMicros()) / 1000 - 200));
+        WalMeter walBefore = WalMeter.read(run.db());
         Run.awaitCount(what, target, 100, 60, count);
         double seconds = (nowMicros() - startMicros) / 1e6;
+        WalMeter walAfter = WalMeter.read(run.db());
         Run.awaitCount("events of the sweep published", publishedBefore + events, 100, 120, run::published);
-        return new Times(seconds, (nowMicros() - startMicros) / 1e6);
+        return new Times(seconds, (nowMicros() - startMicros) / 1e6, walBefore, walAfter);
     }
 
-    /** Seconds from the moment until the sweep's work was done, and until its events were published. */
-    record Times(double seconds, double eventsSeconds) {
+    /**
+     * Seconds from the moment until the sweep's work was done, and until its events were published; what the
+     * server's WAL said at the moment and when the work was done.
+     */
+    record Times(double seconds, double eventsSeconds, WalMeter walBefore, WalMeter walAfter) {
+        String wal(String figure, long rows) {
+            return walAfter.since(walBefore, figure, rows);
+        }
     }
 
     private static long nowMicros() {

@@ -31,12 +31,15 @@ class SchemaMigrationTest {
     }
 
     @Test
-    void createsTheContractTablesAndTheSeedIndexes() {
+    void createsTheContractTablesAndTheIndexesTheQueriesRead() {
         assertThat(queryStrings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'attune'"))
                 .contains("identity", "execution", "inquiry", "inquiry_audit", "event");
         assertThat(queryStrings("SELECT indexname FROM pg_indexes WHERE schemaname = 'attune' AND tablename = 'inquiry'"))
-                .contains("idx_inquiry_status", "idx_inquiry_assigned_status", "idx_inquiry_timeout_at",
-                        "uq_inquiry_one_pending_per_execution");
+                .contains("idx_inquiry_status", "idx_inquiry_assignee_status_id", "idx_inquiry_pending_timeout",
+                        "uq_inquiry_one_pending_per_execution")
+                // V27: the seed's (assigned_to, status) is the start of the one above, and its timeout_at index was
+                // read by nothing once the sweep had the pending one
+                .doesNotContain("idx_inquiry_assigned_status", "idx_inquiry_timeout_at");
     }
 
     @Test

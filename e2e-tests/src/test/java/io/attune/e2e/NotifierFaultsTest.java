@@ -1,5 +1,6 @@
 package io.attune.e2e;
 
+import io.attune.testsupport.StoredEvents;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.attune.model.json.Json;
@@ -100,9 +101,10 @@ class NotifierFaultsTest {
         try (Statement s = database.createStatement()) {
             // what a long run leaves behind: published two days ago, all before the events the suite will store
             s.executeUpdate("INSERT INTO attune.event (id, message_id, message_type, routing_key, execution_id, "
-                    + "envelope, created, published_at) SELECT nextval('attune.event_id_seq'), gen_random_uuid(), "
+                    + "envelope, created, sequenced_at) SELECT nextval('attune.event_id_seq'), gen_random_uuid(), "
                     + "'ExecutionRequested', 'execution.requested', g, '{}', now() - interval '2 days', "
-                    + "now() - interval '2 days' FROM generate_series(1, " + BACKLOG + ") g");
+                    + "now() - interval '2 days' FROM generate_series(1, " + BACKLOG + ") g; "
+                    + StoredEvents.ALL_PUBLISHED);
             try (ResultSet rs = s.executeQuery("SELECT max(id) FROM attune.event")) {
                 rs.next();
                 lastExpired = rs.getLong(1);
@@ -110,7 +112,7 @@ class NotifierFaultsTest {
         }
         long started = System.nanoTime();
         await("the backlog is pruned").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> single("SELECT count(*) FROM attune.event WHERE published_at < now() - interval '1 hour'"),
+                .until(() -> single("SELECT count(*) FROM attune.event WHERE sequenced_at < now() - interval '1 hour'"),
                         n -> n == 0);
         System.out.printf("%,d expired events pruned within %d ms%n", BACKLOG,
                 (System.nanoTime() - started) / 1_000_000);

@@ -54,11 +54,17 @@ public record TestDatabase(PostgresEndpoint server, String name) {
 
     /** Applies the suite's Flyway migrations (classpath:db/migration) to this database. */
     public void migrate() {
+        migrate("latest");
+    }
+
+    /** Applies the migrations up to {@code version} ("26", "latest"): for tests of an upgrade with data in place. */
+    public void migrate(String version) {
         Flyway.configure()
                 .dataSource(jdbcUrl(), user(), password())
                 .schemas("attune")
                 .defaultSchema("attune")
                 .locations("classpath:db/migration")
+                .target(version)
                 .load()
                 .migrate();
     }

@@ -1,5 +1,6 @@
 package io.attune.notifier.replay;
 
+import io.attune.testsupport.StoredEvents;
 import io.attune.core.event.EventPruner;
 import io.attune.core.event.RetentionSettings;
 import io.attune.core.identity.Identity;
@@ -109,8 +110,7 @@ class PositionTest extends NotifierIntegrationTest {
     }
 
     private void awaitPublished() {
-        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> jdbc.sql(
-                "SELECT count(*) FROM attune.event WHERE published_at IS NULL").query(Long.class).single() == 0);
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> jdbc.sql(StoredEvents.COUNT_UNPUBLISHED).query(Long.class).single() == 0);
     }
 
     private long lastEventId() {

@@ -1,5 +1,6 @@
 package io.attune.notifier.replay;
 
+import io.attune.testsupport.StoredEvents;
 import io.attune.core.identity.Identity;
 import io.attune.core.identity.Role;
 import io.attune.core.inquiry.Inquiry;
@@ -143,10 +144,9 @@ class ReplayTest extends NotifierIntegrationTest {
             }
             assertThat(ids(client.notifications(5))).containsExactlyElementsOf(first);
 
-            // as after a relay crash between publishing and marking: the same events, same ids, go out again
-            jdbc.sql("UPDATE attune.event SET published_at = NULL WHERE id = ANY(?)")
-                    .param(first.toArray(Long[]::new)).update();
-            await().atMost(WAIT).until(() -> jdbc.sql("SELECT count(*) FROM attune.event WHERE published_at IS NULL")
+            // as after a relay crash between publishing and recording: the same events, same ids, go out again
+            jdbc.sql("UPDATE attune.event_relay SET published_through = ?").param(first.get(0) - 1).update();
+            await().atMost(WAIT).until(() -> jdbc.sql(StoredEvents.COUNT_UNPUBLISHED)
                     .query(Long.class).single() == 0);
             long marker = eventId(open(null), "InquiryCreated");
             assertThat(ids(client.notifications(1))).containsExactly(marker);

@@ -19,12 +19,13 @@ import java.sql.Statement;
  * suite can store events at, instead of a fixed number per period.
  *
  * <ul>
- *   <li>Only published events go: the relay publishes in id order, so {@code published_at} grows with the id and the
- *       oldest ids are the oldest published; an unpublished event (and every later one) stays.</li>
+ *   <li>Only published events go: the relay publishes in id order and records the last id it published, so an
+ *       unpublished event (and every later one) stays. The retention counts from {@code sequenced_at}, written by
+ *       the relay with the id (just before it publishes): it grows with the id, so the oldest ids are the oldest.</li>
  *   <li>Each batch is one statement: the delete and the new {@code attune.event_retention.pruned_through} (the newest
  *       id deleted so far) commit together; the next batch starts after it.</li>
  *   <li>Several processes run a pruner; a Postgres advisory lock lets one at a time work, the others skip the run.</li>
- *   <li>Space: every event leaves dead row versions (its two updates, then its deletion) that only a vacuum makes
+ *   <li>Space: every event leaves dead row versions (its update, then its deletion) that only a vacuum makes
  *       reusable. When nothing has vacuumed the table for a minute and it holds more dead rows than a batch,
  *       the pruner vacuums it itself, so that the table's size follows its rows even on a server whose autovacuum
  *       is busy elsewhere (benchmarks.md, figure 8).</li>
@@ -38,8 +39,10 @@ public class EventPruner extends BackgroundLoop {
     static final String PRUNE = """
             WITH doomed AS (
                 DELETE FROM attune.event WHERE outbox_id IN (
-                    SELECT outbox_id FROM attune.event WHERE id > ? ORDER BY id LIMIT ?)
-                AND published_at < now() - make_interval(secs => ?)
+                    SELECT outbox_id FROM attune.event
+                    WHERE id > ? AND id <= (SELECT published_through FROM attune.event_relay)
+                    ORDER BY id LIMIT ?)
+                AND sequenced_at < now() - make_interval(secs => ?)
                 RETURNING id),
             horizon AS (
                 UPDATE attune.event_retention
@@ -158,7 +161,6 @@ public class EventPruner extends BackgroundLoop {
         try (PreparedStatement ps = c.prepareStatement(PRUNE)) {
             ps.setLong(1, after);
             ps.setInt(2, settings.pruneBatch());
-            ps.setDouble(3, settings.vacuumAfter().toMillis() / 1000.0);
             ps.setDouble(3, settings.retention().toMillis() / 1000.0);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -16,7 +16,6 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,9 +36,10 @@ import java.util.List;
  *       and a reader who sees id N sees every event before it;</li>
  *   <li>events are published in id order and confirmed before the next batch, so each queue receives them in
  *       that order;</li>
- *   <li>only then are they marked published. If the broker is down nothing is marked and the same events go out,
- *       still in order, once it is back. A crash between publish and mark sends an event twice, with the same
- *       message id and event id: consumers are idempotent.</li>
+ *   <li>only then is the batch's last id recorded as published ({@code attune.event_relay.published_through}, one
+ *       row: since the ids go out in order, every id up to it is published). If the broker is down nothing is
+ *       recorded and the same events go out, still in order, once it is back. A crash between publish and record
+ *       sends an event twice, with the same message id and event id: consumers are idempotent.</li>
  * </ol>
  */
 public class OutboxRelay extends BackgroundLoop {
@@ -55,7 +55,8 @@ public class OutboxRelay extends BackgroundLoop {
             + "correlation_id, source_service FROM attune.unpublished_events(?)";
     private static final String SEQUENCE = "SELECT id, routing_key, envelope, message_id, message_type, "
             + "correlation_id, source_service FROM attune.sequence_events(?)";
-    private static final String MARK = "UPDATE attune.event SET published_at = now() WHERE id = ANY(?)";
+    /** One row for the whole batch (V27): the events themselves are not written again. */
+    private static final String MARK = "UPDATE attune.event_relay SET published_through = greatest(published_through, ?)";
 
     private final DataSource dataSource;
     private final RabbitTemplate rabbit;
@@ -196,10 +197,8 @@ public class OutboxRelay extends BackgroundLoop {
     }
 
     private void markPublished(Connection c, List<Row> batch) throws SQLException {
-        Long[] ids = batch.stream().map(r -> r.id).toArray(Long[]::new);
-        try (PreparedStatement ps = planEachTime(c, MARK)) {
-            Array array = c.createArrayOf("bigint", ids);
-            ps.setArray(1, array);
+        try (PreparedStatement ps = c.prepareStatement(MARK)) {
+            ps.setLong(1, batch.get(batch.size() - 1).id); // the batch is sorted by id
             ps.executeUpdate();
         }
     }

@@ -1,6 +1,7 @@
 package io.attune.core.event;
 
 import io.attune.core.CoreIntegrationTest;
+import io.attune.testsupport.StoredEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,9 @@ class EventPrunerTest extends CoreIntegrationTest {
     private static final RetentionSettings ONE_HOUR = new RetentionSettings(Duration.ofHours(1), Duration.ofSeconds(1),
             1_000, true, Duration.ofMinutes(1));
 
+    /** Recorded as published by the relay (V27); null for an event without an id. */
+    private static final String PUBLISHED = "id <= (SELECT published_through FROM attune.event_relay)";
+
     @Autowired
     DataSource dataSource;
 
@@ -31,6 +35,7 @@ class EventPrunerTest extends CoreIntegrationTest {
     void emptyTrail() {
         jdbc.sql("DELETE FROM attune.event").update();
         jdbc.sql("UPDATE attune.event_retention SET pruned_through = 0").update();
+        jdbc.sql("UPDATE attune.event_relay SET published_through = 0").update();
     }
 
     @Test
@@ -39,15 +44,15 @@ class EventPrunerTest extends CoreIntegrationTest {
         long newestOld = oldest + 25_000 - 1;
         insertPublished(300, "1 minute");
         // assigned an id but not yet confirmed by the broker (the relay publishes in id order, so every later one too)
-        long unpublished = insertEvents(200, "id", "NULL", "now() - interval '3 days'");
+        long unpublished = insertEvents(200, "id", "now() - interval '3 days'", "now() - interval '3 days'");
         insertEvents(100, "NULL", "NULL", "now() - interval '3 days'"); // not even sequenced
 
         long pruned = pruner(ONE_HOUR).prune();
 
         assertThat(pruned).isEqualTo(25_000);
-        assertThat(count("published_at < now() - interval '1 hour'")).isZero();
-        assertThat(count("published_at >= now() - interval '1 hour'")).isEqualTo(300);
-        assertThat(count("published_at IS NULL")).isEqualTo(300);
+        assertThat(count(PUBLISHED + " AND sequenced_at < now() - interval '1 hour'")).isZero();
+        assertThat(count(PUBLISHED + " AND sequenced_at >= now() - interval '1 hour'")).isEqualTo(300);
+        assertThat(count("NOT coalesce(" + PUBLISHED + ", false)")).isEqualTo(300);
         assertThat(count("id = " + unpublished)).isEqualTo(1);
         assertThat(prunedThrough()).isEqualTo(newestOld);
 
@@ -62,7 +67,7 @@ class EventPrunerTest extends CoreIntegrationTest {
         EventPruner pruner = pruner(ONE_HOUR);
         assertThat(pruner.prune()).isEqualTo(1_500);
 
-        jdbc.sql("UPDATE attune.event SET published_at = published_at - interval '1 hour'").update();
+        jdbc.sql("UPDATE attune.event SET sequenced_at = sequenced_at - interval '1 hour'").update();
         assertThat(pruner.prune()).isEqualTo(10);
         assertThat(prunedThrough()).isEqualTo(recent + 9);
         assertThat(count("true")).isZero();
@@ -118,21 +123,23 @@ class EventPrunerTest extends CoreIntegrationTest {
         return new EventPruner(dataSource, settings, new SimpleMeterRegistry());
     }
 
-    /** {@code n} published events, published {@code age} ago; returns the first one's id. */
+    /** {@code n} published events, given their ids {@code age} ago; returns the first one's id. */
     private long insertPublished(int n, String age) {
-        return insertEvents(n, "id", "now() - interval '" + age + "'", "now() - interval '" + age + "'");
+        long first = insertEvents(n, "id", "now() - interval '" + age + "'", "now() - interval '" + age + "'");
+        jdbc.sql(StoredEvents.ALL_PUBLISHED).update();
+        return first;
     }
 
-    /** {@code n} events; {@code idExpression} "id" gives each the next public id, "NULL" none. */
-    private long insertEvents(int n, String idExpression, String publishedAt, String created) {
+    /** {@code n} events, not published; {@code idExpression} "id" gives each the next public id, "NULL" none. */
+    private long insertEvents(int n, String idExpression, String sequencedAt, String created) {
         long first = jdbc.sql("SELECT nextval('attune.event_id_seq')").query(Long.class).single();
         jdbc.sql("SELECT setval('attune.event_id_seq', ?, false)").param(first).query(Long.class).single();
         jdbc.sql("INSERT INTO attune.event (id, message_id, message_type, routing_key, execution_id, envelope, "
-                        + "created, published_at) "
+                        + "created, sequenced_at) "
                         + "SELECT " + ("id".equals(idExpression) ? "nextval('attune.event_id_seq')" : "NULL")
                         + ", gen_random_uuid(), 'ExecutionRequested', 'execution.requested', g, "
                         + "jsonb_build_object('payload', jsonb_build_object('execution_id', g)), "
-                        + created + ", " + publishedAt + " FROM generate_series(1, ?) g")
+                        + created + ", " + sequencedAt + " FROM generate_series(1, ?) g")
                 .param(n).update();
         return first;
     }

@@ -1,5 +1,6 @@
 package io.attune.core.event;
 
+import io.attune.testsupport.StoredEvents;
 import io.attune.core.CoreTestApplication;
 import io.attune.model.json.Json;
 import io.attune.model.message.ExecutionRequested;
@@ -73,6 +74,6 @@ class RelayBrokerOutageTest {
     }
 
     private long unpublished() {
-        return jdbc.sql("SELECT count(*) FROM attune.event WHERE published_at IS NULL").query(Long.class).single();
+        return jdbc.sql(StoredEvents.COUNT_UNPUBLISHED).query(Long.class).single();
     }
 }
