@@ -6,6 +6,7 @@ import io.attune.executor.timeout.TimeoutSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -27,7 +28,7 @@ public class EscalationChecker {
 
     public EscalationChecker(InquiryTransitions transitions, TimeoutSettings settings, MeterRegistry meters) {
         this.sweep = new Sweep(log, "Escalation check", settings.timeoutCheckInterval(), settings.timeoutBatchSize(),
-                () -> transitions.escalateDue(settings.timeoutBatchSize(), UUID.randomUUID()),
+                settings.timeoutBatchesInFlight(), () -> transitions.escalateDue(settings.timeoutBatchSize(), UUID.randomUUID()),
                 Counter.builder("attune.inquiries.escalated")
                         .description("escalation steps taken by this replica").register(meters),
                 Timer.builder("attune.inquiry.escalation.sweep")
@@ -35,6 +36,11 @@ public class EscalationChecker {
                 Counter.builder("attune.inquiry.escalation.check.failures")
                         .description("escalation checks that failed and wait for the next tick").register(meters),
                 "Escalated {} inquiries");
+    }
+
+    @PreDestroy
+    void stop() {
+        sweep.close();
     }
 
     @Scheduled(fixedDelayString = "${attune.inquiry.timeout-check-interval:1s}")

@@ -6,14 +6,27 @@ import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 /**
  * One scheduled sweep of due rows (timeouts, escalations, reminders): every tick it runs batch after batch
  * ({@link Batches#drain}) until none is left, counts what it took, times the whole, and logs a run of failures the
  * {@link FailureStreak} way; a failure never ends the schedule, the next tick tries again.
+ * <p>
+ * With several batches in flight, as many transactions drain side by side (the ticking thread and helpers of this
+ * sweep's own): each batch takes its rows {@code FOR UPDATE SKIP LOCKED}, so they split the rows between them as
+ * replicas do, and one waits on the database while another's service prepares its events (docs/benchmarks.md).
  */
-public final class Sweep {
+public final class Sweep implements AutoCloseable {
     private final Logger log;
     private final int batchSize;
     private final IntSupplier oneBatch;
@@ -21,6 +34,8 @@ public final class Sweep {
     private final Timer timer;
     private final FailureStreak failures;
     private final String tookMessage;
+    private final ExecutorService helpers;
+    private final int batchesInFlight;
 
     /**
      * @param job         names the sweep in log lines ("Timeout check")
@@ -31,6 +46,18 @@ public final class Sweep {
      */
     public Sweep(Logger log, String job, Duration interval, int batchSize, IntSupplier oneBatch, Counter taken,
                  Timer timer, Counter failures, String tookMessage) {
+        this(log, job, interval, batchSize, 1, oneBatch, taken, timer, failures, tookMessage);
+    }
+
+    /** @param batchesInFlight transactions draining side by side (at least 1) */
+    public Sweep(Logger log, String job, Duration interval, int batchSize, int batchesInFlight, IntSupplier oneBatch,
+                 Counter taken, Timer timer, Counter failures, String tookMessage) {
+        if (batchesInFlight < 1) {
+            throw new IllegalArgumentException(job + ": batches in flight must be at least 1");
+        }
+        this.batchesInFlight = batchesInFlight;
+        this.helpers = batchesInFlight == 1 ? null : Executors.newFixedThreadPool(batchesInFlight - 1,
+                daemonThreads(job.toLowerCase(Locale.ROOT).replace(' ', '-')));
         this.log = log;
         this.batchSize = batchSize;
         this.oneBatch = oneBatch;
@@ -56,14 +83,67 @@ public final class Sweep {
     }
 
     private int drain() {
-        int total = Batches.drain(batchSize, () -> {
-            int batch = oneBatch.getAsInt();
-            taken.increment(batch);
-            return batch;
-        });
+        int total = helpers == null ? drainOne() : drainSideBySide();
         if (total > 0) {
             log.info(tookMessage, total);
         }
         return total;
+    }
+
+    private int drainOne() {
+        return Batches.drain(batchSize, () -> {
+            int batch = oneBatch.getAsInt();
+            taken.increment(batch);
+            return batch;
+        });
+    }
+
+    /** Every drain runs to its end, whatever the others do; the first failure is thrown once all have ended. */
+    private int drainSideBySide() {
+        List<Future<Integer>> others = new ArrayList<>();
+        for (int i = 1; i < batchesInFlight; i++) {
+            others.add(helpers.submit(this::drainOne));
+        }
+        int total = 0;
+        RuntimeException failure = null;
+        try {
+            total += drainOne();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Future<Integer> other : others) {
+            try {
+                total += other.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                others.forEach(f -> f.cancel(true));
+                throw new IllegalStateException("interrupted while the sweep's batches were in flight", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return total;
+    }
+
+    /** Stops the helpers (a batch in flight finishes its transaction or fails with its connection). */
+    @Override
+    public void close() {
+        if (helpers != null) {
+            helpers.shutdownNow();
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger next = new AtomicInteger(1);
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + next.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 }
