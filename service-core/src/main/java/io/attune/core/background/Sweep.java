@@ -36,6 +36,7 @@ public final class Sweep implements AutoCloseable {
     private final String tookMessage;
     private final ExecutorService helpers;
     private final int batchesInFlight;
+    private volatile boolean closed;
 
     /**
      * @param job         names the sweep in log lines ("Timeout check")
@@ -92,6 +93,9 @@ public final class Sweep implements AutoCloseable {
 
     private int drainOne() {
         return Batches.drain(batchSize, () -> {
+            if (closed) {
+                return 0; // shutting down: the rest waits for the next start, still due
+            }
             int batch = oneBatch.getAsInt();
             taken.increment(batch);
             return batch;
@@ -130,11 +134,12 @@ public final class Sweep implements AutoCloseable {
         return total;
     }
 
-    /** Stops the helpers (a batch in flight finishes its transaction or fails with its connection). */
+    /** Ends every drain after the batch it is in; the rows still due are taken after the next start. */
     @Override
     public void close() {
+        closed = true;
         if (helpers != null) {
-            helpers.shutdownNow();
+            helpers.shutdown();
         }
     }
 

@@ -75,6 +75,22 @@ class SweepTest {
     }
 
     @Test
+    void aClosedSweepEndsItsDrainsAfterTheBatchTheyAreIn() {
+        AtomicInteger due = new AtomicInteger(10_000);
+        Sweep[] sweep = new Sweep[1];
+        AtomicInteger batches = new AtomicInteger();
+        sweep[0] = sweep(2, () -> {
+            if (batches.incrementAndGet() == 5) {
+                sweep[0].close(); // as the service stops
+            }
+            return take(due, 100);
+        });
+        int taken = sweep[0].run();
+        assertThat(taken).isLessThan(10_000).isEqualTo(10_000 - due.get());
+        assertThat(batches.get()).as("the batches already in flight, and no more").isLessThanOrEqualTo(6);
+    }
+
+    @Test
     void atLeastOneBatchIsInFlight() {
         assertThatThrownBy(() -> sweep(0, () -> 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least 1");
