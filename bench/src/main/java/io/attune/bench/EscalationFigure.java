@@ -58,7 +58,7 @@ final class EscalationFigure {
         // the relay's counter said every event went out; the services' retention may have pruned the oldest of
         // them since, so what is checked in the table is that none is left unpublished
         long unpublished = db.queryLong("SELECT count(*) FROM attune.event WHERE inquiry_id BETWEEN ? AND ? "
-                + "AND message_type = 'InquiryEscalated' AND (id IS NULL OR id > (SELECT published_through FROM attune.event_relay))", ids[0], ids[1]);
+                + "AND message_type = 'InquiryEscalated' AND " + Run.UNPUBLISHED, ids[0], ids[1]);
         boolean complete = reassigned == n && audited == n && unpublished == 0;
         Report report = run.report();
         report.row("11", String.format("Escalations: %,d inquiries whose escalation falls due at the same moment → "

@@ -14,6 +14,8 @@ public record Run(BenchOptions options, Endpoints endpoints, Path logs, Database
     static final String TIMED_OUT = "attune_inquiries_timed_out_total";
     static final String PUBLISHED = "attune_outbox_published_total";
     static final String PRUNED = "attune_event_pruned_total";
+    /** An event the relay has not published yet: no id, or one after its record (V27). */
+    static final String UNPUBLISHED = "(id IS NULL OR id > (SELECT published_through FROM attune.event_relay))";
 
     /** A counter of the executor. */
     public long executorCounter(String name) {

@@ -64,8 +64,8 @@ public final class Seed {
                         + "SELECT id, ?, ?::jsonb, " + due + " FROM e",
                 Workload.ACTION_REF, Workload.parameters(), Json.write(Workload.result()), n,
                 Workload.PROMPT, Json.write(Workload.SCHEMA), dueMicros);
-        List<long[]> range = db.queryPairs("SELECT min(id), max(id) FROM attune.inquiry WHERE status = 'pending' AND timeout_at = "
-                        + due,
+        List<long[]> range = db.queryPairs("SELECT min(id), max(id) FROM attune.inquiry "
+                        + "WHERE status = 'pending' AND timeout_at = " + due,
                 dueMicros);
         Range ids = new Range(range.get(0)[0], range.get(0)[1]);
         if (ids.size() != n) {

@@ -44,7 +44,7 @@ final class TimeoutFigure {
         // the relay's counter said every event went out; the services' retention may have pruned the oldest of
         // them since, so what is checked in the table is that none is left unpublished
         long unpublished = db.queryLong("SELECT count(*) FROM attune.event WHERE inquiry_id BETWEEN ? AND ? "
-                + "AND message_type = 'InquiryTimedOut' AND (id IS NULL OR id > (SELECT published_through FROM attune.event_relay))", inquiries.first(), inquiries.last());
+                + "AND message_type = 'InquiryTimedOut' AND " + Run.UNPUBLISHED, inquiries.first(), inquiries.last());
         Report report = run.report();
         boolean complete = timedOut == n && executionsTimedOut == n && unpublished == 0;
         report.row("5", String.format("Timeouts: %,d inquiries expiring at the same moment → all `timeout` with their "

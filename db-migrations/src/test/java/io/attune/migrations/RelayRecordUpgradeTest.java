@@ -20,16 +20,13 @@ class RelayRecordUpgradeTest {
 
     @Test
     void theRecordStopsBeforeTheFirstEventThatWasNotPublished() throws SQLException {
-        TestDatabase database = TestServices.get().newDatabase();
-        database.migrate("26");
-        try (Connection c = database.connect(); Statement s = c.createStatement()) {
-            store(s, 10);
-            s.execute("SELECT count(*) FROM attune.sequence_events(10)");
-            s.execute("UPDATE attune.event SET published_at = now() WHERE id < (SELECT min(id) + 6 FROM attune.event)");
-            store(s, 3); // stored, no id yet
-        }
-        database.migrate();
-        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+        try (Connection c = upgradedFrom26(before -> {
+            store(before, 10);
+            before.execute("SELECT count(*) FROM attune.sequence_events(10)");
+            before.execute("UPDATE attune.event SET published_at = now() "
+                    + "WHERE id < (SELECT min(id) + 6 FROM attune.event)");
+            store(before, 3); // stored, no id yet
+        }); Statement s = c.createStatement()) {
             long first = single(s, "SELECT min(id) FROM attune.event");
             assertThat(single(s, "SELECT published_through FROM attune.event_relay")).isEqualTo(first + 5);
             assertThat(single(s, "SELECT count(*) FROM attune.unpublished_events(100)")).isEqualTo(4);
@@ -43,19 +40,30 @@ class RelayRecordUpgradeTest {
 
     @Test
     void aTrailPublishedToTheEndIsRecordedAsPublishedToItsLastId() throws SQLException {
-        TestDatabase database = TestServices.get().newDatabase();
-        database.migrate("26");
-        try (Connection c = database.connect(); Statement s = c.createStatement()) {
-            store(s, 4);
-            s.execute("SELECT count(*) FROM attune.sequence_events(10)");
-            s.execute("UPDATE attune.event SET published_at = now()");
-        }
-        database.migrate();
-        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+        try (Connection c = upgradedFrom26(before -> {
+            store(before, 4);
+            before.execute("SELECT count(*) FROM attune.sequence_events(10)");
+            before.execute("UPDATE attune.event SET published_at = now()");
+        }); Statement s = c.createStatement()) {
             assertThat(single(s, "SELECT published_through FROM attune.event_relay"))
                     .isEqualTo(single(s, "SELECT max(id) FROM attune.event"));
             assertThat(single(s, "SELECT count(*) FROM attune.unpublished_events(100)")).isZero();
         }
+    }
+
+    /** A database at V26 with {@code trail} stored, then migrated to the latest; a connection to it. */
+    private static Connection upgradedFrom26(SqlWork trail) throws SQLException {
+        TestDatabase database = TestServices.get().newDatabase();
+        database.migrate("26");
+        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+            trail.run(s);
+        }
+        database.migrate();
+        return database.connect();
+    }
+
+    private interface SqlWork {
+        void run(Statement s) throws SQLException;
     }
 
     private static void store(Statement s, int n) throws SQLException {

@@ -15,8 +15,9 @@ import org.springframework.stereotype.Component;
 import java.util.UUID;
 
 /**
- * The escalation sweep (docs/policies.md "Escalation"): on the timeout checker's schedule and batch size, it
- * reassigns the pending inquiries whose next escalation step is due, a batch per transaction, until none is left.
+ * The escalation sweep (docs/policies.md "Escalation"): on the timeout checker's schedule, batch size and batches in
+ * flight, it reassigns the pending inquiries whose next escalation step is due, a batch per transaction, until none
+ * is left.
  * Every replica runs one; the core's sweep skips rows another replica (or an answer) holds, so each step is taken
  * exactly once. A failed sweep is logged (at most once a minute) and tried again on the next tick.
  */
@@ -28,7 +29,8 @@ public class EscalationChecker {
 
     public EscalationChecker(InquiryTransitions transitions, TimeoutSettings settings, MeterRegistry meters) {
         this.sweep = new Sweep(log, "Escalation check", settings.timeoutCheckInterval(), settings.timeoutBatchSize(),
-                settings.timeoutBatchesInFlight(), () -> transitions.escalateDue(settings.timeoutBatchSize(), UUID.randomUUID()),
+                settings.timeoutBatchesInFlight(),
+                () -> transitions.escalateDue(settings.timeoutBatchSize(), UUID.randomUUID()),
                 Counter.builder("attune.inquiries.escalated")
                         .description("escalation steps taken by this replica").register(meters),
                 Timer.builder("attune.inquiry.escalation.sweep")

@@ -32,7 +32,8 @@ public class TimeoutChecker {
 
     public TimeoutChecker(InquiryTransitions transitions, TimeoutSettings settings, MeterRegistry meters) {
         this.sweep = new Sweep(log, "Timeout check", settings.timeoutCheckInterval(), settings.timeoutBatchSize(),
-                settings.timeoutBatchesInFlight(), () -> transitions.timeOutExpired(settings.timeoutBatchSize(), UUID.randomUUID()),
+                settings.timeoutBatchesInFlight(),
+                () -> transitions.timeOutExpired(settings.timeoutBatchSize(), UUID.randomUUID()),
                 Counter.builder("attune.inquiries.timed_out")
                         .description("pending inquiries timed out by this replica").register(meters),
                 Timer.builder("attune.inquiry.timeout.sweep")

@@ -56,7 +56,8 @@ public class OutboxRelay extends BackgroundLoop {
     private static final String SEQUENCE = "SELECT id, routing_key, envelope, message_id, message_type, "
             + "correlation_id, source_service FROM attune.sequence_events(?)";
     /** One row for the whole batch (V27): the events themselves are not written again. */
-    private static final String MARK = "UPDATE attune.event_relay SET published_through = greatest(published_through, ?)";
+    private static final String MARK =
+            "UPDATE attune.event_relay SET published_through = greatest(published_through, ?)";
 
     private final DataSource dataSource;
     private final RabbitTemplate rabbit;
