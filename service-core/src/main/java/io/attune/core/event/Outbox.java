@@ -14,6 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -107,8 +108,19 @@ public class Outbox {
         if (events.size() == 1) {
             PendingEvent event = events.get(0);
             MessageEnvelope<?> envelope = event.envelope();
-            jdbc.update(INSERT, envelope.messageId(), envelope.messageType().wireName(), envelope.routingKey(),
-                    envelope.payload().executionId(), inquiryId(envelope.payload()), event.json());
+            Long inquiryId = inquiryId(envelope.payload());
+            jdbc.update(INSERT, ps -> {
+                ps.setObject(1, envelope.messageId());
+                ps.setString(2, envelope.messageType().wireName());
+                ps.setString(3, envelope.routingKey());
+                ps.setLong(4, envelope.payload().executionId());
+                if (inquiryId == null) {
+                    ps.setNull(5, Types.BIGINT); // typed: an untyped null would have the driver ask the server
+                } else {
+                    ps.setLong(5, inquiryId);
+                }
+                ps.setString(6, event.json());
+            });
             return;
         }
         int n = events.size();
