@@ -14,7 +14,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -31,13 +30,12 @@ import java.util.function.Function;
  */
 @Component
 public class Outbox {
-    private static final String INSERT = "INSERT INTO attune.event "
-            + "(message_id, message_type, routing_key, execution_id, inquiry_id, envelope) VALUES (?, ?, ?, ?, ?, ?::jsonb)";
     /**
      * A transaction's events in one statement of six arrays, in the order they were raised (outbox ids follow it):
-     * a sweep's two thousand events are one statement to plan, not sixteen of 128 rows and 768 parameters each.
+     * a sweep's two thousand events are one statement to plan, not sixteen of 128 rows and 768 parameters each, and
+     * a single event is an array of one (a missing inquiry id an array element, typed by the array).
      */
-    private static final String INSERT_ALL = "INSERT INTO attune.event "
+    private static final String INSERT = "INSERT INTO attune.event "
             + "(message_id, message_type, routing_key, execution_id, inquiry_id, envelope) "
             + "SELECT m, t, r, e, i, j::jsonb FROM unnest(?::uuid[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], "
             + "?::text[]) WITH ORDINALITY AS raised(m, t, r, e, i, j, n) ORDER BY n";
@@ -105,24 +103,6 @@ public class Outbox {
     }
 
     private void store(List<PendingEvent> events) {
-        if (events.size() == 1) {
-            PendingEvent event = events.get(0);
-            MessageEnvelope<?> envelope = event.envelope();
-            Long inquiryId = inquiryId(envelope.payload());
-            jdbc.update(INSERT, ps -> {
-                ps.setObject(1, envelope.messageId());
-                ps.setString(2, envelope.messageType().wireName());
-                ps.setString(3, envelope.routingKey());
-                ps.setLong(4, envelope.payload().executionId());
-                if (inquiryId == null) {
-                    ps.setNull(5, Types.BIGINT); // typed: an untyped null would have the driver ask the server
-                } else {
-                    ps.setLong(5, inquiryId);
-                }
-                ps.setString(6, event.json());
-            });
-            return;
-        }
         int n = events.size();
         UUID[] messageIds = new UUID[n];
         String[] types = new String[n];
@@ -139,7 +119,7 @@ public class Outbox {
             inquiryIds[i] = inquiryId(envelope.payload());
             json[i] = events.get(i).json();
         }
-        jdbc.update(INSERT_ALL, messageIds, types, routingKeys, executionIds, inquiryIds, json);
+        jdbc.update(INSERT, messageIds, types, routingKeys, executionIds, inquiryIds, json);
     }
 
     /** An envelope and its JSON, written when it is appended: what cannot be written fails the caller, not the commit. */
