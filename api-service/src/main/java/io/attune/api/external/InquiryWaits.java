@@ -10,11 +10,13 @@ import io.attune.model.json.Json;
 import io.attune.model.rest.DataResponse;
 import io.attune.model.rest.ErrorCode;
 import io.attune.model.rest.InquiryView;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageListener;
 import org.springframework.amqp.rabbit.listener.ConsumeOkEvent;
@@ -46,10 +48,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * are up, and by the safety sweeps below; it answers once the inquiry is no longer pending, or at its deadline.
  *
  * <p>No wake-up is lost: a wait is registered <em>before</em> its first read, so a decision committed after that read
- * publishes an event the wait is there to receive. The queue is exclusive to this replica's broker connection (events
- * published while it is away are not in it), so every wait is checked again as soon as the queue consumes after a
- * reconnect, and every {@link #SWEEP} all waits are checked in one query whatever happens to the broker: a wait
- * misses a decision by at most that long, never for good.
+ * publishes an event the wait is there to receive — once the replica's queue is bound, which it is only while there
+ * are waits ({@link WaitBindings}: each new binding is followed by a check of every wait, for what was decided before
+ * it). The queue is exclusive to this replica's broker connection (events published while it is away are not in it),
+ * so every wait is checked again as soon as the queue consumes after a reconnect, and every {@link #SWEEP} all waits
+ * are checked in one query whatever happens to the broker: a wait misses a decision by at most that long, never for
+ * good.
  *
  * <p>Bounded: at most {@code attune.waits.max} waits per replica (503 with Retry-After beyond) and
  * {@code attune.waits.max-per-identity} per identity (429 with Retry-After).
@@ -67,6 +71,8 @@ public class InquiryWaits implements MessageListener {
     private final int max;
     private final int maxPerIdentity;
     private final String queue;
+    private final WaitBindings bindings;
+    private final Counter events;
     private final Map<Long, Set<Waiter>> byInquiry = new ConcurrentHashMap<>();
     private final Map<Long, Integer> perIdentity = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
@@ -75,7 +81,8 @@ public class InquiryWaits implements MessageListener {
     private final ExecutorService reads;
 
     InquiryWaits(ExternalRequests reader, WorkflowRepository workflows, JdbcClient jdbc,
-                 WaitConfiguration.WaitQueue waitQueue,
+                 WaitConfiguration.WaitQueue waitQueue, AmqpAdmin admin,
+                 @Value("${attune.waits.unbind-after:60s}") Duration unbindAfter,
                  @Value("${attune.waits.max:2000}") int max,
                  @Value("${attune.waits.max-per-identity:500}") int maxPerIdentity,
                  @Value("${attune.waits.read-threads:4}") int readThreads, MeterRegistry meters) {
@@ -97,6 +104,11 @@ public class InquiryWaits implements MessageListener {
                     thread.setDaemon(true);
                     return thread;
                 });
+        this.bindings = new WaitBindings(admin, waitQueue.decisions(), unbindAfter, () -> timer.execute(this::sweep),
+                meters);
+        this.events = Counter.builder("attune.inquiry.waits.events")
+                .description("decision events received for the waits on this replica (none while it has no waits)")
+                .register(meters);
         timer.scheduleWithFixedDelay(this::sweep, SWEEP.toMillis(), SWEEP.toMillis(), TimeUnit.MILLISECONDS);
         Gauge.builder("attune.inquiry.waits", waiting, AtomicInteger::get)
                 .description("GET /api/v1/inquiries/{id}?wait=N requests waiting on this replica").register(meters);
@@ -131,6 +143,7 @@ public class InquiryWaits implements MessageListener {
             set.add(waiter);
             return set;
         });
+        bindings.want();
         Inquiry current;
         try {
             current = reader.readable(inquiryId, actor);
@@ -149,6 +162,7 @@ public class InquiryWaits implements MessageListener {
     /** An event about an inquiry (any of them: a re-read decides whether the wait is over). */
     @Override
     public void onMessage(Message message) {
+        events.increment();
         try {
             JsonNode id = Json.tree(new String(message.getBody(), java.nio.charset.StandardCharsets.UTF_8))
                     .path("payload").path("inquiry_id");
@@ -164,6 +178,7 @@ public class InquiryWaits implements MessageListener {
     @EventListener
     void consuming(ConsumeOkEvent event) {
         if (queue.equals(event.getQueue())) {
+            bindings.consuming(this::noWaits);
             timer.execute(this::sweep);
         }
     }
@@ -203,8 +218,10 @@ public class InquiryWaits implements MessageListener {
         try {
             Long[] ids = byInquiry.keySet().toArray(Long[]::new);
             if (ids.length == 0) {
+                bindings.releaseIfIdle(this::noWaits);
                 return;
             }
+            bindings.want(); // a binding that failed (the broker away) is tried again
             jdbc.sql("SELECT id FROM attune.inquiry WHERE id = ANY(?) AND status <> 'pending'").param(ids)
                     .query(Long.class).list().forEach(this::wake);
         } catch (RuntimeException e) { // the database may be away: the deadlines still answer
@@ -286,10 +303,20 @@ public class InquiryWaits implements MessageListener {
         return waiting.get();
     }
 
+    /** Whether this replica's queue is bound to the decisions' routing keys (only while it has or just had waits). */
+    public boolean receivingDecisions() {
+        return bindings.bound();
+    }
+
+    private boolean noWaits() {
+        return waiting.get() == 0 && byInquiry.isEmpty();
+    }
+
     @PreDestroy
     void stop() {
         timer.shutdownNow();
         reads.shutdownNow();
+        bindings.close();
     }
 
     private static final class Waiter {

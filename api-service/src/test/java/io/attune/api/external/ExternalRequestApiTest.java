@@ -6,10 +6,13 @@ import io.attune.api.ApiIntegrationTest;
 import io.attune.core.identity.Identity;
 import io.attune.core.identity.Role;
 import io.attune.core.inquiry.InquiryTemplates;
+import io.attune.core.messaging.AmqpSettings;
 import io.attune.model.json.Json;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -49,6 +52,10 @@ class ExternalRequestApiTest extends ApiIntegrationTest {
     @Autowired
     InquiryTemplates templates;
     @Autowired
+    ConnectionFactory rabbitConnections;
+    @Autowired
+    AmqpSettings amqp;
+    @Autowired
     @Qualifier("inquiryWaitListener")
     SimpleMessageListenerContainer waitListener;
 
@@ -58,6 +65,8 @@ class ExternalRequestApiTest extends ApiIntegrationTest {
         registry.add("spring.datasource.hikari.maximum-pool-size", () -> POOL);
         registry.add("spring.datasource.hikari.minimum-idle", () -> 1);
         registry.add("attune.waits.max-per-identity", () -> 200);
+        // the queue's bindings go after a second without waits (60 s by default), so that the tests see it happen
+        registry.add("attune.waits.unbind-after", () -> "1s");
     }
 
     @Test
@@ -470,6 +479,49 @@ class ExternalRequestApiTest extends ApiIntegrationTest {
         jdbc.sql("INSERT INTO attune.delivery_attempt (delivery_id, attempt, status, response_code, error, replica, "
                 + "finished_at) VALUES (?, ?, ?, ?, ?, 'n1', now())").params(delivery, attempt, status, code, error)
                 .update();
+    }
+
+    @Test
+    void aReplicaIsSentDecisionsOnlyWhileItHasWaits() throws Exception {
+        Identity ci = identity(Role.USER);
+        Identity approver = identity(Role.USER);
+        // no wait for a second: at the next sweep the queue's bindings go, and a decision is routed nowhere here
+        await().atMost(Duration.ofSeconds(20)).until(() -> waits.waiting() == 0 && !waits.receivingDecisions());
+        assertThat(routedToAWaitQueue("inquiry.timeout")).as("routed with no wait on the replica").isFalse();
+        assertThat(routedToAWaitQueue("inquiry.responded")).as("routed with no wait on the replica").isFalse();
+
+        // a wait binds it again, and its decision wakes it at once
+        long id = api().post("/api/v1/inquiries", token(ci), ASK).data().get("id").asLong();
+        CompletableFuture<Response> waiting = waitAsync(id, 30, token(ci));
+        await().atMost(Duration.ofSeconds(10)).until(waits::receivingDecisions);
+        assertThat(routedToAWaitQueue("inquiry.cancelled")).as("routed while a wait is open").isTrue();
+        assertThat(api().post("/api/v1/inquiries/" + id + "/respond", token(approver),
+                "{\"response\": {\"approved\": true}}").status()).isEqualTo(200);
+        long answered = System.nanoTime();
+        assertThat(waiting.get(10, TimeUnit.SECONDS).data().get("status").asString()).isEqualTo("responded");
+        assertThat((System.nanoTime() - answered) / 1e9).isLessThan(2.0);
+
+        // and once the replica has had no wait for a while, the bindings go again
+        await().atMost(Duration.ofSeconds(20)).until(() -> !waits.receivingDecisions());
+        assertThat(routedToAWaitQueue("inquiry.timeout")).isFalse();
+    }
+
+    /**
+     * Whether the broker routes a message with this routing key to some queue: published as mandatory, it comes back
+     * when no queue is bound to the key. In this test only the api's wait queue binds the decisions' keys.
+     */
+    private boolean routedToAWaitQueue(String routingKey) throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+        try (com.rabbitmq.client.Connection connection = ((CachingConnectionFactory) rabbitConnections)
+                .getRabbitConnectionFactory().newConnection();
+             com.rabbitmq.client.Channel channel = connection.createChannel()) {
+            channel.addReturnListener(message -> returned.set(true));
+            channel.confirmSelect();
+            // a body that names no inquiry: a wait queue that receives it wakes nobody
+            channel.basicPublish(amqp.exchange(), routingKey, true, null, "{}".getBytes());
+            channel.waitForConfirmsOrDie(5_000); // an unroutable message comes back before its confirm
+        }
+        return !returned.get();
     }
 
     private CompletableFuture<Response> waitAsync(long id, int seconds, String token) {
