@@ -143,7 +143,9 @@ public class InquiryWaits implements MessageListener {
             set.add(waiter);
             return set;
         });
-        bindings.want();
+        if (!wait.isZero()) {
+            bindings.want(); // a wait of 0 s is answered by its read alone
+        }
         Inquiry current;
         try {
             current = reader.readable(inquiryId, actor);

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Binding;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -37,11 +38,7 @@ final class WaitBindings implements AutoCloseable {
     private final long unbindAfterNanos;
     private final Runnable afterBinding;
     private final FailureStreak failures;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "inquiry-wait-bindings");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(daemonThreads("inquiry-wait-bindings-"));
     private final AtomicBoolean bindQueued = new AtomicBoolean();
     // volatile, and each side writes its own before reading the other's: a wait that arrives while the bindings are
     // being removed either sees bound == false (and binds again) or is seen by the removal (which then keeps them)
@@ -135,6 +132,12 @@ final class WaitBindings implements AutoCloseable {
             // left in place, they only bring events this replica drops; the next binding declares them anew anyway
             log.debug("Unbinding the wait queue failed: {}", e.getMessage());
         }
+    }
+
+    private static CustomizableThreadFactory daemonThreads(String prefix) {
+        CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
+        threads.setDaemon(true);
+        return threads;
     }
 
     @Override

@@ -490,8 +490,13 @@ class ExternalRequestApiTest extends ApiIntegrationTest {
         assertThat(routedToAWaitQueue("inquiry.timeout")).as("routed with no wait on the replica").isFalse();
         assertThat(routedToAWaitQueue("inquiry.responded")).as("routed with no wait on the replica").isFalse();
 
-        // a wait binds it again, and its decision wakes it at once
+        // a wait of 0 s is answered by its one read: it binds nothing
         long id = api().post("/api/v1/inquiries", token(ci), ASK).data().get("id").asLong();
+        assertThat(api().get("/api/v1/inquiries/" + id + "?wait=0", token(ci)).data().get("status").asString())
+                .isEqualTo("pending");
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !waits.receivingDecisions());
+
+        // a wait binds it again, and its decision wakes it at once
         CompletableFuture<Response> waiting = waitAsync(id, 30, token(ci));
         await().atMost(Duration.ofSeconds(10)).until(waits::receivingDecisions);
         assertThat(routedToAWaitQueue("inquiry.cancelled")).as("routed while a wait is open").isTrue();
