@@ -310,8 +310,9 @@ public class InquiryWaits implements MessageListener {
         return bindings.bound();
     }
 
+    /** A wait is counted before it is registered and uncounted after it is removed: no count, no wait. */
     private boolean noWaits() {
-        return waiting.get() == 0 && byInquiry.isEmpty();
+        return waiting.get() == 0;
     }
 
     @PreDestroy

@@ -76,9 +76,14 @@ final class WaitBindings implements AutoCloseable {
 
     /** Called every sweep: without waits for {@code unbindAfter}, the bindings go. */
     void releaseIfIdle(BooleanSupplier noWaits) {
-        if (bound && noWaits.getAsBoolean() && System.nanoTime() - lastWanted - unbindAfterNanos >= 0) {
+        if (bound && idle(noWaits)) {
             worker.execute(() -> unbind(noWaits));
         }
+    }
+
+    /** No wait now, and none wanted the bindings for {@code unbindAfter}. */
+    private boolean idle(BooleanSupplier noWaits) {
+        return noWaits.getAsBoolean() && System.nanoTime() - lastWanted - unbindAfterNanos >= 0;
     }
 
     /**
@@ -118,7 +123,7 @@ final class WaitBindings implements AutoCloseable {
             return;
         }
         bound = false;
-        if (!noWaits.getAsBoolean() || System.nanoTime() - lastWanted - unbindAfterNanos < 0) {
+        if (!idle(noWaits)) {
             bound = true; // a wait came meanwhile and counted on the bindings
             return;
         }

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -516,7 +517,7 @@ class ExternalRequestApiTest extends ApiIntegrationTest {
      * when no queue is bound to the key. In this test only the api's wait queue binds the decisions' keys.
      */
     private boolean routedToAWaitQueue(String routingKey) throws Exception {
-        java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean returned = new AtomicBoolean();
         try (com.rabbitmq.client.Connection connection = ((CachingConnectionFactory) rabbitConnections)
                 .getRabbitConnectionFactory().newConnection();
              com.rabbitmq.client.Channel channel = connection.createChannel()) {
