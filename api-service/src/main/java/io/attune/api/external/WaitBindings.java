@@ -88,14 +88,19 @@ final class WaitBindings implements AutoCloseable {
 
     /**
      * The queue consumes again (start-up, a new connection, a restarted consumer): a new queue has no bindings, an old
-     * one may still have them. Bound again if there are waits, unbound otherwise.
+     * one may still have them. Bound again if there are waits; otherwise what was bound is removed. Nothing is removed
+     * at start-up: the queue is new, and some brokers (the embedded one) answer the removal of a binding that is not
+     * there with an error that closes the channel.
      */
     void consuming(BooleanSupplier noWaits) {
         retryAt = System.nanoTime(); // the queue is there again: a binding that failed meanwhile may be tried at once
         worker.execute(() -> {
+            boolean wasBound = bound;
             bound = false;
             if (noWaits.getAsBoolean()) {
-                remove();
+                if (wasBound) {
+                    remove();
+                }
             } else {
                 bind();
             }

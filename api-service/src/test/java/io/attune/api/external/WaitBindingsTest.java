@@ -126,8 +126,13 @@ class WaitBindingsTest {
     }
 
     @Test
-    void consumingAgainBindsANewQueueWhenThereAreWaitsAndClearsAnOldOneWhenThereAreNone() {
+    void consumingAgainBindsANewQueueWhenThereAreWaitsAndClearsAnOldOneWhenThereAreNone() throws Exception {
         WaitBindings bindings = bindings(Duration.ofMinutes(1));
+        // start-up, no wait: the new queue has no bindings, and nothing is removed from it
+        bindings.consuming(() -> true);
+        Thread.sleep(200);
+        assertThat(calls).isEmpty();
+
         bindings.want();
         await().atMost(Duration.ofSeconds(5)).until(bindings::bound);
         // a new connection: the old queue and its bindings are gone, a new one is declared without them
