@@ -100,6 +100,9 @@ public record BenchOptions(boolean quick, Path out, int creation, int responses,
             Needs Postgres on 127.0.0.1:5432 (user postgres) and RabbitMQ on 127.0.0.1:5672 (guest/guest), or
             ATTUNE_DB_URL / ATTUNE_DB_USER / ATTUNE_DB_PASSWORD / ATTUNE_AMQP_URL pointing elsewhere (the database
             used is always attune_bench on that server: it is dropped and created again).
+            The services start with their shipped JVM options; BENCH_JAVA_OPTS adds options after them (e.g.
+            -XX:NativeMemoryTracking=summary), and ATTUNE_CLASS_DATA_SHARING=false starts them without their
+            class-data archives.
             """;
 
     public static BenchOptions parse(String... args) {

@@ -54,9 +54,12 @@ public final class BenchSuite {
         environment.put("ATTUNE_JWT_EXPIRY", "24h");
         // short, so that figure 8 sees the event trail at its steady state within the run
         environment.put("ATTUNE_EVENT_RETENTION", eventRetentionSeconds + "s");
-        // the services' shipped JVM options (deploy/jvm/<service>.options) alone, whatever the caller's shell has for
-        // ./run.sh
-        environment.put("ATTUNE_JAVA_OPTS", "");
+        // the services' shipped JVM options (deploy/jvm/<service>.options), whatever the caller's shell has for
+        // ./run.sh, and after them what an experiment adds (BENCH_JAVA_OPTS, --help)
+        environment.put("ATTUNE_JAVA_OPTS", System.getenv().getOrDefault("BENCH_JAVA_OPTS", ""));
+        if (System.getenv("ATTUNE_CLASS_DATA_SHARING") != null) {
+            environment.put("ATTUNE_CLASS_DATA_SHARING", System.getenv("ATTUNE_CLASS_DATA_SHARING"));
+        }
         if (profile) {
             // JDK 17 crashes (SIGSEGV in check_shared_class_file_load_hook) when Flight Recorder meets a dynamic
             // class-data archive: a profiled run starts the services without one
