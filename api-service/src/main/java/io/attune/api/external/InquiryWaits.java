@@ -1,5 +1,6 @@
 package io.attune.api.external;
 
+import io.attune.core.background.DaemonThreads;
 import io.attune.core.error.DomainException;
 import io.attune.core.external.ExternalRequests;
 import io.attune.core.identity.Actor;
@@ -92,18 +93,10 @@ public class InquiryWaits implements MessageListener {
         this.max = max;
         this.maxPerIdentity = maxPerIdentity;
         this.queue = waitQueue.queue().getName();
-        this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "inquiry-wait-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        AtomicInteger threads = new AtomicInteger();
+        this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.named("inquiry-wait-timer-"));
         this.reads = new ThreadPoolExecutor(readThreads, readThreads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "inquiry-wait-read-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                DaemonThreads.named("inquiry-wait-read-"));
         this.bindings = new WaitBindings(admin, waitQueue.decisions(), unbindAfter, () -> timer.execute(this::sweep),
                 meters);
         this.events = Counter.builder("attune.inquiry.waits.events")

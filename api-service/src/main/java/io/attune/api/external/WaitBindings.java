@@ -1,5 +1,6 @@
 package io.attune.api.external;
 
+import io.attune.core.background.DaemonThreads;
 import io.attune.core.error.FailureStreak;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Binding;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +38,8 @@ final class WaitBindings implements AutoCloseable {
     private final long unbindAfterNanos;
     private final Runnable afterBinding;
     private final FailureStreak failures;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(daemonThreads("inquiry-wait-bindings-"));
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+            DaemonThreads.named("inquiry-wait-bindings-"));
     private final AtomicBoolean bindQueued = new AtomicBoolean();
     // volatile, and each side writes its own before reading the other's: a wait that arrives while the bindings are
     // being removed either sees bound == false (and binds again) or is seen by the removal (which then keeps them)
@@ -142,12 +143,6 @@ final class WaitBindings implements AutoCloseable {
             // left in place, they only bring events this replica drops; the next binding declares them anew anyway
             log.debug("Unbinding the wait queue failed: {}", e.getMessage());
         }
-    }
-
-    private static CustomizableThreadFactory daemonThreads(String prefix) {
-        CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
-        threads.setDaemon(true);
-        return threads;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.attune.api.slack;
 
+import io.attune.core.background.DaemonThreads;
 import io.attune.model.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +29,7 @@ public class SlackResponder implements DisposableBean {
     private final String allowedPrefix;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER).build();
-    private final ExecutorService senders = Executors.newFixedThreadPool(2, runnable -> {
-        Thread thread = new Thread(runnable, "slack-response-url");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService senders = Executors.newFixedThreadPool(2, DaemonThreads.named("slack-response-url-"));
 
     public SlackResponder(@Value("${attune.slack.response-url-prefix:https://hooks.slack.com/}") String allowedPrefix) {
         this.allowedPrefix = allowedPrefix;

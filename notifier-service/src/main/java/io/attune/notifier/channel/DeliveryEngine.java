@@ -1,5 +1,6 @@
 package io.attune.notifier.channel;
 
+import io.attune.core.background.DaemonThreads;
 import io.attune.core.channel.Channel;
 import io.attune.core.channel.ChannelConfig;
 import io.attune.core.channel.ChannelRepository;
@@ -83,8 +84,8 @@ public class DeliveryEngine implements SmartLifecycle {
             log.info("Channel deliveries are off on this replica (attune.channels.enabled=false)");
             return;
         }
-        pool = Executors.newFixedThreadPool(settings.senderThreads(), daemon("channel-send-"));
-        loop = Executors.newSingleThreadScheduledExecutor(daemon("channel-engine-"));
+        pool = Executors.newFixedThreadPool(settings.senderThreads(), DaemonThreads.named("channel-send-"));
+        loop = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("channel-engine-"));
         loop.scheduleWithFixedDelay(this::round, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         log.info("Channel engine started as {} with senders {}", replica, senders.keySet());
     }
@@ -290,15 +291,6 @@ public class DeliveryEngine implements SmartLifecycle {
                 }
             }
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + n.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     private static String hostName() {

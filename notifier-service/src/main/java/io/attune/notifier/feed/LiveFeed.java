@@ -1,5 +1,6 @@
 package io.attune.notifier.feed;
 
+import io.attune.core.background.DaemonThreads;
 import io.attune.notifier.notification.NotificationFactory;
 import io.attune.notifier.notification.FeedProgress;
 import io.attune.notifier.notification.Subscription;
@@ -88,11 +89,7 @@ public class LiveFeed implements BatchMessageListener, ConnectionListener {
                 .description("messages ignored because their event id is beyond the trail's newest").register(meters);
         this.unread = Counter.builder("attune.notifier.feed.unread")
                 .description("events passed on without reading them, because no session was open").register(meters);
-        this.catchUps = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "notifier-feed-catch-up");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.catchUps = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("notifier-feed-catch-up-"));
         // Taken before the queue exists (it is declared once the broker connection opens), so the first catch-up
         // covers everything committed since.
         this.lastDispatched = trail.lastEventId();

@@ -1,5 +1,6 @@
 package io.attune.notifier.session;
 
+import io.attune.core.background.DaemonThreads;
 import io.attune.core.event.RetentionSettings;
 import io.attune.model.json.Json;
 import io.attune.model.ws.Notification;
@@ -91,11 +92,11 @@ public class SessionRegistry implements SmartLifecycle, DisposableBean {
         this.trail = trail;
         this.progress = progress;
         this.work = new ThreadPoolExecutor(settings.replayThreads(), settings.replayThreads(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), daemon("notifier-work"));
+                new LinkedBlockingQueue<>(), DaemonThreads.named("notifier-work-"));
         ((ThreadPoolExecutor) work).allowCoreThreadTimeOut(true);
-        this.timer = new ScheduledThreadPoolExecutor(1, daemon("notifier-timer"));
+        this.timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("notifier-timer-"));
         this.background = new ThreadPoolExecutor(BACKGROUND_THREADS, BACKGROUND_THREADS, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), daemon("notifier-io"));
+                new LinkedBlockingQueue<>(), DaemonThreads.named("notifier-io-"));
         ((ThreadPoolExecutor) background).allowCoreThreadTimeOut(true);
         Gauge.builder("attune.notifier.sessions", sessions, Map::size).description("open WebSocket sessions")
                 .register(meters);
@@ -334,14 +335,5 @@ public class SessionRegistry implements SmartLifecycle, DisposableBean {
         timer.shutdownNow();
         work.shutdownNow();
         background.shutdown();
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

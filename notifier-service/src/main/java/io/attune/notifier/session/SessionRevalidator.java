@@ -1,5 +1,6 @@
 package io.attune.notifier.session;
 
+import io.attune.core.background.DaemonThreads;
 import io.attune.notifier.auth.Authenticated;
 import io.attune.core.identity.Actor;
 import io.attune.core.identity.SessionGuard;
@@ -33,11 +34,8 @@ public class SessionRevalidator implements DisposableBean {
 
     private final SessionRegistry registry;
     private final SessionGuard guard;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "notifier-revalidate");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("notifier-revalidate-"));
 
     public SessionRevalidator(SessionRegistry registry, SessionGuard guard,
                               @Value("${attune.notifier.revalidate-interval:1s}") Duration interval) {

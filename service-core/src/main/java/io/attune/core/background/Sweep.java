@@ -13,8 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 /**
@@ -58,7 +56,7 @@ public final class Sweep implements AutoCloseable {
         }
         this.batchesInFlight = batchesInFlight;
         this.helpers = batchesInFlight == 1 ? null : Executors.newFixedThreadPool(batchesInFlight - 1,
-                daemonThreads(job.toLowerCase(Locale.ROOT).replace(' ', '-')));
+                DaemonThreads.named(job.toLowerCase(Locale.ROOT).replace(' ', '-') + "-"));
         this.log = log;
         this.batchSize = batchSize;
         this.oneBatch = oneBatch;
@@ -141,14 +139,5 @@ public final class Sweep implements AutoCloseable {
         if (helpers != null) {
             helpers.shutdown();
         }
-    }
-
-    private static ThreadFactory daemonThreads(String name) {
-        AtomicInteger next = new AtomicInteger(1);
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + next.getAndIncrement());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -1,5 +1,6 @@
 package io.attune.core.messaging;
 
+import io.attune.core.background.DaemonThreads;
 import io.attune.model.message.ConsumerQueues;
 import io.attune.model.message.MessageType;
 import org.slf4j.Logger;
@@ -39,11 +40,8 @@ import java.util.concurrent.TimeUnit;
 public class Consumers {
     private static final Logger log = LoggerFactory.getLogger(Consumers.class);
     private static final Duration RESTART_DELAY = Duration.ofSeconds(1);
-    private static final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "consumer-restart");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("consumer-restart-"));
 
     private final AmqpSettings settings;
     private final TopicExchange exchange;

@@ -1,5 +1,6 @@
 package io.attune.worker.action;
 
+import io.attune.core.background.DaemonThreads;
 import io.attune.model.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +28,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -70,7 +69,7 @@ public class ActionRunner implements AutoCloseable {
         this.maxOutputBytes = maxOutputBytes;
         this.user = user;
         this.environment = environment;
-        this.io = Executors.newCachedThreadPool(daemonThreads("action-io-"));
+        this.io = Executors.newCachedThreadPool(DaemonThreads.named("action-io-"));
     }
 
     private enum StopReason { TIMEOUT, OUTPUT_TOO_LARGE, WORKER_STOPPED }
@@ -354,14 +353,5 @@ public class ActionRunner implements AutoCloseable {
     public void close() {
         stopAll();
         io.shutdown();
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
