@@ -28,8 +28,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The README's first command on a machine without Postgres or RabbitMQ: the standalone launcher with its embedded
  * database and broker and the four services as child processes. It prints where things are and the admin login,
- * drives the deployment-approval example to a pending inquiry, stops cleanly on a signal (no process left behind),
- * and keeps the data for the next start.
+ * drives the deployment-approval example to a pending inquiry, stops cleanly on a signal (no process left behind, no
+ * warning or error in the services' logs), and keeps the data for the next start.
  */
 class StandaloneSuiteTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -75,6 +75,9 @@ class StandaloneSuiteTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(first.output()).as("exit code %d", first.process.exitValue())
                         .contains("Stopped. Data kept in"));
+        // from start to stop nothing went wrong, so the services say nothing is wrong: the database and the broker
+        // stop after the services, not under them
+        assertThat(warningsAndErrors(home.resolve("logs"))).isEmpty();
 
         Launch second = launch(ports);
         assertThat(second.adminPassword()).as("the admin login is kept").isEqualTo(password);
@@ -104,6 +107,17 @@ class StandaloneSuiteTest {
             return launch.output().contains("is ready");
         });
         return launch;
+    }
+
+    private static List<String> warningsAndErrors(Path logs) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (var files = Files.list(logs)) {
+            for (Path log : files.filter(file -> file.toString().endsWith(".log")).sorted().toList()) {
+                Files.readAllLines(log).stream().filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                        .forEach(line -> lines.add(log.getFileName() + ": " + line));
+            }
+        }
+        return lines;
     }
 
     private static String login(String api, String password) throws Exception {

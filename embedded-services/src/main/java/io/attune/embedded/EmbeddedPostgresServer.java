@@ -28,11 +28,22 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server. {@code dataDirectory} null means a temporary one; {@code port} 0 means a free port.
+     * Starts a server, stopped at the latest when the JVM exits. {@code dataDirectory} null means a temporary one;
+     * {@code port} 0 means a free port.
      */
     public static EmbeddedPostgresServer start(Path dataDirectory, int port) {
+        return start(dataDirectory, port, true);
+    }
+
+    /**
+     * Starts a server; with {@code stopAtJvmExit} false only {@link #close()} stops it. The standalone launcher stops
+     * it itself, after the services that use it: stopped by its own hook, at the same moment as the launcher's, it
+     * would cut the services' connections while they are still shutting down.
+     */
+    public static EmbeddedPostgresServer start(Path dataDirectory, int port, boolean stopAtJvmExit) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setRegisterShutdownHook(stopAtJvmExit)
                     .setPort(port)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("max_connections", "300")

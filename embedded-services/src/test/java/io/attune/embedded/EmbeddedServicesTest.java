@@ -58,4 +58,11 @@ class EmbeddedServicesTest {
             }
         }
     }
+
+    @Test
+    void theBrokerCanBeLeftToItsOwnerToStop() {
+        try (EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start(0)) {
+            assertThat(broker.stopOnlyOnClose()).as("Qpid's shutdown hook removed").isTrue();
+        }
+    }
 }

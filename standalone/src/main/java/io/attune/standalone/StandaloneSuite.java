@@ -36,6 +36,8 @@ public final class StandaloneSuite {
     private final Path repository;
     private final LocalState state;
     private final List<ServiceProcess> services = new ArrayList<>();
+    private final Object postgresLock = new Object();
+    private final Object brokerLock = new Object();
     private EmbeddedPostgresServer postgres;
     private volatile EmbeddedAmqpBroker broker;
     private volatile boolean stopping;
@@ -140,7 +142,7 @@ public final class StandaloneSuite {
         int port = port("ATTUNE_EMBEDDED_DB_PORT", 54329);
         requireFree(port, "the embedded Postgres");
         System.out.println("  database: embedded Postgres on 127.0.0.1:" + port + ", data in " + state.postgresData());
-        postgres = EmbeddedPostgresServer.start(state.postgresData(), port);
+        startPostgres(port);
         postgres.createDatabaseIfMissing("attune");
         db.put("ATTUNE_DB_URL", postgres.jdbcUrl("attune"));
         db.put("ATTUNE_DB_USER", postgres.user());
@@ -157,8 +159,35 @@ public final class StandaloneSuite {
         requireFree(port, "the embedded AMQP broker");
         System.out.println("  broker:   embedded AMQP 0-9-1 broker (Qpid) on 127.0.0.1:" + port
                 + " (in memory: messages in flight do not survive a restart; stored events are re-sent)");
-        broker = EmbeddedAmqpBroker.start(port);
+        startBroker(port);
         return broker.url();
+    }
+
+    /*
+     * Postgres and the broker are stopped by stop(), after the services, not by hooks of their own beside it. Each
+     * starts under a lock that stop() takes before stopping it: a stop waits for a start under way and then stops
+     * what it started, and no start begins once the suite is stopping (nothing is left running after the launcher).
+     * Two locks, so that the two still start side by side.
+     */
+    private void startPostgres(int port) {
+        synchronized (postgresLock) {
+            requireNotStopping();
+            postgres = EmbeddedPostgresServer.start(state.postgresData(), port, false);
+        }
+    }
+
+    private void startBroker(int port) {
+        synchronized (brokerLock) {
+            requireNotStopping();
+            broker = EmbeddedAmqpBroker.start(port);
+            broker.stopOnlyOnClose();
+        }
+    }
+
+    private void requireNotStopping() {
+        if (stopping) {
+            throw new IllegalStateException("the suite is stopping");
+        }
     }
 
     private void awaitHealthy(List<ServiceProcess> group, long started) {
@@ -228,8 +257,8 @@ public final class StandaloneSuite {
             return;
         }
         stopping = true;
-        // Qpid's own shutdown hook stops the broker beside this one, and it logs every client that then loses its
-        // connection: noise, not news, while everything is stopping anyway
+        // were Qpid's own shutdown hook still there (stopOnlyOnClose), it would stop the broker beside this one and
+        // log every client that then loses its connection: noise, not news, while everything is stopping anyway
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.qpid"))
                 .setLevel(ch.qos.logback.classic.Level.OFF);
         if (!services.isEmpty()) {
@@ -237,13 +266,20 @@ public final class StandaloneSuite {
         }
         List<ServiceProcess> reverse = new ArrayList<>(services);
         java.util.Collections.reverse(reverse);
-        reverse.forEach(ServiceProcess::requestStop);
-        reverse.forEach(s -> s.awaitStop(Duration.ofSeconds(20)));
-        if (broker != null) {
-            broker.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        try {
+            reverse.forEach(ServiceProcess::requestStop);
+            reverse.forEach(s -> s.awaitStop(Duration.ofSeconds(20)));
+        } finally {
+            synchronized (brokerLock) {
+                if (broker != null) {
+                    broker.close();
+                }
+            }
+            synchronized (postgresLock) {
+                if (postgres != null) {
+                    postgres.close();
+                }
+            }
         }
         if (!services.isEmpty()) {
             System.out.println("Stopped. Data kept in " + state.home());
